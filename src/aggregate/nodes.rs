@@ -1,0 +1,242 @@
+//! Node identity: which graph node each frame of the (filtered) profile
+//! belongs to, for a granularity. This is pprof's `Aggregate` plus
+//! `CreateNodes`, computed as a lookup table instead of rewriting the
+//! profile: `frame_nodes[loc]` lists the node of each of the location's
+//! frames (innermost first), or one node for a location without frames.
+//!
+//! Input: a [`View`]; output: a [`NodeTable`]. Knows nothing about values.
+
+use crate::config::Granularity;
+use crate::filter::View;
+use crate::model::NONE;
+use crate::model::merge::FastMap;
+
+/// What identifies a node; printed as its name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct NodeInfo {
+    pub name: String,
+    pub orig_name: String,
+    pub address: u64,
+    pub file: String,
+    pub start_line: i64,
+    pub line: i64,
+    pub objfile: String,
+}
+
+impl NodeInfo {
+    /// The components of the printable name (address, name, file:line or
+    /// file, or `[binary]`, or `<unknown>`).
+    pub fn name_components(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        if self.address != 0 {
+            v.push(format!("{:016x}", self.address));
+        }
+        if !self.name.is_empty() {
+            v.push(self.name.clone());
+        }
+        if self.line != 0 {
+            v.push(format!("{}:{}", self.file, self.line));
+        } else if !self.file.is_empty() {
+            v.push(self.file.clone());
+        } else if !self.name.is_empty() {
+        } else if !self.objfile.is_empty() {
+            v.push(format!("[{}]", basename(&self.objfile)));
+        } else {
+            v.push("<unknown>".to_string());
+        }
+        v
+    }
+
+    /// The printable name: components joined by spaces.
+    pub fn printable_name(&self) -> String {
+        self.name_components().join(" ")
+    }
+
+    /// Go's `fmt.Sprint` of the NodeInfo struct, the last-resort sort key.
+    pub fn go_repr(&self) -> String {
+        format!(
+            "{{{} {} {} {} {} {} {}}}",
+            self.name, self.orig_name, self.address, self.file, self.start_line, self.line, self.objfile
+        )
+    }
+}
+
+/// The last path element of `p` (Go's `filepath.Base`, for non-empty `p`).
+pub fn basename(p: &str) -> &str {
+    let t = p.trim_end_matches('/');
+    if t.is_empty() {
+        return if p.is_empty() { "." } else { "/" };
+    }
+    t.rsplit('/').next().unwrap_or(t)
+}
+
+/// Go's `filepath.Clean` for slash-separated paths.
+pub fn clean_path(p: &str) -> String {
+    if p.is_empty() {
+        return ".".to_string();
+    }
+    let rooted = p.starts_with('/');
+    let mut out: Vec<&str> = Vec::new();
+    for part in p.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if out.last().is_some_and(|l| *l != "..") {
+                    out.pop();
+                } else if !rooted {
+                    out.push("..");
+                }
+            }
+            x => out.push(x),
+        }
+    }
+    let joined = out.join("/");
+    match (rooted, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_string(),
+        (false, false) => joined,
+    }
+}
+
+/// pprof's `trimPath`: the display form of a source file name.
+pub fn trim_path(path: &str, trim: &str, search: &str) -> String {
+    if trim.is_empty() {
+        for dir in search.split(':').filter(|d| !d.is_empty()) {
+            let want = format!("/{}/", basename(dir));
+            if let Some(i) = path.find(&want) {
+                return path[i + want.len()..].to_string();
+            }
+        }
+    }
+    let mut prefixes: Vec<String> = trim.split(':').filter(|t| !t.is_empty()).map(str::to_string).collect();
+    prefixes.push("/proc/self/cwd/./".into());
+    prefixes.push("/proc/self/cwd/".into());
+    for mut t in prefixes {
+        if !t.ends_with('/') {
+            t.push('/');
+        }
+        if let Some(rest) = path.strip_prefix(&t) {
+            return rest.to_string();
+        }
+    }
+    path.to_string()
+}
+
+/// Options that decide node identity.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct NodeOptions {
+    pub granularity: Granularity,
+    pub noinlines: bool,
+    /// Keep object file names and start lines (raw, list, weblist, disasm,
+    /// callgrind).
+    pub obj_names: bool,
+    pub trim_path: String,
+    pub source_path: String,
+}
+
+/// The node of every frame.
+pub struct NodeTable {
+    pub infos: Vec<NodeInfo>,
+    /// `frame_nodes[frame_start[loc]..frame_start[loc+1]]`: nodes of the
+    /// location's frames, innermost first (after `noinlines`).
+    pub frame_start: Vec<u32>,
+    pub frame_nodes: Vec<u32>,
+}
+
+impl NodeTable {
+    /// Nodes of a location's frames, innermost first.
+    pub fn frames(&self, loc: u32) -> &[u32] {
+        &self.frame_nodes[self.frame_start[loc as usize] as usize..self.frame_start[loc as usize + 1] as usize]
+    }
+
+    /// Builds the table for every location of the view.
+    pub fn build(view: &View, o: &NodeOptions) -> NodeTable {
+        let p = view.profile();
+        let (keep_fn, keep_file, keep_line, keep_addr) = match o.granularity {
+            Granularity::Addresses => (true, true, true, true),
+            Granularity::Lines => (true, true, true, false),
+            Granularity::Files => (false, true, false, false),
+            Granularity::Functions => (true, false, false, false),
+            Granularity::FileFunctions => (true, true, false, false),
+        };
+        // Display file name of every function, computed once.
+        let mut file_cache: FastMap<u32, String> = FastMap::default();
+        let mut index: FastMap<NodeInfo, u32> = FastMap::default();
+        let mut infos = Vec::new();
+        let mut frame_start = Vec::with_capacity(view.num_locations() + 1);
+        let mut frame_nodes = Vec::with_capacity(view.num_locations());
+        frame_start.push(0);
+        for loc in 0..view.num_locations() as u32 {
+            let l = view.location(loc);
+            let mut lines = view.lines(loc);
+            if o.noinlines && lines.len() > 1 {
+                lines = &lines[lines.len() - 1..];
+            }
+            let objfile = if l.mapping != NONE { p.str(p.mappings[l.mapping as usize].file) } else { "" };
+            let address = if keep_addr { l.address } else { 0 };
+            let mut push = |info: NodeInfo| {
+                let next = infos.len() as u32;
+                let id = *index.entry(info).or_insert_with_key(|k| {
+                    infos.push(k.clone());
+                    next
+                });
+                frame_nodes.push(id);
+            };
+            if lines.is_empty() {
+                push(NodeInfo { address, objfile: objfile.to_string(), ..Default::default() });
+            }
+            for ln in lines {
+                if ln.function == NONE {
+                    push(NodeInfo { address, objfile: objfile.to_string(), ..Default::default() });
+                    continue;
+                }
+                let f = &p.functions[ln.function as usize];
+                let mut info = NodeInfo { address, ..Default::default() };
+                if keep_fn {
+                    info.name = p.str(f.name).to_string();
+                }
+                if keep_line {
+                    info.line = ln.line;
+                }
+                if keep_file && f.filename != 0 {
+                    info.file = file_cache
+                        .entry(f.filename)
+                        .or_insert_with(|| {
+                            clean_path(&trim_path(p.str(f.filename), &o.trim_path, &o.source_path))
+                        })
+                        .clone();
+                }
+                if o.obj_names || info.name.is_empty() {
+                    info.objfile = objfile.to_string();
+                    info.start_line = f.start_line;
+                }
+                push(info);
+            }
+            frame_start.push(frame_nodes.len() as u32);
+        }
+        NodeTable { infos, frame_start, frame_nodes }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(clean_path("a//b/./c/../d"), "a/b/d");
+        assert_eq!(clean_path("/../x"), "/x");
+        assert_eq!(trim_path("/go/src/example.com/prog/main.go", "", "/x/y/prog"), "main.go");
+        assert_eq!(trim_path("example.com/prog/main.go", "example.com", ""), "prog/main.go");
+        assert_eq!(basename("/usr/bin/app"), "app");
+    }
+
+    #[test]
+    fn printable_names() {
+        let n = NodeInfo { name: "main.f".into(), file: "m.go".into(), line: 3, ..Default::default() };
+        assert_eq!(n.printable_name(), "main.f m.go:3");
+        let u = NodeInfo { objfile: "/bin/app".into(), ..Default::default() };
+        assert_eq!(u.printable_name(), "[app]");
+        assert_eq!(NodeInfo::default().printable_name(), "<unknown>");
+    }
+}

@@ -1,0 +1,325 @@
+//! Command-line flags in Go's `flag` style (`-name`, `--name`, `-name=v`,
+//! `-name v` for non-booleans; parsing stops at the first non-flag),
+//! driven by the option and command tables, plus the source and misc
+//! flags of pprof and rpprof's own `--color` and `--version`.
+
+use crate::config::{Config, GROUPS, Kind, OPTIONS, choice, option};
+use crate::render::color::ColorChoice;
+use crate::shell::commands::{COMMANDS, CommandSpec, command};
+
+/// Source and misc flags that are not report options.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Extra {
+    Str,
+    Int,
+    Bool,
+}
+
+/// Flags of the source/misc/legacy groups (one declaration).
+const EXTRA_FLAGS: &[(&str, Extra)] = &[
+    ("base", Extra::Str),
+    ("diff_base", Extra::Str),
+    ("symbolize", Extra::Str),
+    ("buildid", Extra::Str),
+    ("timeout", Extra::Int),
+    ("seconds", Extra::Int),
+    ("add_comment", Extra::Str),
+    ("tools", Extra::Str),
+    ("http", Extra::Str),
+    ("no_browser", Extra::Bool),
+    ("tls_cert", Extra::Str),
+    ("tls_key", Extra::Str),
+    ("tls_ca", Extra::Str),
+    ("color", Extra::Str),
+    ("version", Extra::Bool),
+    ("total_delay", Extra::Bool),
+    ("mean_delay", Extra::Bool),
+    ("contentions", Extra::Bool),
+    ("inuse_space", Extra::Bool),
+    ("inuse_objects", Extra::Bool),
+    ("alloc_space", Extra::Bool),
+    ("alloc_objects", Extra::Bool),
+];
+
+/// The legacy sample-index shortcuts, in pprof's order of application.
+const VALUE_SHORTCUTS: &[(&str, &str)] = &[
+    ("total_delay", "delay"),
+    ("mean_delay", "delay"),
+    ("contentions", "contentions"),
+    ("inuse_space", "inuse_space"),
+    ("inuse_objects", "inuse_objects"),
+    ("alloc_space", "alloc_space"),
+    ("alloc_objects", "alloc_objects"),
+];
+
+/// What the command line asks for.
+pub struct Args {
+    pub cfg: Config,
+    /// The report command for a one-shot report, with its regexp value.
+    pub format: Option<(&'static CommandSpec, Option<String>)>,
+    pub sources: Vec<String>,
+    pub base: Option<String>,
+    pub diff_base: Option<String>,
+    pub symbolize: String,
+    pub buildid: String,
+    pub seconds: i64,
+    pub timeout: i64,
+    pub add_comment: String,
+    pub http: Option<String>,
+    pub color: ColorChoice,
+    pub version: bool,
+    pub help: bool,
+    /// Informational lines for stderr.
+    pub notes: Vec<String>,
+}
+
+/// A flag error: the message, and whether pprof prints its usage after it.
+pub struct FlagError {
+    pub message: String,
+    pub usage: bool,
+}
+
+fn err(message: String, usage: bool) -> FlagError {
+    FlagError { message, usage }
+}
+
+fn parse_go_bool(v: &str) -> Option<bool> {
+    match v {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// True when `name` is a boolean flag.
+fn is_bool_flag(name: &str) -> bool {
+    if let Some(c) = command(name) {
+        return !c.takes_regexp;
+    }
+    if let Some(o) = option(name) {
+        return o.kind == Kind::Bool;
+    }
+    if choice(name).is_some() {
+        return true;
+    }
+    EXTRA_FLAGS.iter().any(|(n, k)| *n == name && *k == Extra::Bool)
+}
+
+fn is_flag(name: &str) -> bool {
+    command(name).is_some()
+        || option(name).is_some()
+        || choice(name).is_some()
+        || EXTRA_FLAGS.iter().any(|(n, _)| *n == name)
+        || matches!(name, "h" | "help")
+}
+
+/// Parses `argv` (without the program name).
+pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
+    let mut a = Args {
+        cfg: Config::default(),
+        format: None,
+        sources: Vec::new(),
+        base: None,
+        diff_base: None,
+        symbolize: String::new(),
+        buildid: String::new(),
+        seconds: -1,
+        timeout: -1,
+        add_comment: String::new(),
+        http: None,
+        color: ColorChoice::Auto,
+        version: false,
+        help: false,
+        notes: Vec::new(),
+    };
+    let mut formats: Vec<(&'static CommandSpec, Option<String>)> = Vec::new();
+    let mut shortcuts: Vec<&str> = Vec::new();
+    let mut groups_set: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < argv.len() {
+        let arg = &argv[i];
+        if arg == "--" {
+            i += 1;
+            break;
+        }
+        if arg.len() < 2 || !arg.starts_with('-') {
+            break;
+        }
+        let body = arg.strip_prefix("--").unwrap_or(&arg[1..]);
+        let (name, inline) = match body.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (body, None),
+        };
+        if !is_flag(name) {
+            return Err(err(format!("flag provided but not defined: -{name}"), true));
+        }
+        if matches!(name, "h" | "help") {
+            a.help = true;
+            i += 1;
+            continue;
+        }
+        let value = if is_bool_flag(name) {
+            let v = inline.unwrap_or_else(|| "true".into());
+            match parse_go_bool(&v) {
+                Some(b) => b.to_string(),
+                None => return Err(err(format!("invalid boolean value {v:?} for -{name}: parse error"), true)),
+            }
+        } else {
+            match inline {
+                Some(v) => v,
+                None => {
+                    i += 1;
+                    match argv.get(i) {
+                        Some(v) => v.clone(),
+                        None => return Err(err(format!("flag needs an argument: -{name}"), true)),
+                    }
+                }
+            }
+        };
+        i += 1;
+        if let Some(c) = command(name) {
+            if c.takes_regexp {
+                formats.push((c, Some(value)));
+            } else if value == "true" {
+                formats.push((c, None));
+            }
+            continue;
+        }
+        if let Some(o) = option(name) {
+            let bad = |v: &str| err(format!("invalid value {v:?} for flag -{name}: parse error"), true);
+            match o.kind {
+                Kind::Int if value.parse::<i64>().is_err() => return Err(bad(&value)),
+                Kind::Float if value.parse::<f64>().is_err() => return Err(bad(&value)),
+                _ => {}
+            }
+            // Values are checked by the report, as in pprof.
+            a.cfg.put(name, value);
+            continue;
+        }
+        if choice(name).is_some() {
+            if value == "true" {
+                a.cfg.put_choice(name);
+                groups_set.push(name);
+            }
+            continue;
+        }
+        match name {
+            "base" => a.base = Some(value),
+            "diff_base" => a.diff_base = Some(value),
+            "symbolize" => a.symbolize = value,
+            "buildid" => a.buildid = value,
+            "add_comment" => a.add_comment = value,
+            "http" => a.http = Some(value),
+            "seconds" | "timeout" => {
+                let n = value
+                    .parse::<i64>()
+                    .map_err(|_| err(format!("invalid value {value:?} for flag -{name}: parse error"), true))?;
+                if name == "seconds" {
+                    a.seconds = n;
+                } else {
+                    a.timeout = n;
+                }
+            }
+            "color" => {
+                a.color = ColorChoice::parse(&value).ok_or_else(|| {
+                    err(format!("invalid value {value:?} for flag -color: use auto, always or never"), false)
+                })?
+            }
+            "version" => a.version = value == "true",
+            n if VALUE_SHORTCUTS.iter().any(|(s, _)| *s == n) => {
+                if value == "true" {
+                    shortcuts.push(n);
+                }
+            }
+            _ => {}
+        }
+    }
+    a.sources = argv[i..].to_vec();
+    if a.help || a.version {
+        return Ok(a);
+    }
+    for (flag, index) in VALUE_SHORTCUTS {
+        if !shortcuts.contains(flag) {
+            continue;
+        }
+        if !a.cfg.get("sample_index").is_empty() {
+            a.notes.push(format!("Multiple value selections, ignoring -{flag}"));
+            continue;
+        }
+        a.cfg.put("sample_index", *index);
+        if *flag == "mean_delay" {
+            a.cfg.put("mean", "true");
+        }
+    }
+    for g in GROUPS {
+        let set: Vec<&str> = groups_set.iter().copied().filter(|c| g.choices.iter().any(|x| x.name == *c)).collect();
+        if set.len() > 1 {
+            return Err(err(format!("conflicting options set: [{}]", set.join(" ")), false));
+        }
+    }
+    if formats.len() > 1 {
+        return Err(err("must set at most one output format".into(), false));
+    }
+    a.format = formats.pop();
+    if a.http.is_some() && a.format.is_some() {
+        return Err(err("-http is not compatible with an output format on the command line".into(), false));
+    }
+    if a.sources.is_empty() {
+        return Err(err("no profile source specified".into(), true));
+    }
+    Ok(a)
+}
+
+/// Names of all flags (for tests walking the tables).
+pub fn flag_names() -> Vec<String> {
+    let mut v: Vec<String> = COMMANDS.iter().map(|c| c.name.to_string()).collect();
+    v.extend(OPTIONS.iter().map(|o| o.name.to_string()));
+    v.extend(GROUPS.iter().flat_map(|g| g.choices.iter().map(|c| c.name.to_string())));
+    v.extend(EXTRA_FLAGS.iter().map(|(n, _)| n.to_string()));
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn go_style_flags() {
+        let a = parse(&args("-top -nodecount 5 --cum -sample_index=alloc_space heap.pb.gz")).ok().unwrap();
+        assert_eq!(a.format.unwrap().0.name, "top");
+        assert_eq!(a.cfg.get("nodecount"), "5");
+        assert!(a.cfg.sort_cum());
+        assert_eq!(a.sources, vec!["heap.pb.gz"]);
+        let a = parse(&args("heap.pb.gz -top")).ok().unwrap();
+        assert!(a.format.is_none());
+        assert_eq!(a.sources.len(), 2);
+    }
+
+    #[test]
+    fn flag_errors() {
+        let e = |s: &str| parse(&args(s)).err().unwrap().message;
+        assert_eq!(e("-top -tree x"), "must set at most one output format");
+        assert_eq!(e("-bogus x"), "flag provided but not defined: -bogus");
+        assert_eq!(e("-nodecount=abc x"), "invalid value \"abc\" for flag -nodecount: parse error");
+        assert_eq!(e("-top"), "no profile source specified");
+        assert_eq!(e("-trim=maybe x"), "invalid boolean value \"maybe\" for -trim: parse error");
+    }
+
+    #[test]
+    fn every_table_entry_is_a_flag() {
+        for n in flag_names() {
+            assert!(is_flag(&n), "{n}");
+        }
+    }
+
+    #[test]
+    fn value_shortcuts() {
+        let a = parse(&args("-top -inuse_space -alloc_space x")).ok().unwrap();
+        assert_eq!(a.cfg.get("sample_index"), "inuse_space");
+        assert_eq!(a.notes, vec!["Multiple value selections, ignoring -alloc_space"]);
+    }
+}

@@ -1,0 +1,380 @@
+//! Filters: focus/ignore/hide/show, show_from, tag filters, tagshow/taghide
+//! and prune_from, applied in pprof's order to produce a [`View`] — a
+//! description of which samples, frames and label keys remain, over the
+//! immutable profile. Nothing is copied but the small location/line tables
+//! when a filter edits frames.
+//!
+//! Sits between the model and `aggregate`. Warnings ("Focus expression
+//! matched no samples") are returned, not printed.
+
+pub mod regexp;
+pub mod tags;
+
+use crate::config::Config;
+use crate::model::prune::simplify_func;
+use crate::model::{Line, Location, NONE, Profile};
+use ::regex::Regex;
+use std::borrow::Cow;
+
+/// A filtered view of a profile.
+pub struct View<'a> {
+    profile: Cow<'a, Profile>,
+    /// Location table with edited frame ranges (`None`: the profile's).
+    locations: Option<Vec<Location>>,
+    /// Frame table, the profile's plus edited frame lists.
+    lines: Option<Vec<Line>>,
+    /// Locations removed from every sample (hide/show left no frames).
+    removed: Option<Vec<bool>>,
+    /// Indices of the kept samples, in profile order.
+    pub samples: Vec<u32>,
+    /// Per kept sample, the kept sub-range of its locations.
+    ranges: Option<Vec<(u32, u32)>>,
+    /// Per string id: whether a label key is still shown (tagshow/taghide).
+    label_keys: Option<Vec<bool>>,
+}
+
+impl<'a> View<'a> {
+    /// Everything, unfiltered.
+    pub fn all(profile: Cow<'a, Profile>) -> View<'a> {
+        let n = profile.samples.len() as u32;
+        View {
+            profile,
+            locations: None,
+            lines: None,
+            removed: None,
+            samples: (0..n).collect(),
+            ranges: None,
+            label_keys: None,
+        }
+    }
+
+    /// The underlying profile.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// Number of locations.
+    pub fn num_locations(&self) -> usize {
+        self.profile.locations.len()
+    }
+
+    /// A location (with its possibly edited frame range).
+    pub fn location(&self, loc: u32) -> &Location {
+        match &self.locations {
+            Some(v) => &v[loc as usize],
+            None => &self.profile.locations[loc as usize],
+        }
+    }
+
+    /// The frames of a location, innermost first.
+    pub fn lines(&self, loc: u32) -> &[Line] {
+        let r = self.location(loc).line_range();
+        match &self.lines {
+            Some(v) => &v[r],
+            None => &self.profile.lines[r],
+        }
+    }
+
+    /// True when hide/show removed the location from every sample.
+    pub fn is_removed(&self, loc: u32) -> bool {
+        self.removed.as_ref().is_some_and(|r| r[loc as usize])
+    }
+
+    /// The locations of the `k`-th kept sample, leaf first.
+    pub fn sample_locs(&self, k: usize) -> impl DoubleEndedIterator<Item = u32> + '_ {
+        let s = self.samples[k] as usize;
+        let all = self.profile.samples.locs(s);
+        let slice = match &self.ranges {
+            Some(r) => &all[r[k].0 as usize..r[k].1 as usize],
+            None => all,
+        };
+        slice.iter().copied().filter(move |&l| !self.is_removed(l))
+    }
+
+    /// The values of the `k`-th kept sample.
+    pub fn sample_values(&self, k: usize) -> &[i64] {
+        self.profile.values(self.samples[k] as usize)
+    }
+
+    /// The labels of the `k`-th kept sample that tagshow/taghide keep.
+    pub fn sample_labels(&self, k: usize) -> impl Iterator<Item = &crate::model::Label> + '_ {
+        let s = self.samples[k] as usize;
+        self.profile
+            .samples
+            .labels(s)
+            .iter()
+            .filter(move |l| self.label_keys.as_ref().is_none_or(|keys| keys[l.key as usize]))
+    }
+
+    fn edit_tables(&mut self) -> (&mut Vec<Location>, &mut Vec<Line>) {
+        if self.locations.is_none() {
+            self.locations = Some(self.profile.locations.clone());
+            self.lines = Some(self.profile.lines.clone());
+        }
+        (self.locations.as_mut().expect("set"), self.lines.as_mut().expect("set"))
+    }
+
+    /// Replaces a location's frames by `new` (a subset of its frames).
+    fn set_lines(&mut self, loc: u32, new: Vec<Line>) {
+        let (locs, lines) = self.edit_tables();
+        let l = &mut locs[loc as usize];
+        if new.as_slice() == &lines[l.line_range()] {
+            return;
+        }
+        l.lines_start = lines.len() as u32;
+        l.lines_len = new.len() as u32;
+        lines.extend(new);
+    }
+
+    fn retain_samples(&mut self, mut keep: impl FnMut(&Self, usize) -> Option<(u32, u32)>) {
+        let mut samples = Vec::with_capacity(self.samples.len());
+        let mut ranges = Vec::with_capacity(self.samples.len());
+        for k in 0..self.samples.len() {
+            if let Some(r) = keep(self, k) {
+                samples.push(self.samples[k]);
+                ranges.push(r);
+            }
+        }
+        self.samples = samples;
+        self.ranges = Some(ranges);
+    }
+
+    fn range(&self, k: usize) -> (u32, u32) {
+        match &self.ranges {
+            Some(r) => r[k],
+            None => (0, self.profile.samples.locs(self.samples[k] as usize).len() as u32),
+        }
+    }
+}
+
+/// True when a location matches `re` by frame function name, file name, or
+/// its mapping's file.
+fn loc_matches(view: &View, loc: u32, re: &Regex) -> bool {
+    let p = view.profile();
+    view.lines(loc).iter().any(|ln| ln.function != NONE && {
+        let f = &p.functions[ln.function as usize];
+        re.is_match(p.str(f.name)) || re.is_match(p.str(f.filename))
+    }) || mapping_matches(view, loc, re)
+}
+
+fn mapping_matches(view: &View, loc: u32, re: &Regex) -> bool {
+    let p = view.profile();
+    let m = view.location(loc).mapping;
+    m != NONE && re.is_match(p.str(p.mappings[m as usize].file))
+}
+
+fn line_matches(p: &Profile, ln: &Line, re: &Regex) -> bool {
+    if ln.function == NONE {
+        return false;
+    }
+    let f = &p.functions[ln.function as usize];
+    re.is_match(p.str(f.name)) || re.is_match(p.str(f.filename))
+}
+
+/// Compiles an option's regexp (`None` when empty).
+pub fn option_regex(cfg: &Config, name: &str) -> Result<Option<Regex>, String> {
+    let v = cfg.get(name);
+    if v.is_empty() {
+        return Ok(None);
+    }
+    regexp::compile(v).map(Some).map_err(|e| format!("parsing {name} regexp: {e}"))
+}
+
+/// The compiled filters of one report.
+pub struct Filters {
+    focus: Option<Regex>,
+    ignore: Option<Regex>,
+    hide: Option<Regex>,
+    show: Option<Regex>,
+    show_from: Option<Regex>,
+    tagfocus: Option<tags::TagFilter>,
+    tagignore: Option<tags::TagFilter>,
+    prune_from: Option<Regex>,
+    tagshow: Option<Regex>,
+    taghide: Option<Regex>,
+}
+
+impl Filters {
+    /// Compiles every filter option, in pprof's order; the first error wins.
+    /// Informational lines (range interpretations) are pushed to `notes`.
+    pub fn compile(cfg: &Config, units: &tags::NumUnits, notes: &mut Vec<String>) -> Result<Filters, String> {
+        Ok(Filters {
+            focus: option_regex(cfg, "focus")?,
+            ignore: option_regex(cfg, "ignore")?,
+            hide: option_regex(cfg, "hide")?,
+            show: option_regex(cfg, "show")?,
+            show_from: option_regex(cfg, "show_from")?,
+            tagfocus: tags::TagFilter::compile("tagfocus", cfg.get("tagfocus"), units, notes)?,
+            tagignore: tags::TagFilter::compile("tagignore", cfg.get("tagignore"), units, notes)?,
+            prune_from: option_regex(cfg, "prune_from")?,
+            tagshow: option_regex(cfg, "tagshow")?,
+            taghide: option_regex(cfg, "taghide")?,
+        })
+    }
+
+    /// Applies the filters to `view`; warnings for filters that matched
+    /// nothing are pushed to `warnings`.
+    pub fn apply(&self, view: &mut View, warnings: &mut Vec<String>) {
+        let mut warn = |ok: bool, name: &str| {
+            if !ok {
+                warnings.push(format!("{name} expression matched no samples"));
+            }
+        };
+        if self.focus.is_some() || self.ignore.is_some() || self.hide.is_some() || self.show.is_some() {
+            let (fm, im, hm, sm) = self.by_name(view);
+            warn(self.focus.is_none() || fm, "Focus");
+            warn(self.ignore.is_none() || im, "Ignore");
+            warn(self.hide.is_none() || hm, "Hide");
+            warn(self.show.is_none() || sm, "Show");
+        }
+        if let Some(re) = &self.show_from {
+            warn(show_from(view, re), "ShowFrom");
+        }
+        if self.tagfocus.is_some() || self.tagignore.is_some() {
+            let (fm, im) = tags::filter_samples(view, self.tagfocus.as_ref(), self.tagignore.as_ref());
+            warn(self.tagfocus.is_none() || fm, "TagFocus");
+            warn(self.tagignore.is_none() || im, "TagIgnore");
+        }
+        if self.tagshow.is_some() || self.taghide.is_some() {
+            let (sm, hm) = tags::filter_keys(view, self.tagshow.as_ref(), self.taghide.as_ref());
+            warn(self.tagshow.is_none() || sm, "TagShow");
+            warn(self.taghide.is_none() || hm, "TagHide");
+        }
+        if let Some(re) = &self.prune_from {
+            prune_from(view, re);
+        }
+    }
+
+    /// focus/ignore/hide/show in one pass (pprof's `FilterSamplesByName`).
+    fn by_name(&self, view: &mut View) -> (bool, bool, bool, bool) {
+        let (mut fm, mut im, mut hm, mut sm) = (false, false, false, false);
+        let n = view.num_locations();
+        // 0 = neither, 1 = focused, 2 = ignored.
+        let mut state = vec![0u8; n];
+        let mut hidden = vec![false; n];
+        let mut any_hidden = false;
+        for loc in 0..n as u32 {
+            if self.ignore.as_ref().is_some_and(|re| loc_matches(view, loc, re)) {
+                im = true;
+                state[loc as usize] = 2;
+            } else if self.focus.as_ref().is_none_or(|re| loc_matches(view, loc, re)) {
+                fm = true;
+                state[loc as usize] = 1;
+            }
+            if let Some(re) = &self.hide
+                && loc_matches(view, loc, re)
+            {
+                hm = true;
+                let kept: Vec<Line> = if mapping_matches(view, loc, re) {
+                    Vec::new()
+                } else {
+                    view.lines(loc).iter().filter(|ln| !line_matches(view.profile(), ln, re)).copied().collect()
+                };
+                if kept.is_empty() {
+                    hidden[loc as usize] = true;
+                    any_hidden = true;
+                }
+                view.set_lines(loc, kept);
+            }
+            if let Some(re) = &self.show {
+                let kept: Vec<Line> = if mapping_matches(view, loc, re) {
+                    view.lines(loc).to_vec()
+                } else {
+                    let p = view.profile();
+                    view.lines(loc)
+                        .iter()
+                        .filter(|ln| ln.function == NONE || line_matches(p, ln, re))
+                        .copied()
+                        .collect()
+                };
+                if kept.is_empty() {
+                    hidden[loc as usize] = true;
+                    any_hidden = true;
+                } else {
+                    sm = true;
+                }
+                view.set_lines(loc, kept);
+            }
+        }
+        if any_hidden {
+            view.removed = Some(hidden);
+        }
+        view.retain_samples(|v, k| {
+            let mut focused = false;
+            let any_left = v.sample_locs(k).next().is_some();
+            let s = v.samples[k] as usize;
+            let r = v.range(k);
+            for &l in &v.profile.samples.locs(s)[r.0 as usize..r.1 as usize] {
+                match state[l as usize] {
+                    1 => focused = true,
+                    2 => return None,
+                    _ => {}
+                }
+            }
+            (focused && any_left).then_some(r)
+        });
+        (fm, im, hm, sm)
+    }
+}
+
+/// pprof's `ShowFrom`: cut each sample above its root-most matching
+/// location; drop samples without one.
+fn show_from(view: &mut View, re: &Regex) -> bool {
+    let n = view.num_locations();
+    let mut matched_locs = vec![false; n];
+    let mut matched = false;
+    for loc in 0..n as u32 {
+        let hit = if mapping_matches(view, loc, re) {
+            true
+        } else if let Some(i) = view.lines(loc).iter().rposition(|ln| line_matches(view.profile(), ln, re)) {
+            let kept = view.lines(loc)[..=i].to_vec();
+            view.set_lines(loc, kept);
+            true
+        } else {
+            false
+        };
+        if hit {
+            matched_locs[loc as usize] = true;
+            matched = true;
+        }
+    }
+    view.retain_samples(|v, k| {
+        let s = v.samples[k] as usize;
+        let (a, b) = v.range(k);
+        let locs = &v.profile.samples.locs(s)[a as usize..b as usize];
+        locs.iter().rposition(|&l| matched_locs[l as usize]).map(|i| (a, a + i as u32 + 1))
+    });
+    matched
+}
+
+/// pprof's `PruneFrom`: drop frames leaf-ward of the first location whose
+/// (simplified) function name matches. rpprof keeps Go method receivers in
+/// the simplified name, so `prune_from=Track` matches
+/// `main.(*RequestTracker).Track`.
+fn prune_from(view: &mut View, re: &Regex) {
+    let n = view.num_locations();
+    let mut marked = vec![false; n];
+    for loc in 0..n as u32 {
+        let p = view.profile();
+        let hit = view.lines(loc).iter().position(|ln| {
+            ln.function != NONE && {
+                let name = p.str(p.functions[ln.function as usize].name);
+                !name.is_empty() && re.is_match(simplify_func(name, true))
+            }
+        });
+        if let Some(i) = hit {
+            marked[loc as usize] = true;
+            let kept = view.lines(loc)[i..].to_vec();
+            view.set_lines(loc, kept);
+        }
+    }
+    view.retain_samples(|v, k| {
+        let s = v.samples[k] as usize;
+        let (a, b) = v.range(k);
+        let locs = &v.profile.samples.locs(s)[a as usize..b as usize];
+        Some(match locs.iter().position(|&l| marked[l as usize]) {
+            Some(i) => (a + i as u32, b),
+            None => (a, b),
+        })
+    });
+}

@@ -1,0 +1,329 @@
+//! Merging profiles the way pprof's `Merge` does (Go 1.19 runs it even on a
+//! single profile): ids renumbered in order of first use, unreferenced
+//! mappings/locations/functions dropped (mapping 0 kept), identical
+//! locations, functions and samples combined, all-zero samples dropped.
+//!
+//! Works on finished [`Profile`]s and returns a new one; never touches wire
+//! data and never filters by user options.
+
+use super::{Function, Interner, Label, Line, Location, Mapping, NONE, Profile, StrId, ValueType};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+/// A fast, non-cryptographic hasher for in-memory keys (FxHash-style).
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(u64::from(i));
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    #[inline]
+    fn write_i64(&mut self, i: i64) {
+        self.write_u64(i as u64);
+    }
+}
+
+/// `HashMap` with [`FastHasher`].
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+#[derive(Hash, PartialEq, Eq)]
+struct MappingKey {
+    size: u64,
+    offset: u64,
+    build_id_or_file: StrId,
+}
+
+#[derive(Hash, PartialEq, Eq)]
+struct LocationKey {
+    addr: u64,
+    mapping: u32,
+    lines: Vec<Line>,
+    folded: bool,
+}
+
+/// Checks that profiles can be merged (same period type and sample types).
+pub fn compatible(a: &Profile, b: &Profile) -> Result<(), String> {
+    let vt = |p: &Profile, t: ValueType| format!("{} {}", p.str(t.ty), p.str(t.unit));
+    if vt(a, a.period_type) != vt(b, b.period_type) {
+        return Err(format!(
+            "incompatible period types {{{}}} and {{{}}}",
+            vt(a, a.period_type),
+            vt(b, b.period_type)
+        ));
+    }
+    let list = |p: &Profile| p.sample_types.iter().map(|t| format!("{{{}}}", vt(p, *t))).collect::<Vec<_>>();
+    if list(a) != list(b) {
+        return Err(format!("incompatible sample types [{}] and [{}]", list(a).join(" "), list(b).join(" ")));
+    }
+    Ok(())
+}
+
+struct Merger {
+    strings: Interner,
+    out: Profile,
+    mappings: FastMap<MappingKey, u32>,
+    locations: FastMap<LocationKey, u32>,
+    functions: FastMap<Function, u32>,
+    /// Sample de-duplication: hash → first sample index with that hash;
+    /// `chain[i]` links samples sharing a hash.
+    sample_heads: FastMap<u64, u32>,
+    chain: Vec<u32>,
+}
+
+/// Per-source id translation tables.
+struct SrcMaps {
+    strings: Vec<u32>,
+    mappings: Vec<(u32, i64)>,
+    locations: Vec<u32>,
+    functions: Vec<u32>,
+}
+
+impl Merger {
+    fn string(&mut self, src: &Profile, maps: &mut SrcMaps, id: StrId) -> StrId {
+        let slot = &mut maps.strings[id as usize];
+        if *slot == NONE {
+            *slot = self.strings.intern(src.str(id));
+        }
+        *slot
+    }
+
+    fn mapping(&mut self, src: &Profile, maps: &mut SrcMaps, idx: u32) -> (u32, i64) {
+        if idx == NONE {
+            return (NONE, 0);
+        }
+        if maps.mappings[idx as usize].0 != NONE {
+            return maps.mappings[idx as usize];
+        }
+        let m = &src.mappings[idx as usize];
+        let size = m.limit.wrapping_sub(m.start).wrapping_add(0xfff) & !0xfff;
+        let bid = if m.build_id != 0 { m.build_id } else { m.file };
+        let key = MappingKey { size, offset: m.offset, build_id_or_file: self.string(src, maps, bid) };
+        let r = if let Some(&existing) = self.mappings.get(&key) {
+            (existing, self.out.mappings[existing as usize].start as i64 - m.start as i64)
+        } else {
+            let nm = Mapping {
+                file: self.string(src, maps, m.file),
+                build_id: self.string(src, maps, m.build_id),
+                ..m.clone()
+            };
+            let id = self.out.mappings.len() as u32;
+            self.out.mappings.push(nm);
+            self.mappings.insert(key, id);
+            (id, 0)
+        };
+        maps.mappings[idx as usize] = r;
+        r
+    }
+
+    fn function(&mut self, src: &Profile, maps: &mut SrcMaps, idx: u32) -> u32 {
+        if maps.functions[idx as usize] != NONE {
+            return maps.functions[idx as usize];
+        }
+        let f = src.functions[idx as usize];
+        let nf = Function {
+            name: self.string(src, maps, f.name),
+            system_name: self.string(src, maps, f.system_name),
+            filename: self.string(src, maps, f.filename),
+            start_line: f.start_line,
+        };
+        let next = self.out.functions.len() as u32;
+        let id = *self.functions.entry(nf).or_insert(next);
+        if id == next {
+            self.out.functions.push(nf);
+        }
+        maps.functions[idx as usize] = id;
+        id
+    }
+
+    fn location(&mut self, src: &Profile, maps: &mut SrcMaps, idx: u32) -> u32 {
+        if maps.locations[idx as usize] != NONE {
+            return maps.locations[idx as usize];
+        }
+        let l = &src.locations[idx as usize];
+        let (mapping, delta) = self.mapping(src, maps, l.mapping);
+        let address = (l.address as i64).wrapping_add(delta) as u64;
+        let lines: Vec<Line> = src.lines[l.line_range()]
+            .iter()
+            .map(|ln| Line { function: self.function(src, maps, ln.function), line: ln.line })
+            .collect();
+        let key_addr = if mapping != NONE {
+            address.wrapping_sub(self.out.mappings[mapping as usize].start)
+        } else {
+            address
+        };
+        let key = LocationKey { addr: key_addr, mapping, lines, folded: l.is_folded };
+        let id = if let Some(&existing) = self.locations.get(&key) {
+            existing
+        } else {
+            let id = self.out.locations.len() as u32;
+            let lines_start = self.out.lines.len() as u32;
+            self.out.lines.extend_from_slice(&key.lines);
+            self.out.locations.push(Location {
+                mapping,
+                address,
+                lines_start,
+                lines_len: key.lines.len() as u32,
+                is_folded: l.is_folded,
+            });
+            self.locations.insert(key, id);
+            id
+        };
+        maps.locations[idx as usize] = id;
+        id
+    }
+
+    fn sample(&mut self, locs: &[u32], values: &[i64], labels: &mut [Label]) {
+        // Canonical label order: by key, values in their original order.
+        labels.sort_by_key(|l| (l.str == 0, l.key));
+        let mut h = FastHasher::default();
+        locs.hash(&mut h);
+        labels.hash(&mut h);
+        let hash = h.finish();
+        let k = values.len();
+        let out = &mut self.out.samples;
+        let mut cur = self.sample_heads.get(&hash).copied().unwrap_or(NONE);
+        while cur != NONE {
+            let i = cur as usize;
+            if out.locs(i) == locs && out.labels(i) == labels {
+                for (j, v) in values.iter().enumerate() {
+                    out.values[i * k + j] += v;
+                }
+                return;
+            }
+            cur = self.chain[i];
+        }
+        let idx = out.len() as u32;
+        out.push(locs, values, labels);
+        self.chain.push(self.sample_heads.insert(hash, idx).unwrap_or(NONE));
+    }
+}
+
+/// Merges `srcs` (at least one) into a new profile, as pprof's `Merge`.
+pub fn merge(srcs: &[&Profile]) -> Result<Profile, String> {
+    let first = srcs.first().ok_or("no profiles to merge")?;
+    for s in &srcs[1..] {
+        compatible(first, s)?;
+    }
+    let mut m = Merger {
+        strings: Interner::new(),
+        out: Profile::default(),
+        mappings: FastMap::default(),
+        locations: FastMap::default(),
+        functions: FastMap::default(),
+        sample_heads: FastMap::default(),
+        chain: Vec::new(),
+    };
+    m.out.samples.loc_start.push(0);
+    m.out.samples.label_start.push(0);
+
+    // Headers.
+    let mut seen_comments = std::collections::HashSet::new();
+    for s in srcs {
+        if m.out.time_nanos == 0 || s.time_nanos < m.out.time_nanos {
+            m.out.time_nanos = s.time_nanos;
+        }
+        m.out.duration_nanos += s.duration_nanos;
+        if m.out.period == 0 || m.out.period < s.period {
+            m.out.period = s.period;
+        }
+        for &c in &s.comments {
+            if seen_comments.insert(s.str(c).to_string()) {
+                let id = m.strings.intern(s.str(c));
+                m.out.comments.push(id);
+            }
+        }
+        if m.out.default_sample_type == 0 && s.default_sample_type != 0 {
+            m.out.default_sample_type = m.strings.intern(s.str(s.default_sample_type));
+        }
+    }
+    m.out.sample_types = first
+        .sample_types
+        .iter()
+        .map(|t| ValueType { ty: m.strings.intern(first.str(t.ty)), unit: m.strings.intern(first.str(t.unit)) })
+        .collect();
+    m.out.period_type = ValueType {
+        ty: m.strings.intern(first.str(first.period_type.ty)),
+        unit: m.strings.intern(first.str(first.period_type.unit)),
+    };
+    m.out.drop_frames = m.strings.intern(first.str(first.drop_frames));
+    m.out.keep_frames = m.strings.intern(first.str(first.keep_frames));
+
+    let mut locs = Vec::new();
+    let mut labels = Vec::new();
+    for src in srcs {
+        let mut maps = SrcMaps {
+            strings: vec![NONE; src.strings.len()],
+            mappings: vec![(NONE, 0); src.mappings.len()],
+            locations: vec![NONE; src.locations.len()],
+            functions: vec![NONE; src.functions.len()],
+        };
+        if m.out.mappings.is_empty() && !src.mappings.is_empty() {
+            m.mapping(src, &mut maps, 0);
+        }
+        let k = src.num_types();
+        for i in 0..src.samples.len() {
+            let values = src.samples.values(i, k);
+            if values.iter().all(|&v| v == 0) {
+                continue;
+            }
+            locs.clear();
+            for &l in src.samples.locs(i) {
+                locs.push(m.location(src, &mut maps, l));
+            }
+            labels.clear();
+            for l in src.samples.labels(i) {
+                labels.push(Label {
+                    key: m.string(src, &mut maps, l.key),
+                    str: m.string(src, &mut maps, l.str),
+                    num: l.num,
+                    unit: m.string(src, &mut maps, l.unit),
+                });
+            }
+            m.sample(&locs, values, &mut labels);
+        }
+    }
+    let mut out = m.out;
+    out.strings = m.strings.strings;
+    let k = out.num_types();
+    let any_zero = (0..out.samples.len()).any(|i| out.samples.values(i, k).iter().all(|&v| v == 0));
+    if any_zero {
+        return merge(&[&out]);
+    }
+    Ok(out)
+}
+
+/// Adds a fake mapping (id 1, no file) used by every location when a profile
+/// has no mappings, as pprof does after loading.
+pub fn ensure_mapping(p: &mut Profile) {
+    if p.mappings.is_empty() {
+        p.mappings.push(Mapping::default());
+        for l in &mut p.locations {
+            l.mapping = 0;
+        }
+    }
+}
+
+/// Convenience for a single profile.
+pub fn normalize(p: &Profile) -> Profile {
+    merge(&[p]).expect("a profile is compatible with itself")
+}

@@ -1,0 +1,139 @@
+//! Where a finished report goes: stdout, the `-output`/`>f` file, a new
+//! `profileNNN.<ext>` file for binary formats, Graphviz for images, or a
+//! viewer. The last stage of the pipeline; it never overwrites a file the
+//! user did not name.
+
+use crate::report::Rendered;
+use crate::shell::commands::{CommandSpec, Output};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Context of a delivery.
+pub struct Target<'a> {
+    /// The `output` option or the `>f` argument ("" when none).
+    pub output: &'a str,
+    /// True in the interactive shell.
+    pub interactive: bool,
+    /// True when stdout is a terminal.
+    pub stdout_tty: bool,
+}
+
+/// The first free `profileNNN.<ext>` name in `dir`.
+pub fn next_free(dir: &Path, stem: &str, ext: &str) -> PathBuf {
+    (1..)
+        .map(|n| dir.join(format!("{stem}{n:03}.{ext}")))
+        .find(|p| !p.exists())
+        .expect("some number is free")
+}
+
+/// Runs Graphviz `dot -T<fmt>` on DOT text.
+pub fn run_dot(dot: &str, fmt: &str) -> Result<Vec<u8>, String> {
+    let fail = |e: String| format!("failed to execute dot. Is Graphviz installed? Error: {e}");
+    let mut child = Command::new("dot")
+        .arg(format!("-T{fmt}"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| fail(e.to_string()))?;
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let text = dot.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
+    let out = child.wait_with_output().map_err(|e| fail(e.to_string()))?;
+    let _ = writer.join();
+    if !out.status.success() {
+        return Err(fail(String::from_utf8_lossy(&out.stderr).trim().to_string()));
+    }
+    Ok(out.stdout)
+}
+
+fn write_file(path: &Path, data: &[u8], err: &mut dyn Write) -> Result<(), String> {
+    let _ = writeln!(err, "Generating report in {}", path.display());
+    std::fs::write(path, data).map_err(|e| format!("{}: {}", path.display(), crate::source::io_reason(&e)))
+}
+
+/// Opens `path` with the first viewer that starts.
+fn open_viewer(kind: &str, path: &Path) -> Result<(), String> {
+    let candidates: Vec<Vec<String>> = match kind {
+        "browser" => {
+            let mut v: Vec<Vec<String>> = Vec::new();
+            if let Ok(b) = std::env::var("BROWSER")
+                && !b.is_empty()
+            {
+                v.push(b.split_whitespace().map(str::to_string).collect());
+            }
+            for b in ["chrome", "google-chrome", "chromium", "firefox", "sensible-browser"] {
+                v.push(vec![b.to_string()]);
+            }
+            if std::env::var_os("DISPLAY").is_some() {
+                v.push(vec!["xdg-open".to_string()]);
+            }
+            v
+        }
+        "gv" => vec![vec!["gv".into(), "--noantialias".into()]],
+        other => vec![vec![other.to_string()]],
+    };
+    for c in candidates {
+        let Some((prog, args)) = c.split_first() else { continue };
+        if Command::new(prog).args(args).arg(path).stdout(Stdio::null()).stderr(Stdio::null()).spawn().is_ok() {
+            return Ok(());
+        }
+    }
+    Err(format!("could not execute a viewer for {}; the report is in {}", kind, path.display()))
+}
+
+/// Delivers `rendered` for command `spec`.
+pub fn deliver(
+    rendered: Rendered,
+    spec: &CommandSpec,
+    t: &Target,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), String> {
+    let data = match (rendered, spec.output) {
+        (Rendered::Text(s), Output::Image(fmt)) => run_dot(&s, fmt)?,
+        (Rendered::Text(s), Output::Viewer(_, "svg" | "pdf" | "ps")) => {
+            let Output::Viewer(_, fmt) = spec.output else { unreachable!() };
+            run_dot(&s, fmt)?
+        }
+        (Rendered::Text(s), _) => s.into_bytes(),
+        (Rendered::Bytes(b), _) => b,
+    };
+    if let Output::Viewer(kind, ext) = spec.output {
+        let path = next_free(&std::env::temp_dir(), "pprof", ext);
+        std::fs::write(&path, &data).map_err(|e| format!("{}: {e}", path.display()))?;
+        return open_viewer(kind, &path);
+    }
+    if !t.output.is_empty() {
+        return write_file(Path::new(t.output), &data, err);
+    }
+    let ext = match spec.output {
+        Output::File(ext) | Output::Image(ext) => Some(ext),
+        _ => None,
+    };
+    if let Some(ext) = ext
+        && (t.interactive || t.stdout_tty)
+    {
+        let path = next_free(Path::new("."), "profile", ext);
+        let shown = path.strip_prefix(".").unwrap_or(&path).to_path_buf();
+        return write_file(&shown, &data, err);
+    }
+    out.write_all(&data).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_free;
+
+    #[test]
+    fn never_reuses_a_name() {
+        let dir = std::env::temp_dir().join(format!("rpprof-out-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let a = next_free(&dir, "profile", "pb.gz");
+        assert!(a.ends_with("profile001.pb.gz"));
+        std::fs::write(&a, b"x").unwrap();
+        assert!(next_free(&dir, "profile", "pb.gz").ends_with("profile002.pb.gz"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,304 @@
+//! Reports: the per-command pipeline (pprof's `generateRawReport`) and the
+//! text reports built on it.
+//!
+//! [`Report::new`] applies the command's overrides, computes the total,
+//! applies the filters and fixes the node identity; each report module then
+//! turns the resulting graph or view into text. Messages for stderr
+//! (warnings, notes) are collected in [`Report::messages`], never printed
+//! here.
+
+pub mod header;
+pub mod top;
+
+use crate::aggregate::graph::{Order, TrimOptions, ValueOptions};
+use crate::aggregate::nodes::{NodeOptions, NodeTable};
+use crate::config::{Config, Granularity, resolve_sample_index};
+use crate::filter::{Filters, View, tags};
+use crate::model::Profile;
+use crate::render::units;
+use crate::shell::commands::CommandSpec;
+use std::borrow::Cow;
+
+/// What a report command needs from the pipeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    TopProto,
+    List,
+    Disasm,
+    WebList,
+    Peek,
+    Tree,
+    Traces,
+    Tags,
+    Raw,
+    Comments,
+    Dot,
+    Callgrind,
+    Proto,
+}
+
+/// Applies pprof's per-command overrides to a copy of the config.
+pub fn apply_overrides(name: &str, format: Format, cfg: &Config) -> Config {
+    let mut c = cfg.clone();
+    let mut trim = c.bool("trim");
+    match name {
+        "disasm" => {
+            trim = false;
+            c.put_choice("addresses");
+            c.put("noinlines", "true");
+        }
+        "weblist" => {
+            trim = false;
+            c.put_choice("addresses");
+            c.put("noinlines", "false");
+        }
+        "peek" => trim = false,
+        "list" => {
+            trim = false;
+            c.put_choice("lines");
+        }
+        "text" | "top" | "topproto" => {
+            if c.int("nodecount") == -1 {
+                c.put("nodecount", "0");
+            }
+        }
+        _ => {
+            if c.int("nodecount") == -1 {
+                c.put("nodecount", "80");
+            }
+        }
+    }
+    if matches!(format, Format::Proto | Format::Raw | Format::Callgrind) {
+        trim = false;
+        c.put_choice("addresses");
+        c.put("noinlines", "false");
+    }
+    if !trim {
+        c.put("nodecount", "0");
+        c.put("nodefraction", "0");
+        c.put("edgefraction", "0");
+    }
+    c
+}
+
+/// A report in preparation: the filtered view plus everything needed to
+/// format values.
+pub struct Report<'a> {
+    pub view: View<'a>,
+    pub cfg: Config,
+    pub format: Format,
+    pub values: ValueOptions,
+    /// The sample type as shown (`mean_` prefixed with `mean`).
+    pub sample_type: String,
+    pub sample_unit: String,
+    pub total: i64,
+    /// The output unit (`minimum` until a report selects one).
+    pub output_unit: String,
+    /// `1/divide_by`.
+    pub ratio: f64,
+    pub active_filters: Vec<String>,
+    pub num_units: tags::NumUnits,
+}
+
+/// Σ|value| (or over `pprof::base` samples only, when there are any),
+/// divided by Σ column 0 with `mean` (pprof's `computeTotal`).
+pub fn compute_total(view: &View, vo: ValueOptions) -> i64 {
+    let p = view.profile();
+    let base_key = p.strings.iter().position(|s| s == "pprof::base").map(|i| i as u32);
+    let (mut total, mut div, mut diff_total, mut diff_div) = (0i64, 0i64, 0i64, 0i64);
+    for k in 0..view.samples.len() {
+        let (v, d) = vo.read(view.sample_values(k));
+        let v = v.abs();
+        total += v;
+        div += d;
+        if let Some(bk) = base_key
+            && p.samples.labels(view.samples[k] as usize).iter().any(|l| l.key == bk && l.is_str())
+        {
+            diff_total += v;
+            diff_div += d;
+        }
+    }
+    if diff_total > 0 {
+        total = diff_total;
+        div = diff_div;
+    }
+    if div != 0 { total / div } else { total }
+}
+
+impl<'a> Report<'a> {
+    /// Runs the pipeline for command `name` (with output `format`) on
+    /// `profile` with the session config `cfg`.
+    /// Lines for stderr (warnings, notes) are pushed to `messages` in order.
+    pub fn new(
+        profile: &'a Profile,
+        name: &str,
+        format: Format,
+        cfg: &Config,
+        messages: &mut Vec<String>,
+    ) -> Result<Report<'a>, String> {
+        let num_units = tags::num_label_units(profile, messages);
+        let cfg = apply_overrides(name, format, cfg);
+        let mut view = View::all(Cow::Borrowed(profile));
+        let relative = cfg.bool("relative_percentages");
+        let filters = Filters::compile(&cfg, &num_units, messages)?;
+        if relative {
+            filters.apply(&mut view, messages);
+        }
+        let types = profile.sample_type_names();
+        let index = if cfg.get("sample_index").is_empty() {
+            let dflt = profile.str(profile.default_sample_type);
+            if types.is_empty() {
+                return Err("profile has no samples".into());
+            }
+            types.iter().position(|t| !dflt.is_empty() && t == dflt).unwrap_or(types.len() - 1)
+        } else {
+            resolve_sample_index(cfg.get("sample_index"), &types)?
+        };
+        let mean = cfg.bool("mean");
+        let vt = profile.sample_types[index];
+        let mut sample_type = profile.str(vt.ty).to_string();
+        if mean {
+            sample_type = format!("mean_{sample_type}");
+        }
+        let divide_by = cfg.float("divide_by");
+        if divide_by == 0.0 {
+            return Err("zero divisor specified".into());
+        }
+        let mut active_filters = Vec::new();
+        for k in ["focus", "ignore", "hide", "show", "show_from", "tagfocus", "tagignore", "tagshow", "taghide"] {
+            let v = cfg.get(k);
+            if !v.is_empty() {
+                active_filters.push(format!("{k}={v}"));
+            }
+        }
+        let values = ValueOptions { index, mean, drop_negative: cfg.bool("drop_negative") };
+        let total = compute_total(&view, values);
+        if !relative {
+            filters.apply(&mut view, messages);
+        }
+        Ok(Report {
+            view,
+            format,
+            values,
+            sample_type,
+            sample_unit: profile.str(vt.unit).to_string(),
+            total,
+            output_unit: cfg.get("unit").to_string(),
+            ratio: 1.0 / divide_by,
+            active_filters,
+            num_units,
+            cfg,
+        })
+    }
+
+    /// Node identity for this report.
+    pub fn node_options(&self) -> NodeOptions {
+        NodeOptions {
+            granularity: self.cfg.granularity(),
+            noinlines: self.cfg.bool("noinlines"),
+            obj_names: matches!(
+                self.format,
+                Format::Raw | Format::List | Format::WebList | Format::Disasm | Format::Callgrind
+            ),
+            trim_path: self.cfg.get("trim_path").to_string(),
+            source_path: self.cfg.get("source_path").to_string(),
+        }
+    }
+
+    /// The node table for this report.
+    pub fn node_table(&self) -> NodeTable {
+        NodeTable::build(&self.view, &self.node_options())
+    }
+
+    /// Trimming parameters from the (overridden) config.
+    pub fn trim_options(&self) -> TrimOptions {
+        TrimOptions {
+            node_fraction: self.cfg.float("nodefraction"),
+            edge_fraction: self.cfg.float("edgefraction"),
+            node_count: self.cfg.int("nodecount"),
+            order: if self.cfg.sort_cum() { Order::Cum } else { Order::Flat },
+        }
+    }
+
+    /// A value in the output unit (pprof's `formatValue`).
+    pub fn format_value(&self, v: i64) -> String {
+        units::scaled_label(self.scale_ratio(v), &self.sample_unit, &self.output_unit)
+    }
+
+    /// Applies `divide_by`.
+    pub fn scale_ratio(&self, v: i64) -> i64 {
+        if self.ratio > 0.0 && self.ratio != 1.0 { (v as f64 * self.ratio) as i64 } else { v }
+    }
+
+    /// pprof's `selectOutputUnit` for `unit=minimum`: the unit of the
+    /// smallest shown value (flat, or cum where flat is 0), moved up one
+    /// unit when that is still under 1% of the total.
+    pub fn select_output_unit(&mut self, nodes: impl Iterator<Item = (i64, i64)>, callgrind: bool) {
+        if self.output_unit != "minimum" {
+            return;
+        }
+        let mut nodes = nodes.peekable();
+        if nodes.peek().is_none() {
+            return;
+        }
+        let mut min = 0i64;
+        for (flat, cum) in nodes {
+            let m = if flat != 0 { flat.abs() } else { cum.abs() };
+            if m > 0 && (min == 0 || m < min) {
+                min = m;
+            }
+        }
+        if min == 0 {
+            min = self.total;
+        }
+        let mut max = self.total;
+        if self.ratio > 0.0 && self.ratio != 1.0 {
+            min = (min as f64 * self.ratio) as i64;
+            max = (max as f64 * self.ratio) as i64;
+        }
+        let (_, min_unit) = units::scale(min, &self.sample_unit, "minimum");
+        let (_, max_unit) = units::scale(max, &self.sample_unit, "minimum");
+        let mut unit = min_unit.clone();
+        if min_unit != max_unit && min.saturating_mul(100) < max && !callgrind {
+            unit = units::scale(min.saturating_mul(100), &self.sample_unit, "minimum").1;
+        }
+        self.output_unit = if unit.is_empty() { self.sample_unit.clone() } else { unit };
+    }
+
+    /// True when granularity keeps addresses.
+    pub fn at_addresses(&self) -> bool {
+        self.cfg.granularity() == Granularity::Addresses
+    }
+}
+
+/// A finished report.
+pub enum Rendered {
+    /// Text for stdout or a file.
+    Text(String),
+    /// Binary data (protobuf, images).
+    Bytes(Vec<u8>),
+}
+
+/// Runs report command `spec` (with its regexp argument, if any) on
+/// `profile`. Lines for stderr are pushed to `messages`.
+pub fn generate(
+    profile: &Profile,
+    spec: &CommandSpec,
+    regexp: Option<&str>,
+    cfg: &Config,
+    messages: &mut Vec<String>,
+) -> Result<Rendered, String> {
+    let mut r = Report::new(profile, spec.name, spec.format, cfg, messages)?;
+    let symbol = match regexp {
+        Some(re) => Some(
+            crate::filter::regexp::compile(re).map_err(|e| format!("parsing argument regexp {re}: {e}"))?,
+        ),
+        None => None,
+    };
+    let _ = &symbol;
+    match spec.format {
+        Format::Text => Ok(Rendered::Text(top::render(&mut r))),
+        _ => Err(format!("{}: not implemented yet in rpprof", spec.name)),
+    }
+}

@@ -1,0 +1,58 @@
+//! `top` / `text`: the flat/cum table of the trimmed graph.
+
+use super::Report;
+use super::header::{Legend, report_labels};
+use crate::aggregate::graph::trimmed;
+use crate::render::units::percentage;
+use std::fmt::Write;
+
+/// Renders `top`.
+pub fn render(r: &mut Report) -> String {
+    let table = r.node_table();
+    let t = trimmed(&r.view, &table, r.values, r.trim_options());
+    let g = &t.graph;
+    r.select_output_unit(g.nodes.iter().map(|n| (n.flat_value(), n.cum_value())), false);
+    let legend = Legend {
+        flat_sum: g.nodes.iter().map(|n| n.flat_value()).sum(),
+        shown: g.nodes.len(),
+        orig_count: t.orig_count,
+        dropped_nodes: t.dropped_nodes,
+        dropped_edges: 0,
+    };
+    let mut out = String::new();
+    for l in report_labels(r, &legend, false) {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{:>10} {:>5}% {:>5}% {:>10} {:>5}%", "flat", "flat", "sum", "cum", "cum");
+    let mut sum = 0i64;
+    for n in &g.nodes {
+        let (flat, cum) = (n.flat_value(), n.cum_value());
+        let (mut inline, mut noinline) = (false, false);
+        for e in g.in_edges(n) {
+            if e.inline {
+                inline = true;
+            } else {
+                noinline = true;
+            }
+        }
+        let mark = match (inline, noinline) {
+            (true, true) => " (partial-inline)",
+            (true, false) => " (inline)",
+            _ => "",
+        };
+        sum += flat;
+        let _ = writeln!(
+            out,
+            "{:>10} {} {} {:>10} {}  {}{}",
+            r.format_value(flat),
+            percentage(flat, r.total),
+            percentage(sum, r.total),
+            r.format_value(cum),
+            percentage(cum, r.total),
+            table.infos[n.id as usize].printable_name(),
+            mark
+        );
+    }
+    out
+}

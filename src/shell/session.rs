@@ -1,0 +1,226 @@
+//! The interactive session: one loaded profile, the option values, and the
+//! processing of one input line (pprof's `interactive.go`): shortcuts,
+//! assignments, `o`, `help`, `quit`, and report commands with their
+//! arguments applied to a copy of the options.
+//!
+//! I/O is through `Write` handles; the line source (pipe or terminal) lives
+//! in `shell::mod` and `shell::terminal`.
+
+use super::commands::{self, COMMANDS};
+use super::grammar::{self, Arg};
+use super::help;
+use crate::config::{Config, GROUPS, OPTIONS, choice, option};
+use crate::model::Profile;
+use crate::output::{self, Target};
+use crate::report;
+use std::io::Write;
+
+/// Whether the loop goes on.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Quit,
+}
+
+/// A loaded profile and the session's options.
+pub struct Session {
+    pub profile: Profile,
+    pub cfg: Config,
+    /// The profile's sample type names (for `sample_index` and shortcuts).
+    pub sample_types: Vec<String>,
+    /// Colour report output (terminal only).
+    pub color: bool,
+    /// True when stdout is a terminal.
+    pub stdout_tty: bool,
+}
+
+impl Session {
+    /// A session on `profile` starting with `cfg` (compact headers on).
+    pub fn new(profile: Profile, mut cfg: Config) -> Session {
+        cfg.put("compact_labels", "true");
+        let sample_types = profile.sample_type_names();
+        Session { profile, cfg, sample_types, color: false, stdout_tty: false }
+    }
+
+    /// The greeting lines (stderr).
+    pub fn greeting(&self) -> Vec<String> {
+        let mut msgs = Vec::new();
+        match report::Report::new(&self.profile, "top", report::Format::Text, &self.cfg, &mut msgs) {
+            Ok(r) => report::header::greeting(&r),
+            Err(_) => vec!["Entering interactive mode (type \"help\" for commands, \"o\" for options)".into()],
+        }
+    }
+
+    /// Expands a shortcut line into the lines it stands for.
+    fn shortcut(&self, input: &str) -> Option<Vec<String>> {
+        if input == ":" {
+            return Some(["focus=", "ignore=", "hide=", "tagfocus=", "tagignore="].map(String::from).to_vec());
+        }
+        for t in &self.sample_types {
+            if input == t {
+                return Some(vec![format!("sample_index={t}")]);
+            }
+            if input == format!("total_{t}") {
+                return Some(vec!["mean=0".into(), format!("sample_index={t}")]);
+            }
+            if input == format!("mean_{t}") {
+                return Some(vec!["mean=1".into(), format!("sample_index={t}")]);
+            }
+        }
+        None
+    }
+
+    /// Processes one input line.
+    pub fn execute(&mut self, line: &str, out: &mut dyn Write, err: &mut dyn Write) -> Flow {
+        let input = line.trim();
+        let lines = self.shortcut(input).unwrap_or_else(|| vec![input.to_string()]);
+        for l in lines {
+            match self.execute_one(&l, out, err) {
+                Ok(Flow::Quit) => return Flow::Quit,
+                Ok(Flow::Continue) => {}
+                Err(e) => self.error(err, &e),
+            }
+        }
+        Flow::Continue
+    }
+
+    fn error(&self, err: &mut dyn Write, msg: &str) {
+        let _ = writeln!(err, "{}", crate::render::color::error_line(msg, self.color));
+    }
+
+    fn execute_one(&mut self, line: &str, out: &mut dyn Write, err: &mut dyn Write) -> Result<Flow, String> {
+        let a = grammar::assignment(line);
+        let is_setting =
+            option(a.name).is_some() || GROUPS.iter().any(|g| g.name == a.name) || choice(a.name).is_some();
+        if is_setting {
+            self.cfg.set(a.name, a.value.unwrap_or(""), a.value.is_none(), &self.sample_types)?;
+            return Ok(Flow::Continue);
+        }
+        let words = grammar::words(line);
+        let Some(&first) = words.first() else { return Ok(Flow::Continue) };
+        match first {
+            "o" | "options" => {
+                for l in self.cfg.listing(&self.sample_types, self.profile.str(self.profile.default_sample_type)) {
+                    let _ = writeln!(err, "{l}");
+                }
+                return Ok(Flow::Continue);
+            }
+            "exit" | "quit" | "q" => return Ok(Flow::Quit),
+            "help" => {
+                let text = if words.len() == 1 {
+                    help::overview()
+                } else {
+                    help::topic(&words[1..].join(" "), &self.sample_types)?
+                };
+                let _ = writeln!(err, "{}", text.trim_end_matches('\n'));
+                if text.ends_with('\n') {
+                    let _ = writeln!(err);
+                }
+                return Ok(Flow::Continue);
+            }
+            _ => {}
+        }
+        self.command(&words, out, err)?;
+        Ok(Flow::Continue)
+    }
+
+    /// Parses and runs a report command line.
+    fn command(&mut self, words: &[&str], out: &mut dyn Write, err: &mut dyn Write) -> Result<(), String> {
+        let mut name = words[0];
+        let mut rest: Vec<&str> = words[1..].to_vec();
+        if commands::command(name).is_none()
+            && let Some((n, digits)) = grammar::split_digits(name)
+        {
+            name = n;
+            rest.insert(0, digits);
+        }
+        let Some(spec) = commands::command(name) else {
+            let known = OPTIONS.iter().any(|o| o.name == name) || choice(name).is_some();
+            if known {
+                let v = rest.first().copied().unwrap_or("<val>");
+                return Err(format!("did you mean: {name}={v}"));
+            }
+            return Err(format!("unrecognized command: {name:?}"));
+        };
+        let mut regexp = None;
+        if spec.takes_regexp {
+            if rest.is_empty() {
+                return Err(format!("command {name} requires an argument"));
+            }
+            regexp = Some(rest.remove(0));
+        }
+        let mut cfg = self.cfg.clone();
+        let (mut focus, mut ignore) = (Vec::new(), Vec::new());
+        let mut output = String::new();
+        for arg in grammar::args(&rest)? {
+            match arg {
+                Arg::Count(n) => cfg.put("nodecount", n.to_string()),
+                Arg::Output(f) => output = f.to_string(),
+                Arg::Cum => cfg.put_choice("cum"),
+                Arg::Ignore(re) => ignore.push(re),
+                Arg::Focus(re) => focus.push(re),
+            }
+        }
+        let (fk, ik) = if name == "tags" { ("tagfocus", "tagignore") } else { ("focus", "ignore") };
+        if !focus.is_empty() {
+            cfg.put(fk, focus.join("|"));
+        }
+        if !ignore.is_empty() {
+            cfg.put(ik, ignore.join("|"));
+        }
+        if matches!(name, "top" | "text") && cfg.int("nodecount") == -1 {
+            cfg.put("nodecount", "10");
+        }
+        if output.is_empty() {
+            output = cfg.get("output").to_string();
+        }
+        run(&self.profile, spec, regexp, &cfg, &Target { output: &output, interactive: true, stdout_tty: self.stdout_tty }, self.color, out, err)
+    }
+}
+
+/// Generates and delivers one report, printing its stderr messages.
+#[allow(clippy::too_many_arguments)]
+pub fn run(
+    profile: &Profile,
+    spec: &commands::CommandSpec,
+    regexp: Option<&str>,
+    cfg: &Config,
+    target: &Target,
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), String> {
+    let mut messages = Vec::new();
+    let result = report::generate(profile, spec, regexp, cfg, &mut messages);
+    for m in &messages {
+        let _ = writeln!(err, "{m}");
+    }
+    let rendered = result?;
+    let rendered = match rendered {
+        report::Rendered::Text(t) if color && target.output.is_empty() && spec.output == commands::Output::Text => {
+            report::Rendered::Text(crate::render::color::paint(&crate::render::color::sanitize(&t)))
+        }
+        report::Rendered::Text(t) if target.stdout_tty && target.output.is_empty() => {
+            report::Rendered::Text(crate::render::color::sanitize(&t).into_owned())
+        }
+        other => other,
+    };
+    output::deliver(rendered, spec, target, out, err)
+}
+
+/// Every word the shell understands at the start of a line (completion).
+pub fn command_words(sample_types: &[String]) -> Vec<String> {
+    let mut v: Vec<String> = COMMANDS.iter().map(|c| c.name.to_string()).collect();
+    v.extend(["o", "options", "help", "quit", "exit"].map(String::from));
+    v.extend(OPTIONS.iter().map(|o| format!("{}=", o.name)));
+    v.extend(GROUPS.iter().map(|g| format!("{}=", g.name)));
+    v.extend(GROUPS.iter().flat_map(|g| g.choices.iter().map(|c| c.name.to_string())));
+    for t in sample_types {
+        v.push(t.clone());
+        v.push(format!("mean_{t}"));
+        v.push(format!("total_{t}"));
+    }
+    v.sort();
+    v.dedup();
+    v
+}

@@ -1,0 +1,194 @@
+//! The terminal line source: rustyline with persistent history, tab
+//! completion (commands, option names, option values, function names for
+//! regexp arguments), history hints, Ctrl-C to clear the line and Ctrl-D to
+//! leave. rustyline appears only in this file.
+
+use super::session::{Flow, Session, command_words};
+use crate::config::{GROUPS, Kind, option};
+use crate::render::units;
+use rustyline::completion::{Completer, Pair};
+use rustyline::error::ReadlineError;
+use rustyline::highlight::Highlighter;
+use rustyline::hint::{Hinter, HistoryHinter};
+use rustyline::history::DefaultHistory;
+use rustyline::validate::Validator;
+use rustyline::{ColorMode, CompletionType, Config as RlConfig, Context, Editor, Helper};
+use std::borrow::Cow;
+use std::path::PathBuf;
+
+/// Completion data drawn from the loaded profile.
+pub struct ShellHelper {
+    words: Vec<String>,
+    sample_types: Vec<String>,
+    functions: Vec<String>,
+    hinter: HistoryHinter,
+    color: bool,
+}
+
+impl ShellHelper {
+    /// Builds the completion data for a session.
+    pub fn new(s: &Session) -> ShellHelper {
+        let p = &s.profile;
+        let mut functions: Vec<String> =
+            p.functions.iter().map(|f| p.str(f.name).to_string()).filter(|n| !n.is_empty()).collect();
+        functions.sort();
+        functions.dedup();
+        ShellHelper {
+            words: command_words(&s.sample_types),
+            sample_types: s.sample_types.clone(),
+            functions,
+            hinter: HistoryHinter::new(),
+            color: s.color,
+        }
+    }
+
+    fn values_for(&self, name: &str) -> Vec<String> {
+        if let Some(g) = GROUPS.iter().find(|g| g.name == name) {
+            return g.choices.iter().map(|c| c.name.to_string()).collect();
+        }
+        match option(name).map(|o| o.kind) {
+            Some(Kind::Bool) => vec!["true".into(), "false".into()],
+            Some(Kind::SampleIndex) => self.sample_types.clone(),
+            Some(Kind::Unit) => units::unit_names().into_iter().map(String::from).collect(),
+            Some(Kind::Regex) => self.functions.iter().map(|f| regex::escape(f)).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Candidates for the word ending at `pos` in `line`: (start, pairs).
+    pub fn candidates(&self, line: &str, pos: usize) -> (usize, Vec<Pair>) {
+        let head = &line[..pos];
+        let start = head.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        let word = &head[start..];
+        let pair = |s: &str| Pair { display: s.to_string(), replacement: s.to_string() };
+        if let Some((name, partial)) = word.split_once('=') {
+            let vstart = start + name.len() + 1;
+            let v: Vec<Pair> =
+                self.values_for(name.trim()).iter().filter(|c| c.starts_with(partial)).map(|c| pair(c)).collect();
+            return (vstart, v);
+        }
+        if start == 0 {
+            return (0, self.words.iter().filter(|w| w.starts_with(word)).map(|w| pair(w)).collect());
+        }
+        // A regexp argument: offer function names, escaped.
+        let (sign, w) = match word.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", word),
+        };
+        let v = self
+            .functions
+            .iter()
+            .filter(|f| f.starts_with(w) || short_name(f).starts_with(w))
+            .map(|f| Pair { display: f.clone(), replacement: format!("{sign}{}", regex::escape(f)) })
+            .collect();
+        (start, v)
+    }
+}
+
+/// The part of a function name after its package path and type.
+fn short_name(f: &str) -> &str {
+    let after_slash = f.rsplit('/').next().unwrap_or(f);
+    after_slash.rsplit('.').next().unwrap_or(after_slash)
+}
+
+impl Completer for ShellHelper {
+    type Candidate = Pair;
+    fn complete(&self, line: &str, pos: usize, _: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+        Ok(self.candidates(line, pos))
+    }
+}
+
+impl Hinter for ShellHelper {
+    type Hint = String;
+    fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
+        self.hinter.hint(line, pos, ctx)
+    }
+}
+
+impl Highlighter for ShellHelper {
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if self.color { Cow::Owned(format!("\x1b[2m{hint}\x1b[0m")) } else { Cow::Borrowed(hint) }
+    }
+}
+
+impl Validator for ShellHelper {}
+impl Helper for ShellHelper {}
+
+/// Where history is kept: `$RPPROF_HISTORY`, else the user's state
+/// directory (`$XDG_STATE_HOME` or `~/.local/state`) under `rpprof/history`.
+pub fn history_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("RPPROF_HISTORY") {
+        return Some(PathBuf::from(p));
+    }
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))?;
+    Some(base.join("rpprof").join("history"))
+}
+
+/// Runs the shell on a terminal.
+pub fn run(s: &mut Session) -> Result<(), String> {
+    let config = RlConfig::builder()
+        .completion_type(CompletionType::List)
+        .auto_add_history(true)
+        .color_mode(if s.color { ColorMode::Forced } else { ColorMode::Disabled })
+        .build();
+    let mut ed: Editor<ShellHelper, DefaultHistory> = Editor::with_config(config).map_err(|e| e.to_string())?;
+    ed.set_helper(Some(ShellHelper::new(s)));
+    let hist = history_path();
+    if let Some(h) = &hist {
+        let _ = ed.load_history(h);
+    }
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    loop {
+        match ed.readline("(pprof) ") {
+            Ok(line) => {
+                let flow = s.execute(&line, &mut stdout.lock(), &mut stderr.lock());
+                if flow == Flow::Quit {
+                    break;
+                }
+            }
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    if let Some(h) = &hist {
+        if let Some(dir) = h.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        ed.save_history(h).map_err(|e| format!("saving history to {}: {e}", h.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::model::{Function, Profile};
+
+    fn helper() -> ShellHelper {
+        let mut p = Profile { strings: vec!["".into(), "main.(*RequestTracker).Track".into()], ..Default::default() };
+        p.functions.push(Function { name: 1, ..Default::default() });
+        let mut s = Session::new(p, Config::default());
+        s.sample_types = vec!["alloc_space".into(), "inuse_space".into()];
+        ShellHelper::new(&s)
+    }
+
+    #[test]
+    fn completes_commands_values_and_functions() {
+        let h = helper();
+        let (st, c) = h.candidates("sam", 3);
+        assert_eq!(st, 0);
+        assert!(c.iter().any(|p| p.replacement == "sample_index="));
+        let (st, c) = h.candidates("sample_index=in", 15);
+        assert_eq!(st, 13);
+        assert_eq!(c.iter().map(|p| p.replacement.as_str()).collect::<Vec<_>>(), vec!["inuse_space"]);
+        let (_, c) = h.candidates("list Tra", 8);
+        assert_eq!(c[0].replacement, "main\\.\\(\\*RequestTracker\\)\\.Track");
+        let (_, c) = h.candidates("granularity=li", 14);
+        assert_eq!(c[0].replacement, "lines");
+    }
+}

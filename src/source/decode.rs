@@ -1,0 +1,402 @@
+//! Streaming protobuf decoder: wire bytes → [`model::Profile`].
+//!
+//! Sits right after `source::read` (gunzip). The top level of `Profile` and
+//! every `Sample` are decoded by hand straight into the model's flat arrays,
+//! in two passes over the buffer (the first decodes the small tables and
+//! counts samples, the second fills pre-sized arrays), so the wire
+//! `Vec<Sample>` never exists. The small tables use the prost types generated
+//! from `proto/profile.proto`. All cross-references are checked here; a
+//! failure names the element. This module does no merging or filtering.
+
+use crate::error::Error;
+use crate::model::{Function, Label, Line, Location, Mapping, NONE, Profile, Samples, ValueType};
+use crate::pb;
+use prost::Message;
+use std::collections::HashMap;
+
+/// A cursor over protobuf wire data.
+struct Wire<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+/// One field's payload.
+enum Value<'a> {
+    Varint(u64),
+    Fixed(u64),
+    Bytes(&'a [u8]),
+}
+
+fn malformed(msg: impl Into<String>) -> Error {
+    Error::Malformed(msg.into())
+}
+
+impl<'a> Wire<'a> {
+    fn new(buf: &'a [u8]) -> Self {
+        Wire { buf, pos: 0 }
+    }
+
+    fn done(&self) -> bool {
+        self.pos >= self.buf.len()
+    }
+
+    #[inline]
+    fn varint(&mut self) -> Result<u64, Error> {
+        let mut v: u64 = 0;
+        for i in 0..10 {
+            let Some(&b) = self.buf.get(self.pos) else {
+                return Err(malformed("truncated varint"));
+            };
+            self.pos += 1;
+            v |= u64::from(b & 0x7f) << (7 * i);
+            if b < 0x80 {
+                return Ok(v);
+            }
+        }
+        Err(malformed("bad varint"))
+    }
+
+    fn field(&mut self) -> Result<(u32, Value<'a>), Error> {
+        let key = self.varint()?;
+        let num = (key >> 3) as u32;
+        let v = match key & 7 {
+            0 => Value::Varint(self.varint()?),
+            1 => Value::Fixed(self.fixed(8)?),
+            2 => {
+                let len = self.varint()? as usize;
+                let end = self
+                    .pos
+                    .checked_add(len)
+                    .filter(|&e| e <= self.buf.len())
+                    .ok_or_else(|| malformed("truncated length-delimited field"))?;
+                let b = &self.buf[self.pos..end];
+                self.pos = end;
+                Value::Bytes(b)
+            }
+            5 => Value::Fixed(self.fixed(4)?),
+            t => return Err(malformed(format!("unknown wire type: {t}"))),
+        };
+        Ok((num, v))
+    }
+
+    fn fixed(&mut self, n: usize) -> Result<u64, Error> {
+        let end = self.pos + n;
+        let b = self.buf.get(self.pos..end).ok_or_else(|| malformed("truncated fixed field"))?;
+        self.pos = end;
+        let mut v = 0u64;
+        for (i, x) in b.iter().enumerate() {
+            v |= u64::from(*x) << (8 * i);
+        }
+        Ok(v)
+    }
+}
+
+/// Integer payload of a scalar field.
+fn int(v: &Value, what: &str) -> Result<u64, Error> {
+    match v {
+        Value::Varint(x) | Value::Fixed(x) => Ok(*x),
+        Value::Bytes(_) => Err(malformed(format!("{what}: type mismatch"))),
+    }
+}
+
+/// Calls `f` for every element of a repeated integer field, packed or not.
+fn each_int(v: &Value, what: &str, mut f: impl FnMut(u64) -> Result<(), Error>) -> Result<(), Error> {
+    match v {
+        Value::Bytes(b) => {
+            let mut w = Wire::new(b);
+            while !w.done() {
+                f(w.varint()?)?;
+            }
+            Ok(())
+        }
+        other => f(int(other, what)?),
+    }
+}
+
+/// Number of varints in a packed buffer (count of terminating bytes).
+fn count_varints(b: &[u8]) -> usize {
+    b.iter().filter(|&&x| x < 0x80).count()
+}
+
+/// Resolves wire ids to dense indices.
+enum IdMap {
+    Dense(Vec<u32>),
+    Sparse(HashMap<u64, u32>),
+}
+
+impl IdMap {
+    fn build(ids: &[u64], what: &str) -> Result<IdMap, Error> {
+        let max = ids.iter().copied().max().unwrap_or(0);
+        let dense = max < (ids.len() as u64) * 4 + 1024;
+        let mut map = if dense {
+            IdMap::Dense(vec![NONE; max as usize + 1])
+        } else {
+            IdMap::Sparse(HashMap::with_capacity(ids.len()))
+        };
+        for (i, &id) in ids.iter().enumerate() {
+            if id == 0 {
+                return Err(malformed(format!("found {what} with reserved id=0")));
+            }
+            let fresh = match &mut map {
+                IdMap::Dense(v) => std::mem::replace(&mut v[id as usize], i as u32) == NONE,
+                IdMap::Sparse(m) => m.insert(id, i as u32).is_none(),
+            };
+            if !fresh {
+                return Err(malformed(format!("multiple {what}s with same id: {id}")));
+            }
+        }
+        Ok(map)
+    }
+
+    #[inline]
+    fn get(&self, id: u64) -> Option<u32> {
+        match self {
+            IdMap::Dense(v) => v.get(id as usize).copied().filter(|&x| x != NONE),
+            IdMap::Sparse(m) => m.get(&id).copied(),
+        }
+    }
+}
+
+/// Decodes an uncompressed `perftools.profiles.Profile`.
+pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
+    if buf.is_empty() {
+        return Err(Error::Parse("empty input file".into()));
+    }
+    let mut p = Profile::default();
+    let mut raw_strings: Vec<&[u8]> = Vec::new();
+    let mut sample_types = Vec::new();
+    let mut period_type = pb::ValueType::default();
+    let mut mappings = Vec::new();
+    let mut locations = Vec::new();
+    let mut functions = Vec::new();
+    let mut comments = Vec::new();
+    let (mut n_samples, mut n_locs, mut n_labels, mut n_values) = (0usize, 0usize, 0usize, 0usize);
+    let mut seen_time = false;
+    let (mut drop, mut keep, mut dflt) = (0u64, 0u64, 0u64);
+
+    // Pass 1: everything but the samples, which are only counted.
+    let mut w = Wire::new(buf);
+    while !w.done() {
+        let (num, v) = w.field()?;
+        match num {
+            1 => sample_types.push(sub::<pb::ValueType>(&v, "sample_type")?),
+            2 => {
+                let Value::Bytes(b) = v else { return Err(malformed("sample: type mismatch")) };
+                n_samples += 1;
+                let mut s = Wire::new(b);
+                while !s.done() {
+                    match s.field()? {
+                        (1, Value::Bytes(x)) => n_locs += count_varints(x),
+                        (1, _) => n_locs += 1,
+                        (2, Value::Bytes(x)) => n_values += count_varints(x),
+                        (2, _) => n_values += 1,
+                        (3, _) => n_labels += 1,
+                        _ => {}
+                    }
+                }
+            }
+            3 => mappings.push(sub::<pb::Mapping>(&v, "mapping")?),
+            4 => locations.push(sub::<pb::Location>(&v, "location")?),
+            5 => functions.push(sub::<pb::Function>(&v, "function")?),
+            6 => match v {
+                Value::Bytes(b) => raw_strings.push(b),
+                _ => return Err(malformed("string_table: type mismatch")),
+            },
+            7 => drop = int(&v, "drop_frames")?,
+            8 => keep = int(&v, "keep_frames")?,
+            9 => {
+                if seen_time {
+                    return Err(Error::Parse("concatenated profiles detected".into()));
+                }
+                seen_time = true;
+                p.time_nanos = int(&v, "time_nanos")? as i64;
+            }
+            10 => p.duration_nanos = int(&v, "duration_nanos")? as i64,
+            11 => period_type = sub::<pb::ValueType>(&v, "period_type")?,
+            12 => p.period = int(&v, "period")? as i64,
+            13 => each_int(&v, "comment", |c| {
+                comments.push(c);
+                Ok(())
+            })?,
+            14 => dflt = int(&v, "default_sample_type")?,
+            _ => {}
+        }
+    }
+    let _ = n_values;
+
+    if raw_strings.first().is_some_and(|s| !s.is_empty()) {
+        return Err(malformed("string_table[0] must be ''"));
+    }
+    if raw_strings.is_empty() {
+        raw_strings.push(b"");
+    }
+    p.strings = raw_strings.iter().map(|b| String::from_utf8_lossy(b).into_owned()).collect();
+    let nstr = p.strings.len() as u64;
+    let s = |i: i64, what: &str| -> Result<u32, Error> {
+        if i < 0 || i as u64 >= nstr {
+            Err(malformed(format!("{what}: string index {i} out of range")))
+        } else {
+            Ok(i as u32)
+        }
+    };
+
+    p.sample_types = sample_types
+        .iter()
+        .map(|t| Ok(ValueType { ty: s(t.r#type, "sample_type")?, unit: s(t.unit, "sample_type")? }))
+        .collect::<Result<_, Error>>()?;
+    p.period_type = ValueType { ty: s(period_type.r#type, "period_type")?, unit: s(period_type.unit, "period_type")? };
+    p.drop_frames = s(drop as i64, "drop_frames")?;
+    p.keep_frames = s(keep as i64, "keep_frames")?;
+    p.default_sample_type = s(dflt as i64, "default_sample_type")?;
+    p.comments = comments.iter().map(|&c| s(c as i64, "comment")).collect::<Result<_, _>>()?;
+
+    let mapping_ids = IdMap::build(&mappings.iter().map(|m| m.id).collect::<Vec<_>>(), "mapping")?;
+    p.mappings = mappings
+        .iter()
+        .map(|m| {
+            let what = format!("mapping {}", m.id);
+            Ok(Mapping {
+                start: m.memory_start,
+                limit: m.memory_limit,
+                offset: m.file_offset,
+                file: s(m.filename, &what)?,
+                build_id: s(m.build_id, &what)?,
+                has_functions: m.has_functions,
+                has_filenames: m.has_filenames,
+                has_line_numbers: m.has_line_numbers,
+                has_inline_frames: m.has_inline_frames,
+            })
+        })
+        .collect::<Result<_, Error>>()?;
+
+    let function_ids = IdMap::build(&functions.iter().map(|f| f.id).collect::<Vec<_>>(), "function")?;
+    p.functions = functions
+        .iter()
+        .map(|f| {
+            let what = format!("function {}", f.id);
+            Ok(Function {
+                name: s(f.name, &what)?,
+                system_name: s(f.system_name, &what)?,
+                filename: s(f.filename, &what)?,
+                start_line: f.start_line,
+            })
+        })
+        .collect::<Result<_, Error>>()?;
+
+    let location_ids = IdMap::build(&locations.iter().map(|l| l.id).collect::<Vec<_>>(), "location")?;
+    p.locations.reserve(locations.len());
+    for l in &locations {
+        let mapping = if l.mapping_id == 0 {
+            NONE
+        } else {
+            mapping_ids
+                .get(l.mapping_id)
+                .ok_or_else(|| malformed(format!("location {}: unknown mapping id {}", l.id, l.mapping_id)))?
+        };
+        let lines_start = p.lines.len() as u32;
+        for ln in &l.line {
+            let function = function_ids.get(ln.function_id).ok_or_else(|| {
+                malformed(format!("location {}: unknown function id {}", l.id, ln.function_id))
+            })?;
+            p.lines.push(Line { function, line: ln.line });
+        }
+        p.locations.push(Location {
+            mapping,
+            address: l.address,
+            lines_start,
+            lines_len: l.line.len() as u32,
+            is_folded: l.is_folded,
+        });
+    }
+
+    // Pass 2: the samples, straight into pre-sized columns.
+    let k = p.sample_types.len();
+    let mut smp = Samples {
+        loc_start: Vec::with_capacity(n_samples + 1),
+        locs: Vec::with_capacity(n_locs),
+        values: Vec::with_capacity(n_samples * k),
+        label_start: Vec::with_capacity(n_samples + 1),
+        labels: Vec::with_capacity(n_labels),
+    };
+    smp.loc_start.push(0);
+    smp.label_start.push(0);
+    let mut w = Wire::new(buf);
+    let mut idx = 0usize;
+    while !w.done() {
+        let (num, v) = w.field()?;
+        if num != 2 {
+            continue;
+        }
+        let Value::Bytes(b) = v else { unreachable!("checked in pass 1") };
+        let nvals_before = smp.values.len();
+        let mut sw = Wire::new(b);
+        while !sw.done() {
+            let (f, v) = sw.field()?;
+            match f {
+                1 => each_int(&v, "location_id", |id| {
+                    let li = location_ids.get(id).ok_or_else(|| {
+                        malformed(format!("sample {idx}: unknown location id {id}"))
+                    })?;
+                    smp.locs.push(li);
+                    Ok(())
+                })?,
+                2 => each_int(&v, "value", |x| {
+                    smp.values.push(x as i64);
+                    Ok(())
+                })?,
+                3 => {
+                    let Value::Bytes(lb) = v else { return Err(malformed("label: type mismatch")) };
+                    let l = decode_label(lb)?;
+                    let what = format!("sample {idx} label");
+                    let label = Label {
+                        key: s(l.0, &what)?,
+                        str: s(l.1, &what)?,
+                        num: l.2,
+                        unit: s(l.3, &what)?,
+                    };
+                    // A label with neither string, number nor unit carries nothing.
+                    if label.str != 0 || label.num != 0 || label.unit != 0 {
+                        smp.labels.push(label);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let nv = smp.values.len() - nvals_before;
+        if nv != k {
+            return Err(malformed(format!("mismatch: sample has {nv} values vs. {k} types")));
+        }
+        smp.loc_start.push(smp.locs.len() as u32);
+        smp.label_start.push(smp.labels.len() as u32);
+        idx += 1;
+    }
+    if n_samples > 0 && k == 0 {
+        return Err(malformed("missing sample type information"));
+    }
+    p.samples = smp;
+    Ok(p)
+}
+
+fn decode_label(b: &[u8]) -> Result<(i64, i64, i64, i64), Error> {
+    let mut w = Wire::new(b);
+    let mut l = (0i64, 0i64, 0i64, 0i64);
+    while !w.done() {
+        let (f, v) = w.field()?;
+        let x = int(&v, "label")? as i64;
+        match f {
+            1 => l.0 = x,
+            2 => l.1 = x,
+            3 => l.2 = x,
+            4 => l.3 = x,
+            _ => {}
+        }
+    }
+    Ok(l)
+}
+
+fn sub<M: Message + Default>(v: &Value, what: &str) -> Result<M, Error> {
+    match v {
+        Value::Bytes(b) => M::decode(*b).map_err(|e| malformed(format!("{what}: {e}"))),
+        _ => Err(malformed(format!("{what}: type mismatch"))),
+    }
+}

@@ -1,0 +1,105 @@
+//! Where profile bytes come from: files, stdin; gzip sniffing; format
+//! detection. First stage of the pipeline: `source` → `decode` → model.
+//! Nothing here interprets samples; legacy text formats are handed to
+//! `source::legacy`.
+
+pub mod decode;
+
+use crate::error::Error;
+use crate::model::Profile;
+use flate2::read::MultiGzDecoder;
+use std::io::Read;
+
+/// The largest decompressed profile accepted (guards against gzip bombs).
+pub const MAX_PROFILE_BYTES: u64 = 8 << 30;
+
+/// Reads all of `r`, refusing more than [`MAX_PROFILE_BYTES`].
+fn read_limited(r: impl Read, hint: usize) -> Result<Vec<u8>, Error> {
+    let mut buf = Vec::with_capacity(hint);
+    r.take(MAX_PROFILE_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::Gzip(gzip_message(&e)))?;
+    if buf.len() as u64 > MAX_PROFILE_BYTES {
+        return Err(Error::TooLarge(format!("more than {} bytes after decompression", MAX_PROFILE_BYTES)));
+    }
+    Ok(buf)
+}
+
+fn gzip_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => "unexpected EOF".to_string(),
+        _ => {
+            let m = e.to_string();
+            if m.contains("header") || m.contains("invalid") || m.contains("corrupt") {
+                format!("gzip: invalid data ({m})")
+            } else {
+                m
+            }
+        }
+    }
+}
+
+/// Un-gzips `data` if it starts with the gzip magic; otherwise returns it.
+pub fn gunzip(data: Vec<u8>) -> Result<Vec<u8>, Error> {
+    if data.len() >= 2 && data[0] == 0x1f && data[1] == 0x8b {
+        // ISIZE (the last 4 bytes) is the uncompressed size modulo 2^32.
+        let hint = if data.len() >= 4 {
+            let n = data.len();
+            u32::from_le_bytes([data[n - 4], data[n - 3], data[n - 2], data[n - 1]]) as usize
+        } else {
+            0
+        };
+        let hint = hint.min(1 << 30);
+        read_limited(MultiGzDecoder::new(&data[..]), hint)
+    } else {
+        Ok(data)
+    }
+}
+
+/// Parses profile bytes (gzip or not) in any supported format.
+pub fn parse(data: Vec<u8>) -> Result<Profile, Error> {
+    let raw = gunzip(data)?;
+    if raw.is_empty() {
+        return Err(Error::Parse("empty input file".into()));
+    }
+    match decode::decode(&raw) {
+        Ok(p) => Ok(p),
+        Err(e @ Error::Malformed(_)) if !looks_like_text(&raw) => Err(e),
+        Err(e @ Error::Parse(_)) => Err(e),
+        Err(_) => Err(Error::Parse("unrecognized profile format".into())),
+    }
+}
+
+/// True when the bytes look like one of the text formats.
+fn looks_like_text(raw: &[u8]) -> bool {
+    let head = &raw[..raw.len().min(512)];
+    head.iter().all(|&b| b == b'\n' || b == b'\r' || b == b'\t' || (0x20..0x7f).contains(&b))
+}
+
+/// Reads a local file (or `-` for stdin) and parses it.
+pub fn load_path(path: &str) -> Result<Profile, Error> {
+    let data = if path == "-" {
+        let mut v = Vec::new();
+        std::io::stdin().read_to_end(&mut v).map_err(|e| Error::Io(format!("read stdin: {e}")))?;
+        v
+    } else {
+        std::fs::read(path).map_err(|e| Error::Io(format!("open {path}: {}", io_reason(&e))))?
+    };
+    parse(data)
+}
+
+/// The Go-style reason text of an I/O error.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "is a directory".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_lowercase(),
+                None => s,
+            }
+        }
+    }
+}
