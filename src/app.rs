@@ -27,10 +27,16 @@ pub fn load(sources: &[String], err: &mut dyn Write) -> Result<Profile, String> 
         return Err("failed to fetch any source profiles".into());
     }
     if loaded.len() < sources.len() {
-        let _ = writeln!(err, "Fetched {} source profiles out of {}", loaded.len(), sources.len());
+        let _ = writeln!(
+            err,
+            "Fetched {} source profiles out of {}",
+            loaded.len(),
+            sources.len()
+        );
     }
     let refs: Vec<&Profile> = loaded.iter().collect();
-    let mut p = merge::merge(&refs).map_err(|e| format!("problem fetching source profiles: {e}"))?;
+    let mut p =
+        merge::merge(&refs).map_err(|e| format!("problem fetching source profiles: {e}"))?;
     drop(loaded);
     prune::remove_uninteresting(&mut p)?;
     merge::ensure_mapping(&mut p);
@@ -82,11 +88,24 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
     }
     if let Some((spec, regexp)) = &args.format {
         let output = args.cfg.get("output").to_string();
-        let target = Target { output: &output, interactive: false, stdout_tty };
+        let target = Target {
+            output: &output,
+            interactive: false,
+            stdout_tty,
+        };
         let color = args.color.enabled(stdout_tty);
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
-        let r = session::run(&profile, spec, regexp.as_deref(), &args.cfg, &target, color, &mut out, err);
+        let r = session::run(
+            &profile,
+            spec,
+            regexp.as_deref(),
+            &args.cfg,
+            &target,
+            color,
+            &mut out,
+            err,
+        );
         let _ = out.flush();
         return r;
     }

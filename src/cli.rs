@@ -102,7 +102,9 @@ fn is_bool_flag(name: &str) -> bool {
     if choice(name).is_some() {
         return true;
     }
-    EXTRA_FLAGS.iter().any(|(n, k)| *n == name && *k == Extra::Bool)
+    EXTRA_FLAGS
+        .iter()
+        .any(|(n, k)| *n == name && *k == Extra::Bool)
 }
 
 fn is_flag(name: &str) -> bool {
@@ -162,7 +164,12 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
             let v = inline.unwrap_or_else(|| "true".into());
             match parse_go_bool(&v) {
                 Some(b) => b.to_string(),
-                None => return Err(err(format!("invalid boolean value {v:?} for -{name}: parse error"), true)),
+                None => {
+                    return Err(err(
+                        format!("invalid boolean value {v:?} for -{name}: parse error"),
+                        true,
+                    ));
+                }
             }
         } else {
             match inline {
@@ -186,7 +193,12 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
             continue;
         }
         if let Some(o) = option(name) {
-            let bad = |v: &str| err(format!("invalid value {v:?} for flag -{name}: parse error"), true);
+            let bad = |v: &str| {
+                err(
+                    format!("invalid value {v:?} for flag -{name}: parse error"),
+                    true,
+                )
+            };
             match o.kind {
                 Kind::Int if value.parse::<i64>().is_err() => return Err(bad(&value)),
                 Kind::Float if value.parse::<f64>().is_err() => return Err(bad(&value)),
@@ -211,9 +223,12 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
             "add_comment" => a.add_comment = value,
             "http" => a.http = Some(value),
             "seconds" | "timeout" => {
-                let n = value
-                    .parse::<i64>()
-                    .map_err(|_| err(format!("invalid value {value:?} for flag -{name}: parse error"), true))?;
+                let n = value.parse::<i64>().map_err(|_| {
+                    err(
+                        format!("invalid value {value:?} for flag -{name}: parse error"),
+                        true,
+                    )
+                })?;
                 if name == "seconds" {
                     a.seconds = n;
                 } else {
@@ -222,14 +237,17 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
             }
             "color" => {
                 a.color = ColorChoice::parse(&value).ok_or_else(|| {
-                    err(format!("invalid value {value:?} for flag -color: use auto, always or never"), false)
+                    err(
+                        format!(
+                            "invalid value {value:?} for flag -color: use auto, always or never"
+                        ),
+                        false,
+                    )
                 })?
             }
             "version" => a.version = value == "true",
-            n if VALUE_SHORTCUTS.iter().any(|(s, _)| *s == n) => {
-                if value == "true" {
-                    shortcuts.push(n);
-                }
+            n if VALUE_SHORTCUTS.iter().any(|(s, _)| *s == n) && value == "true" => {
+                shortcuts.push(n)
             }
             _ => {}
         }
@@ -243,7 +261,8 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
             continue;
         }
         if !a.cfg.get("sample_index").is_empty() {
-            a.notes.push(format!("Multiple value selections, ignoring -{flag}"));
+            a.notes
+                .push(format!("Multiple value selections, ignoring -{flag}"));
             continue;
         }
         a.cfg.put("sample_index", *index);
@@ -252,9 +271,16 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
         }
     }
     for g in GROUPS {
-        let set: Vec<&str> = groups_set.iter().copied().filter(|c| g.choices.iter().any(|x| x.name == *c)).collect();
+        let set: Vec<&str> = groups_set
+            .iter()
+            .copied()
+            .filter(|c| g.choices.iter().any(|x| x.name == *c))
+            .collect();
         if set.len() > 1 {
-            return Err(err(format!("conflicting options set: [{}]", set.join(" ")), false));
+            return Err(err(
+                format!("conflicting options set: [{}]", set.join(" ")),
+                false,
+            ));
         }
     }
     if formats.len() > 1 {
@@ -262,7 +288,10 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
     }
     a.format = formats.pop();
     if a.http.is_some() && a.format.is_some() {
-        return Err(err("-http is not compatible with an output format on the command line".into(), false));
+        return Err(err(
+            "-http is not compatible with an output format on the command line".into(),
+            false,
+        ));
     }
     if a.sources.is_empty() {
         return Err(err("no profile source specified".into(), true));
@@ -274,7 +303,11 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
 pub fn flag_names() -> Vec<String> {
     let mut v: Vec<String> = COMMANDS.iter().map(|c| c.name.to_string()).collect();
     v.extend(OPTIONS.iter().map(|o| o.name.to_string()));
-    v.extend(GROUPS.iter().flat_map(|g| g.choices.iter().map(|c| c.name.to_string())));
+    v.extend(
+        GROUPS
+            .iter()
+            .flat_map(|g| g.choices.iter().map(|c| c.name.to_string())),
+    );
     v.extend(EXTRA_FLAGS.iter().map(|(n, _)| n.to_string()));
     v
 }
@@ -289,7 +322,11 @@ mod tests {
 
     #[test]
     fn go_style_flags() {
-        let a = parse(&args("-top -nodecount 5 --cum -sample_index=alloc_space heap.pb.gz")).ok().unwrap();
+        let a = parse(&args(
+            "-top -nodecount 5 --cum -sample_index=alloc_space heap.pb.gz",
+        ))
+        .ok()
+        .unwrap();
         assert_eq!(a.format.unwrap().0.name, "top");
         assert_eq!(a.cfg.get("nodecount"), "5");
         assert!(a.cfg.sort_cum());
@@ -304,9 +341,15 @@ mod tests {
         let e = |s: &str| parse(&args(s)).err().unwrap().message;
         assert_eq!(e("-top -tree x"), "must set at most one output format");
         assert_eq!(e("-bogus x"), "flag provided but not defined: -bogus");
-        assert_eq!(e("-nodecount=abc x"), "invalid value \"abc\" for flag -nodecount: parse error");
+        assert_eq!(
+            e("-nodecount=abc x"),
+            "invalid value \"abc\" for flag -nodecount: parse error"
+        );
         assert_eq!(e("-top"), "no profile source specified");
-        assert_eq!(e("-trim=maybe x"), "invalid boolean value \"maybe\" for -trim: parse error");
+        assert_eq!(
+            e("-trim=maybe x"),
+            "invalid boolean value \"maybe\" for -trim: parse error"
+        );
     }
 
     #[test]
@@ -318,8 +361,13 @@ mod tests {
 
     #[test]
     fn value_shortcuts() {
-        let a = parse(&args("-top -inuse_space -alloc_space x")).ok().unwrap();
+        let a = parse(&args("-top -inuse_space -alloc_space x"))
+            .ok()
+            .unwrap();
         assert_eq!(a.cfg.get("sample_index"), "inuse_space");
-        assert_eq!(a.notes, vec!["Multiple value selections, ignoring -alloc_space"]);
+        assert_eq!(
+            a.notes,
+            vec!["Multiple value selections, ignoring -alloc_space"]
+        );
     }
 }

@@ -6,8 +6,8 @@
 //! accessors. This module knows nothing about profiles beyond the sample-type
 //! names handed to it for `sample_index`.
 
-use crate::render::units;
 use crate::filter::regexp;
+use crate::render::units;
 
 /// How an option's value is parsed and checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,42 +53,230 @@ pub struct GroupSpec {
 
 /// The option table (sorted by name).
 pub static OPTIONS: &[OptionSpec] = &[
-    OptionSpec { name: "call_tree", kind: Kind::Bool, default: "false", help: "Create a context-sensitive call tree\nTreat locations reached through different paths as separate.\n" },
-    OptionSpec { name: "compact_labels", kind: Kind::Bool, default: "false", help: "Show minimal headers" },
-    OptionSpec { name: "divide_by", kind: Kind::Float, default: "1", help: "Ratio to divide all samples before visualization\nDivide all samples values by a constant, eg the number of processors or jobs.\n" },
-    OptionSpec { name: "drop_negative", kind: Kind::Bool, default: "false", help: "Ignore negative differences\nDo not show any locations with values <0.\n" },
-    OptionSpec { name: "edgefraction", kind: Kind::Float, default: "0.001", help: "Hide edges below <f>*total" },
-    OptionSpec { name: "focus", kind: Kind::Regex, default: "", help: "Restricts to samples going through a node matching regexp\nDiscard samples that do not include a node matching this regexp.\nMatching includes the function name, filename or object name.\n" },
-    OptionSpec { name: "hide", kind: Kind::Regex, default: "", help: "Skips nodes matching regexp\nDiscard nodes that match this location.\nOther nodes from samples that include this location will be shown.\nMatching includes the function name, filename or object name.\n" },
-    OptionSpec { name: "ignore", kind: Kind::Regex, default: "", help: "Skips paths going through any nodes matching regexp\nIf set, discard samples that include a node matching this regexp.\nMatching includes the function name, filename or object name.\n" },
-    OptionSpec { name: "intel_syntax", kind: Kind::Bool, default: "false", help: "Show assembly in Intel syntax\nOnly applicable to commands `disasm` and `weblist`\n" },
-    OptionSpec { name: "mean", kind: Kind::Bool, default: "false", help: "Average sample value over first value (count)\nFor memory profiles, report average memory per allocation.\nFor time-based profiles, report average time per event.\n" },
-    OptionSpec { name: "nodecount", kind: Kind::Int, default: "-1", help: "Max number of nodes to show\nUses heuristics to limit the number of locations to be displayed.\nOn graphs, dotted edges represent paths through nodes that have been removed.\n" },
-    OptionSpec { name: "nodefraction", kind: Kind::Float, default: "0.005", help: "Hide nodes below <f>*total" },
-    OptionSpec { name: "noinlines", kind: Kind::Bool, default: "false", help: "Ignore inlines.\nAttributes inlined functions to their first out-of-line caller.\n" },
-    OptionSpec { name: "normalize", kind: Kind::Bool, default: "false", help: "Scales profile based on the base profile.\n" },
-    OptionSpec { name: "output", kind: Kind::Str, default: "", help: "Output filename for file-based outputs\n" },
-    OptionSpec { name: "prune_from", kind: Kind::Regex, default: "", help: "Drops any functions below the matched frame.\nIf set, any frames matching the specified regexp and any frames\nbelow it will be dropped from each sample.\n" },
-    OptionSpec { name: "relative_percentages", kind: Kind::Bool, default: "false", help: "Show percentages relative to focused subgraph\nIf unset, percentages are relative to full graph before focusing\nto facilitate comparison with original graph.\n" },
-    OptionSpec { name: "sample_index", kind: Kind::SampleIndex, default: "", help: "Sample value to report (0-based index or name)\nProfiles contain multiple values per sample.\nUse sample_index=i to select the ith value (starting at 0)." },
-    OptionSpec { name: "show", kind: Kind::Regex, default: "", help: "Only show nodes matching regexp\nIf set, only show nodes that match this location.\nMatching includes the function name, filename or object name.\n" },
-    OptionSpec { name: "show_from", kind: Kind::Regex, default: "", help: "Drops functions above the highest matched frame.\nIf set, all frames above the highest match are dropped from every sample.\nMatching includes the function name, filename or object name.\n" },
-    OptionSpec { name: "source_path", kind: Kind::Str, default: "", help: "Search path for source files" },
-    OptionSpec { name: "tagfocus", kind: Kind::TagFilter, default: "", help: "Restricts to samples with tags in range or matched by regexp\nUse name=value syntax to limit the matching to a specific tag.\nNumeric tag filter examples: 1kb, 1kb:10kb, memory=32mb:\nString tag filter examples: foo, foo.*bar, mytag=foo.*bar\n" },
-    OptionSpec { name: "taghide", kind: Kind::Regex, default: "", help: "Skip tags matching this regexp\nDiscard tags that match this regexp\n" },
-    OptionSpec { name: "tagignore", kind: Kind::TagFilter, default: "", help: "Discard samples with tags in range or matched by regexp\nUse name=value syntax to limit the matching to a specific tag.\nNumeric tag filter examples: 1kb, 1kb:10kb, memory=32mb:\nString tag filter examples: foo, foo.*bar, mytag=foo.*bar\n" },
-    OptionSpec { name: "tagleaf", kind: Kind::Str, default: "", help: "Adds pseudo stack frames for labels key/value pairs at the callstack leaf.\nA comma-separated list of label keys.\nThe last key creates frames at the new leaf.\n" },
-    OptionSpec { name: "tagroot", kind: Kind::Str, default: "", help: "Adds pseudo stack frames for labels key/value pairs at the callstack root.\nA comma-separated list of label keys.\nThe first key creates frames at the new root.\n" },
-    OptionSpec { name: "tagshow", kind: Kind::Regex, default: "", help: "Only consider tags matching this regexp\nDiscard tags that do not match this regexp\n" },
-    OptionSpec { name: "trim", kind: Kind::Bool, default: "true", help: "Honor nodefraction/edgefraction/nodecount defaults\nSet to false to get the full profile, without any trimming.\n" },
-    OptionSpec { name: "trim_path", kind: Kind::Str, default: "", help: "Path to trim from source paths before search" },
-    OptionSpec { name: "unit", kind: Kind::Unit, default: "minimum", help: "Measurement units to display\nScale the sample values to this unit.\nFor time-based profiles, use seconds, milliseconds, nanoseconds, etc.\nFor memory profiles, use megabytes, kilobytes, bytes, etc.\nUsing auto will scale each value independently to the most natural unit.\n" },
+    OptionSpec {
+        name: "call_tree",
+        kind: Kind::Bool,
+        default: "false",
+        help: "Create a context-sensitive call tree\nTreat locations reached through different paths as separate.\n",
+    },
+    OptionSpec {
+        name: "compact_labels",
+        kind: Kind::Bool,
+        default: "false",
+        help: "Show minimal headers",
+    },
+    OptionSpec {
+        name: "divide_by",
+        kind: Kind::Float,
+        default: "1",
+        help: "Ratio to divide all samples before visualization\nDivide all samples values by a constant, eg the number of processors or jobs.\n",
+    },
+    OptionSpec {
+        name: "drop_negative",
+        kind: Kind::Bool,
+        default: "false",
+        help: "Ignore negative differences\nDo not show any locations with values <0.\n",
+    },
+    OptionSpec {
+        name: "edgefraction",
+        kind: Kind::Float,
+        default: "0.001",
+        help: "Hide edges below <f>*total",
+    },
+    OptionSpec {
+        name: "focus",
+        kind: Kind::Regex,
+        default: "",
+        help: "Restricts to samples going through a node matching regexp\nDiscard samples that do not include a node matching this regexp.\nMatching includes the function name, filename or object name.\n",
+    },
+    OptionSpec {
+        name: "hide",
+        kind: Kind::Regex,
+        default: "",
+        help: "Skips nodes matching regexp\nDiscard nodes that match this location.\nOther nodes from samples that include this location will be shown.\nMatching includes the function name, filename or object name.\n",
+    },
+    OptionSpec {
+        name: "ignore",
+        kind: Kind::Regex,
+        default: "",
+        help: "Skips paths going through any nodes matching regexp\nIf set, discard samples that include a node matching this regexp.\nMatching includes the function name, filename or object name.\n",
+    },
+    OptionSpec {
+        name: "intel_syntax",
+        kind: Kind::Bool,
+        default: "false",
+        help: "Show assembly in Intel syntax\nOnly applicable to commands `disasm` and `weblist`\n",
+    },
+    OptionSpec {
+        name: "mean",
+        kind: Kind::Bool,
+        default: "false",
+        help: "Average sample value over first value (count)\nFor memory profiles, report average memory per allocation.\nFor time-based profiles, report average time per event.\n",
+    },
+    OptionSpec {
+        name: "nodecount",
+        kind: Kind::Int,
+        default: "-1",
+        help: "Max number of nodes to show\nUses heuristics to limit the number of locations to be displayed.\nOn graphs, dotted edges represent paths through nodes that have been removed.\n",
+    },
+    OptionSpec {
+        name: "nodefraction",
+        kind: Kind::Float,
+        default: "0.005",
+        help: "Hide nodes below <f>*total",
+    },
+    OptionSpec {
+        name: "noinlines",
+        kind: Kind::Bool,
+        default: "false",
+        help: "Ignore inlines.\nAttributes inlined functions to their first out-of-line caller.\n",
+    },
+    OptionSpec {
+        name: "normalize",
+        kind: Kind::Bool,
+        default: "false",
+        help: "Scales profile based on the base profile.\n",
+    },
+    OptionSpec {
+        name: "output",
+        kind: Kind::Str,
+        default: "",
+        help: "Output filename for file-based outputs\n",
+    },
+    OptionSpec {
+        name: "prune_from",
+        kind: Kind::Regex,
+        default: "",
+        help: "Drops any functions below the matched frame.\nIf set, any frames matching the specified regexp and any frames\nbelow it will be dropped from each sample.\n",
+    },
+    OptionSpec {
+        name: "relative_percentages",
+        kind: Kind::Bool,
+        default: "false",
+        help: "Show percentages relative to focused subgraph\nIf unset, percentages are relative to full graph before focusing\nto facilitate comparison with original graph.\n",
+    },
+    OptionSpec {
+        name: "sample_index",
+        kind: Kind::SampleIndex,
+        default: "",
+        help: "Sample value to report (0-based index or name)\nProfiles contain multiple values per sample.\nUse sample_index=i to select the ith value (starting at 0).",
+    },
+    OptionSpec {
+        name: "show",
+        kind: Kind::Regex,
+        default: "",
+        help: "Only show nodes matching regexp\nIf set, only show nodes that match this location.\nMatching includes the function name, filename or object name.\n",
+    },
+    OptionSpec {
+        name: "show_from",
+        kind: Kind::Regex,
+        default: "",
+        help: "Drops functions above the highest matched frame.\nIf set, all frames above the highest match are dropped from every sample.\nMatching includes the function name, filename or object name.\n",
+    },
+    OptionSpec {
+        name: "source_path",
+        kind: Kind::Str,
+        default: "",
+        help: "Search path for source files",
+    },
+    OptionSpec {
+        name: "tagfocus",
+        kind: Kind::TagFilter,
+        default: "",
+        help: "Restricts to samples with tags in range or matched by regexp\nUse name=value syntax to limit the matching to a specific tag.\nNumeric tag filter examples: 1kb, 1kb:10kb, memory=32mb:\nString tag filter examples: foo, foo.*bar, mytag=foo.*bar\n",
+    },
+    OptionSpec {
+        name: "taghide",
+        kind: Kind::Regex,
+        default: "",
+        help: "Skip tags matching this regexp\nDiscard tags that match this regexp\n",
+    },
+    OptionSpec {
+        name: "tagignore",
+        kind: Kind::TagFilter,
+        default: "",
+        help: "Discard samples with tags in range or matched by regexp\nUse name=value syntax to limit the matching to a specific tag.\nNumeric tag filter examples: 1kb, 1kb:10kb, memory=32mb:\nString tag filter examples: foo, foo.*bar, mytag=foo.*bar\n",
+    },
+    OptionSpec {
+        name: "tagleaf",
+        kind: Kind::Str,
+        default: "",
+        help: "Adds pseudo stack frames for labels key/value pairs at the callstack leaf.\nA comma-separated list of label keys.\nThe last key creates frames at the new leaf.\n",
+    },
+    OptionSpec {
+        name: "tagroot",
+        kind: Kind::Str,
+        default: "",
+        help: "Adds pseudo stack frames for labels key/value pairs at the callstack root.\nA comma-separated list of label keys.\nThe first key creates frames at the new root.\n",
+    },
+    OptionSpec {
+        name: "tagshow",
+        kind: Kind::Regex,
+        default: "",
+        help: "Only consider tags matching this regexp\nDiscard tags that do not match this regexp\n",
+    },
+    OptionSpec {
+        name: "trim",
+        kind: Kind::Bool,
+        default: "true",
+        help: "Honor nodefraction/edgefraction/nodecount defaults\nSet to false to get the full profile, without any trimming.\n",
+    },
+    OptionSpec {
+        name: "trim_path",
+        kind: Kind::Str,
+        default: "",
+        help: "Path to trim from source paths before search",
+    },
+    OptionSpec {
+        name: "unit",
+        kind: Kind::Unit,
+        default: "minimum",
+        help: "Measurement units to display\nScale the sample values to this unit.\nFor time-based profiles, use seconds, milliseconds, nanoseconds, etc.\nFor memory profiles, use megabytes, kilobytes, bytes, etc.\nUsing auto will scale each value independently to the most natural unit.\n",
+    },
 ];
 
 /// The choice groups.
 pub static GROUPS: &[GroupSpec] = &[
-    GroupSpec { name: "granularity", default: "functions", choices: &[Choice { name: "functions", help: "Aggregate at the function level.\nIgnores the filename where the function was defined.\n" }, Choice { name: "filefunctions", help: "Aggregate at the function level.\nTakes into account the filename where the function was defined.\n" }, Choice { name: "files", help: "Aggregate at the file level." }, Choice { name: "lines", help: "Aggregate at the source code line level." }, Choice { name: "addresses", help: "Aggregate at the address level.\nIncludes functions' addresses in the output.\n" }] },
-    GroupSpec { name: "sort", default: "flat", choices: &[Choice { name: "cum", help: "Sort entries based on cumulative weight\n" }, Choice { name: "flat", help: "Sort entries based on own weight\n" }] },
+    GroupSpec {
+        name: "granularity",
+        default: "functions",
+        choices: &[
+            Choice {
+                name: "functions",
+                help: "Aggregate at the function level.\nIgnores the filename where the function was defined.\n",
+            },
+            Choice {
+                name: "filefunctions",
+                help: "Aggregate at the function level.\nTakes into account the filename where the function was defined.\n",
+            },
+            Choice {
+                name: "files",
+                help: "Aggregate at the file level.",
+            },
+            Choice {
+                name: "lines",
+                help: "Aggregate at the source code line level.",
+            },
+            Choice {
+                name: "addresses",
+                help: "Aggregate at the address level.\nIncludes functions' addresses in the output.\n",
+            },
+        ],
+    },
+    GroupSpec {
+        name: "sort",
+        default: "flat",
+        choices: &[
+            Choice {
+                name: "cum",
+                help: "Sort entries based on cumulative weight\n",
+            },
+            Choice {
+                name: "flat",
+                help: "Sort entries based on own weight\n",
+            },
+        ],
+    },
 ];
 
 /// Looks up an option by name.
@@ -98,12 +286,17 @@ pub fn option(name: &str) -> Option<&'static OptionSpec> {
 
 /// Finds the group a choice belongs to.
 pub fn group_of_choice(choice: &str) -> Option<&'static GroupSpec> {
-    GROUPS.iter().find(|g| g.choices.iter().any(|c| c.name == choice))
+    GROUPS
+        .iter()
+        .find(|g| g.choices.iter().any(|c| c.name == choice))
 }
 
 /// Looks up a choice by name (e.g. `cum`).
 pub fn choice(name: &str) -> Option<&'static Choice> {
-    GROUPS.iter().flat_map(|g| g.choices.iter()).find(|c| c.name == name)
+    GROUPS
+        .iter()
+        .flat_map(|g| g.choices.iter())
+        .find(|c| c.name == name)
 }
 
 /// Aggregation level of graph nodes.
@@ -150,12 +343,14 @@ fn parse_go_bool(v: &str) -> Option<bool> {
 
 /// Parses a float as Go's `strconv.ParseFloat` would accept it.
 pub fn parse_float(v: &str) -> Result<f64, String> {
-    v.parse::<f64>().map_err(|_| format!("strconv.ParseFloat: parsing {v:?}: invalid syntax"))
+    v.parse::<f64>()
+        .map_err(|_| format!("strconv.ParseFloat: parsing {v:?}: invalid syntax"))
 }
 
 /// Parses an int as Go's `strconv.Atoi`.
 pub fn parse_int(v: &str) -> Result<i64, String> {
-    v.parse::<i64>().map_err(|_| format!("strconv.Atoi: parsing {v:?}: invalid syntax"))
+    v.parse::<i64>()
+        .map_err(|_| format!("strconv.Atoi: parsing {v:?}: invalid syntax"))
 }
 
 /// Resolves a `sample_index` value against the profile's sample types:
@@ -177,7 +372,12 @@ pub fn resolve_sample_index(value: &str, types: &[String]) -> Result<usize, Stri
     types
         .iter()
         .position(|t| t == value || t == stripped)
-        .ok_or_else(|| format!("sample_index {value:?} must be one of: [{}]", types.join(" ")))
+        .ok_or_else(|| {
+            format!(
+                "sample_index {value:?} must be one of: [{}]",
+                types.join(" ")
+            )
+        })
 }
 
 /// The session's option values.
@@ -226,7 +426,10 @@ impl Config {
 
     /// The selected choice of a group.
     pub fn group(&self, group: &str) -> &'static str {
-        let i = GROUPS.iter().position(|g| g.name == group).expect("known group");
+        let i = GROUPS
+            .iter()
+            .position(|g| g.name == group)
+            .expect("known group");
         self.groups[i]
     }
 
@@ -249,14 +452,28 @@ impl Config {
     /// Selects a choice without checks.
     pub fn put_choice(&mut self, choice: &str) {
         let g = group_of_choice(choice).expect("known choice");
-        let i = GROUPS.iter().position(|x| std::ptr::eq(x, g)).expect("group index");
-        self.groups[i] = g.choices.iter().find(|c| c.name == choice).expect("choice").name;
+        let i = GROUPS
+            .iter()
+            .position(|x| std::ptr::eq(x, g))
+            .expect("group index");
+        self.groups[i] = g
+            .choices
+            .iter()
+            .find(|c| c.name == choice)
+            .expect("choice")
+            .name;
     }
 
     /// Sets `name` to `value` as the shell's `name=value` does, checking the
     /// value; on error the old value stays. `sample_types` resolves
     /// `sample_index`. `bare` is true when no `=` was given.
-    pub fn set(&mut self, name: &str, value: &str, bare: bool, sample_types: &[String]) -> Result<(), String> {
+    pub fn set(
+        &mut self,
+        name: &str,
+        value: &str,
+        bare: bool,
+        sample_types: &[String],
+    ) -> Result<(), String> {
         if let Some(spec) = option(name) {
             let boolish = spec.kind == Kind::Bool;
             if bare && !boolish {
@@ -342,7 +559,12 @@ impl Config {
         for (g, v) in GROUPS.iter().zip(&self.groups) {
             let mut names: Vec<&str> = g.choices.iter().map(|c| c.name).collect();
             names.sort_unstable();
-            lines.push(format!("  {:<25} = {:<20} //: [{}]", g.name, v, names.join(" | ")));
+            lines.push(format!(
+                "  {:<25} = {:<20} //: [{}]",
+                g.name,
+                v,
+                names.join(" | ")
+            ));
         }
         lines.sort();
         lines
@@ -354,7 +576,9 @@ fn check_float_range(name: &str, f: f64) -> Result<(), String> {
         "nodefraction" | "edgefraction" if !(0.0..=1.0).contains(&f) => {
             Err(format!("{name} must be between 0 and 1, not {f}"))
         }
-        "divide_by" if f == 0.0 || !f.is_finite() => Err(format!("divide_by must be a non-zero number, not {f}")),
+        "divide_by" if f == 0.0 || !f.is_finite() => {
+            Err(format!("divide_by must be a non-zero number, not {f}"))
+        }
         _ => Ok(()),
     }
 }
@@ -369,7 +593,8 @@ mod tests {
         for o in OPTIONS {
             assert!(!o.help.is_empty(), "{}", o.name);
             if o.kind != Kind::SampleIndex {
-                c.set(o.name, o.default, false, &[]).unwrap_or_else(|e| panic!("{}: {e}", o.name));
+                c.set(o.name, o.default, false, &[])
+                    .unwrap_or_else(|e| panic!("{}: {e}", o.name));
             }
         }
         for g in GROUPS {
@@ -385,15 +610,31 @@ mod tests {
         assert!(c.sort_cum());
         c.set("lines", "", true, &[]).unwrap();
         assert_eq!(c.granularity(), Granularity::Lines);
-        assert_eq!(c.set("flat", "false", false, &[]).unwrap_err(), "unknown config field \"flat\"");
-        assert_eq!(c.set("granularity", "bogus", false, &[]).unwrap_err(), "invalid \"granularity\" value \"bogus\"");
-        assert_eq!(c.set("nodecount", "abc", false, &[]).unwrap_err(), "strconv.Atoi: parsing \"abc\": invalid syntax");
+        assert_eq!(
+            c.set("flat", "false", false, &[]).unwrap_err(),
+            "unknown config field \"flat\""
+        );
+        assert_eq!(
+            c.set("granularity", "bogus", false, &[]).unwrap_err(),
+            "invalid \"granularity\" value \"bogus\""
+        );
+        assert_eq!(
+            c.set("nodecount", "abc", false, &[]).unwrap_err(),
+            "strconv.Atoi: parsing \"abc\": invalid syntax"
+        );
         assert!(c.set("unit", "furlongs", false, &[]).is_err());
         assert_eq!(c.get("unit"), "minimum");
-        assert!(c.set("focus", "(", false, &[]).unwrap_err().contains("missing closing ): `(`"));
+        assert!(
+            c.set("focus", "(", false, &[])
+                .unwrap_err()
+                .contains("missing closing ): `(`")
+        );
         assert_eq!(c.get("focus"), "");
         assert!(c.set("nodefraction", "2", false, &[]).is_err());
-        assert_eq!(c.set("focus", "", true, &[]).unwrap_err(), "please specify a value, e.g. focus=<val>");
+        assert_eq!(
+            c.set("focus", "", true, &[]).unwrap_err(),
+            "please specify a value, e.g. focus=<val>"
+        );
         let types = vec!["samples".to_string(), "cpu".to_string()];
         c.set("sample_index", "0", false, &types).unwrap();
         assert_eq!(c.get("sample_index"), "samples");

@@ -43,14 +43,17 @@ pub fn run_dot(dot: &str, fmt: &str) -> Result<Vec<u8>, String> {
     let out = child.wait_with_output().map_err(|e| fail(e.to_string()))?;
     let _ = writer.join();
     if !out.status.success() {
-        return Err(fail(String::from_utf8_lossy(&out.stderr).trim().to_string()));
+        return Err(fail(
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ));
     }
     Ok(out.stdout)
 }
 
 fn write_file(path: &Path, data: &[u8], err: &mut dyn Write) -> Result<(), String> {
     let _ = writeln!(err, "Generating report in {}", path.display());
-    std::fs::write(path, data).map_err(|e| format!("{}: {}", path.display(), crate::source::io_reason(&e)))
+    std::fs::write(path, data)
+        .map_err(|e| format!("{}: {}", path.display(), crate::source::io_reason(&e)))
 }
 
 /// Opens `path` with the first viewer that starts.
@@ -63,7 +66,13 @@ fn open_viewer(kind: &str, path: &Path) -> Result<(), String> {
             {
                 v.push(b.split_whitespace().map(str::to_string).collect());
             }
-            for b in ["chrome", "google-chrome", "chromium", "firefox", "sensible-browser"] {
+            for b in [
+                "chrome",
+                "google-chrome",
+                "chromium",
+                "firefox",
+                "sensible-browser",
+            ] {
                 v.push(vec![b.to_string()]);
             }
             if std::env::var_os("DISPLAY").is_some() {
@@ -75,12 +84,25 @@ fn open_viewer(kind: &str, path: &Path) -> Result<(), String> {
         other => vec![vec![other.to_string()]],
     };
     for c in candidates {
-        let Some((prog, args)) = c.split_first() else { continue };
-        if Command::new(prog).args(args).arg(path).stdout(Stdio::null()).stderr(Stdio::null()).spawn().is_ok() {
+        let Some((prog, args)) = c.split_first() else {
+            continue;
+        };
+        if Command::new(prog)
+            .args(args)
+            .arg(path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .is_ok()
+        {
             return Ok(());
         }
     }
-    Err(format!("could not execute a viewer for {}; the report is in {}", kind, path.display()))
+    Err(format!(
+        "could not execute a viewer for {}; the report is in {}",
+        kind,
+        path.display()
+    ))
 }
 
 /// Delivers `rendered` for command `spec`.
@@ -94,7 +116,9 @@ pub fn deliver(
     let data = match (rendered, spec.output) {
         (Rendered::Text(s), Output::Image(fmt)) => run_dot(&s, fmt)?,
         (Rendered::Text(s), Output::Viewer(_, "svg" | "pdf" | "ps")) => {
-            let Output::Viewer(_, fmt) = spec.output else { unreachable!() };
+            let Output::Viewer(_, fmt) = spec.output else {
+                unreachable!()
+            };
             run_dot(&s, fmt)?
         }
         (Rendered::Text(s), _) => s.into_bytes(),

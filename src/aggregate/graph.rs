@@ -46,11 +46,19 @@ pub struct Node {
 impl Node {
     /// flat, divided when `mean`.
     pub fn flat_value(&self) -> i64 {
-        if self.flat_div == 0 { self.flat } else { self.flat / self.flat_div }
+        if self.flat_div == 0 {
+            self.flat
+        } else {
+            self.flat / self.flat_div
+        }
     }
     /// cum, divided when `mean`.
     pub fn cum_value(&self) -> i64 {
-        if self.cum_div == 0 { self.cum } else { self.cum / self.cum_div }
+        if self.cum_div == 0 {
+            self.cum
+        } else {
+            self.cum / self.cum_div
+        }
     }
 }
 
@@ -73,7 +81,11 @@ pub struct Edge {
 impl Edge {
     /// weight, divided when `mean`.
     pub fn value(&self) -> i64 {
-        if self.weight_div == 0 { self.weight } else { self.weight / self.weight_div }
+        if self.weight_div == 0 {
+            self.weight
+        } else {
+            self.weight / self.weight_div
+        }
     }
 }
 
@@ -116,7 +128,13 @@ pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bo
                     let next = edges.len() as u32;
                     let e = *edge_index.entry((parent, node)).or_insert(next);
                     if e == next {
-                        edges.push(Edge { src: parent, dst: node, inline: true, stamp: u32::MAX, ..Default::default() });
+                        edges.push(Edge {
+                            src: parent,
+                            dst: node,
+                            inline: true,
+                            stamp: u32::MAX,
+                            ..Default::default()
+                        });
                     }
                     let edge = &mut edges[e as usize];
                     if edge.stamp != k as u32 {
@@ -223,19 +241,41 @@ pub fn sort_nodes(nodes: &mut [Node], infos: &[NodeInfo], order: Order, score: O
 }
 
 /// [`sort_nodes`] with precomputed printable names (indexed by node id).
-pub fn sort_nodes_named(nodes: &mut [Node], infos: &[NodeInfo], names: &[String], order: Order, score: Option<&[i64]>) {
-    let last_resort = |a: &Node, b: &Node| infos[a.id as usize].go_repr().cmp(&infos[b.id as usize].go_repr());
+pub fn sort_nodes_named(
+    nodes: &mut [Node],
+    infos: &[NodeInfo],
+    names: &[String],
+    order: Order,
+    score: Option<&[i64]>,
+) {
+    let last_resort = |a: &Node, b: &Node| {
+        infos[a.id as usize]
+            .go_repr()
+            .cmp(&infos[b.id as usize].go_repr())
+    };
     let name = |a: &Node, b: &Node| names[a.id as usize].cmp(&names[b.id as usize]);
     nodes.sort_by(|a, b| {
         let (first, third) = match (score, order) {
             (Some(s), _) => (
-                s[a.id as usize].abs().cmp(&s[b.id as usize].abs()).reverse(),
+                s[a.id as usize]
+                    .abs()
+                    .cmp(&s[b.id as usize].abs())
+                    .reverse(),
                 a.flat.abs().cmp(&b.flat.abs()).reverse(),
             ),
-            (None, Order::Flat) => (a.flat.abs().cmp(&b.flat.abs()).reverse(), a.cum.abs().cmp(&b.cum.abs()).reverse()),
-            (None, Order::Cum) => (a.cum.abs().cmp(&b.cum.abs()).reverse(), a.flat.abs().cmp(&b.flat.abs()).reverse()),
+            (None, Order::Flat) => (
+                a.flat.abs().cmp(&b.flat.abs()).reverse(),
+                a.cum.abs().cmp(&b.cum.abs()).reverse(),
+            ),
+            (None, Order::Cum) => (
+                a.cum.abs().cmp(&b.cum.abs()).reverse(),
+                a.flat.abs().cmp(&b.flat.abs()).reverse(),
+            ),
         };
-        first.then_with(|| name(a, b)).then(third).then_with(|| last_resort(a, b))
+        first
+            .then_with(|| name(a, b))
+            .then(third)
+            .then_with(|| last_resort(a, b))
     });
 }
 
@@ -303,5 +343,10 @@ pub fn trimmed(view: &View, table: &NodeTable, vo: ValueOptions, t: TrimOptions)
         }
     }
     let dropped_edges = g.trim_edges(edge_cutoff);
-    Trimmed { graph: g, orig_count, dropped_nodes, dropped_edges }
+    Trimmed {
+        graph: g,
+        orig_count,
+        dropped_nodes,
+        dropped_edges,
+    }
 }

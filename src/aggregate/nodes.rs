@@ -56,7 +56,13 @@ impl NodeInfo {
     pub fn go_repr(&self) -> String {
         format!(
             "{{{} {} {} {} {} {} {}}}",
-            self.name, self.orig_name, self.address, self.file, self.start_line, self.line, self.objfile
+            self.name,
+            self.orig_name,
+            self.address,
+            self.file,
+            self.start_line,
+            self.line,
+            self.objfile
         )
     }
 }
@@ -108,7 +114,11 @@ pub fn trim_path(path: &str, trim: &str, search: &str) -> String {
             }
         }
     }
-    let mut prefixes: Vec<String> = trim.split(':').filter(|t| !t.is_empty()).map(str::to_string).collect();
+    let mut prefixes: Vec<String> = trim
+        .split(':')
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect();
     prefixes.push("/proc/self/cwd/./".into());
     prefixes.push("/proc/self/cwd/".into());
     for mut t in prefixes {
@@ -146,7 +156,8 @@ pub struct NodeTable {
 impl NodeTable {
     /// Nodes of a location's frames, innermost first.
     pub fn frames(&self, loc: u32) -> &[u32] {
-        &self.frame_nodes[self.frame_start[loc as usize] as usize..self.frame_start[loc as usize + 1] as usize]
+        &self.frame_nodes
+            [self.frame_start[loc as usize] as usize..self.frame_start[loc as usize + 1] as usize]
     }
 
     /// Builds the table for every location of the view.
@@ -172,7 +183,11 @@ impl NodeTable {
             if o.noinlines && lines.len() > 1 {
                 lines = &lines[lines.len() - 1..];
             }
-            let objfile = if l.mapping != NONE { p.str(p.mappings[l.mapping as usize].file) } else { "" };
+            let objfile = if l.mapping != NONE {
+                p.str(p.mappings[l.mapping as usize].file)
+            } else {
+                ""
+            };
             let address = if keep_addr { l.address } else { 0 };
             let mut push = |info: NodeInfo| {
                 let next = infos.len() as u32;
@@ -183,15 +198,26 @@ impl NodeTable {
                 frame_nodes.push(id);
             };
             if lines.is_empty() {
-                push(NodeInfo { address, objfile: objfile.to_string(), ..Default::default() });
+                push(NodeInfo {
+                    address,
+                    objfile: objfile.to_string(),
+                    ..Default::default()
+                });
             }
             for ln in lines {
                 if ln.function == NONE {
-                    push(NodeInfo { address, objfile: objfile.to_string(), ..Default::default() });
+                    push(NodeInfo {
+                        address,
+                        objfile: objfile.to_string(),
+                        ..Default::default()
+                    });
                     continue;
                 }
                 let f = &p.functions[ln.function as usize];
-                let mut info = NodeInfo { address, ..Default::default() };
+                let mut info = NodeInfo {
+                    address,
+                    ..Default::default()
+                };
                 if keep_fn {
                     info.name = p.str(f.name).to_string();
                 }
@@ -214,7 +240,11 @@ impl NodeTable {
             }
             frame_start.push(frame_nodes.len() as u32);
         }
-        NodeTable { infos, frame_start, frame_nodes }
+        NodeTable {
+            infos,
+            frame_start,
+            frame_nodes,
+        }
     }
 }
 
@@ -226,16 +256,30 @@ mod tests {
     fn paths() {
         assert_eq!(clean_path("a//b/./c/../d"), "a/b/d");
         assert_eq!(clean_path("/../x"), "/x");
-        assert_eq!(trim_path("/go/src/example.com/prog/main.go", "", "/x/y/prog"), "main.go");
-        assert_eq!(trim_path("example.com/prog/main.go", "example.com", ""), "prog/main.go");
+        assert_eq!(
+            trim_path("/go/src/example.com/prog/main.go", "", "/x/y/prog"),
+            "main.go"
+        );
+        assert_eq!(
+            trim_path("example.com/prog/main.go", "example.com", ""),
+            "prog/main.go"
+        );
         assert_eq!(basename("/usr/bin/app"), "app");
     }
 
     #[test]
     fn printable_names() {
-        let n = NodeInfo { name: "main.f".into(), file: "m.go".into(), line: 3, ..Default::default() };
+        let n = NodeInfo {
+            name: "main.f".into(),
+            file: "m.go".into(),
+            line: 3,
+            ..Default::default()
+        };
         assert_eq!(n.printable_name(), "main.f m.go:3");
-        let u = NodeInfo { objfile: "/bin/app".into(), ..Default::default() };
+        let u = NodeInfo {
+            objfile: "/bin/app".into(),
+            ..Default::default()
+        };
         assert_eq!(u.printable_name(), "[app]");
         assert_eq!(NodeInfo::default().printable_name(), "<unknown>");
     }

@@ -99,11 +99,11 @@ impl<'a> View<'a> {
     /// The labels of the `k`-th kept sample that tagshow/taghide keep.
     pub fn sample_labels(&self, k: usize) -> impl Iterator<Item = &crate::model::Label> + '_ {
         let s = self.samples[k] as usize;
-        self.profile
-            .samples
-            .labels(s)
-            .iter()
-            .filter(move |l| self.label_keys.as_ref().is_none_or(|keys| keys[l.key as usize]))
+        self.profile.samples.labels(s).iter().filter(move |l| {
+            self.label_keys
+                .as_ref()
+                .is_none_or(|keys| keys[l.key as usize])
+        })
     }
 
     fn edit_tables(&mut self) -> (&mut Vec<Location>, &mut Vec<Line>) {
@@ -111,7 +111,10 @@ impl<'a> View<'a> {
             self.locations = Some(self.profile.locations.clone());
             self.lines = Some(self.profile.lines.clone());
         }
-        (self.locations.as_mut().expect("set"), self.lines.as_mut().expect("set"))
+        (
+            self.locations.as_mut().expect("set"),
+            self.lines.as_mut().expect("set"),
+        )
     }
 
     /// Replaces a location's frames by `new` (a subset of its frames).
@@ -142,7 +145,10 @@ impl<'a> View<'a> {
     fn range(&self, k: usize) -> (u32, u32) {
         match &self.ranges {
             Some(r) => r[k],
-            None => (0, self.profile.samples.locs(self.samples[k] as usize).len() as u32),
+            None => (
+                0,
+                self.profile.samples.locs(self.samples[k] as usize).len() as u32,
+            ),
         }
     }
 }
@@ -151,9 +157,11 @@ impl<'a> View<'a> {
 /// its mapping's file.
 fn loc_matches(view: &View, loc: u32, re: &Regex) -> bool {
     let p = view.profile();
-    view.lines(loc).iter().any(|ln| ln.function != NONE && {
-        let f = &p.functions[ln.function as usize];
-        re.is_match(p.str(f.name)) || re.is_match(p.str(f.filename))
+    view.lines(loc).iter().any(|ln| {
+        ln.function != NONE && {
+            let f = &p.functions[ln.function as usize];
+            re.is_match(p.str(f.name)) || re.is_match(p.str(f.filename))
+        }
     }) || mapping_matches(view, loc, re)
 }
 
@@ -177,7 +185,9 @@ pub fn option_regex(cfg: &Config, name: &str) -> Result<Option<Regex>, String> {
     if v.is_empty() {
         return Ok(None);
     }
-    regexp::compile(v).map(Some).map_err(|e| format!("parsing {name} regexp: {e}"))
+    regexp::compile(v)
+        .map(Some)
+        .map_err(|e| format!("parsing {name} regexp: {e}"))
 }
 
 /// The compiled filters of one report.
@@ -197,7 +207,11 @@ pub struct Filters {
 impl Filters {
     /// Compiles every filter option, in pprof's order; the first error wins.
     /// Informational lines (range interpretations) are pushed to `notes`.
-    pub fn compile(cfg: &Config, units: &tags::NumUnits, notes: &mut Vec<String>) -> Result<Filters, String> {
+    pub fn compile(
+        cfg: &Config,
+        units: &tags::NumUnits,
+        notes: &mut Vec<String>,
+    ) -> Result<Filters, String> {
         Ok(Filters {
             focus: option_regex(cfg, "focus")?,
             ignore: option_regex(cfg, "ignore")?,
@@ -220,7 +234,11 @@ impl Filters {
                 warnings.push(format!("{name} expression matched no samples"));
             }
         };
-        if self.focus.is_some() || self.ignore.is_some() || self.hide.is_some() || self.show.is_some() {
+        if self.focus.is_some()
+            || self.ignore.is_some()
+            || self.hide.is_some()
+            || self.show.is_some()
+        {
             let (fm, im, hm, sm) = self.by_name(view);
             warn(self.focus.is_none() || fm, "Focus");
             warn(self.ignore.is_none() || im, "Ignore");
@@ -231,7 +249,8 @@ impl Filters {
             warn(show_from(view, re), "ShowFrom");
         }
         if self.tagfocus.is_some() || self.tagignore.is_some() {
-            let (fm, im) = tags::filter_samples(view, self.tagfocus.as_ref(), self.tagignore.as_ref());
+            let (fm, im) =
+                tags::filter_samples(view, self.tagfocus.as_ref(), self.tagignore.as_ref());
             warn(self.tagfocus.is_none() || fm, "TagFocus");
             warn(self.tagignore.is_none() || im, "TagIgnore");
         }
@@ -254,10 +273,18 @@ impl Filters {
         let mut hidden = vec![false; n];
         let mut any_hidden = false;
         for loc in 0..n as u32 {
-            if self.ignore.as_ref().is_some_and(|re| loc_matches(view, loc, re)) {
+            if self
+                .ignore
+                .as_ref()
+                .is_some_and(|re| loc_matches(view, loc, re))
+            {
                 im = true;
                 state[loc as usize] = 2;
-            } else if self.focus.as_ref().is_none_or(|re| loc_matches(view, loc, re)) {
+            } else if self
+                .focus
+                .as_ref()
+                .is_none_or(|re| loc_matches(view, loc, re))
+            {
                 fm = true;
                 state[loc as usize] = 1;
             }
@@ -268,7 +295,11 @@ impl Filters {
                 let kept: Vec<Line> = if mapping_matches(view, loc, re) {
                     Vec::new()
                 } else {
-                    view.lines(loc).iter().filter(|ln| !line_matches(view.profile(), ln, re)).copied().collect()
+                    view.lines(loc)
+                        .iter()
+                        .filter(|ln| !line_matches(view.profile(), ln, re))
+                        .copied()
+                        .collect()
                 };
                 if kept.is_empty() {
                     hidden[loc as usize] = true;
@@ -326,7 +357,11 @@ fn show_from(view: &mut View, re: &Regex) -> bool {
     for loc in 0..n as u32 {
         let hit = if mapping_matches(view, loc, re) {
             true
-        } else if let Some(i) = view.lines(loc).iter().rposition(|ln| line_matches(view.profile(), ln, re)) {
+        } else if let Some(i) = view
+            .lines(loc)
+            .iter()
+            .rposition(|ln| line_matches(view.profile(), ln, re))
+        {
             let kept = view.lines(loc)[..=i].to_vec();
             view.set_lines(loc, kept);
             true
@@ -342,7 +377,9 @@ fn show_from(view: &mut View, re: &Regex) -> bool {
         let s = v.samples[k] as usize;
         let (a, b) = v.range(k);
         let locs = &v.profile.samples.locs(s)[a as usize..b as usize];
-        locs.iter().rposition(|&l| matched_locs[l as usize]).map(|i| (a, a + i as u32 + 1))
+        locs.iter()
+            .rposition(|&l| matched_locs[l as usize])
+            .map(|i| (a, a + i as u32 + 1))
     });
     matched
 }

@@ -16,10 +16,16 @@ pub fn compile(pattern: &str) -> Result<Regex, String> {
             ErrorKind::GroupUnopened => format!("unexpected ): `{pattern}`"),
             ErrorKind::ClassUnclosed => format!("missing closing ]: `{}`", &pattern[from..]),
             ErrorKind::RepetitionMissing => {
-                format!("missing argument to repetition operator: `{}`", &pattern[from..e.span().end.offset])
+                format!(
+                    "missing argument to repetition operator: `{}`",
+                    &pattern[from..e.span().end.offset]
+                )
             }
             ErrorKind::EscapeUnrecognized | ErrorKind::EscapeUnexpectedEof => {
-                format!("invalid escape sequence: `{}`", &pattern[from..e.span().end.offset.max(from)])
+                format!(
+                    "invalid escape sequence: `{}`",
+                    &pattern[from..e.span().end.offset.max(from)]
+                )
             }
             other => format!("{other}: `{pattern}`"),
         };
@@ -34,8 +40,14 @@ mod tests {
 
     #[test]
     fn go_style_messages() {
-        assert_eq!(compile("(").unwrap_err(), "error parsing regexp: missing closing ): `(`");
-        assert_eq!(compile("a[b").unwrap_err(), "error parsing regexp: missing closing ]: `[b`");
+        assert_eq!(
+            compile("(").unwrap_err(),
+            "error parsing regexp: missing closing ): `(`"
+        );
+        assert_eq!(
+            compile("a[b").unwrap_err(),
+            "error parsing regexp: missing closing ]: `[b`"
+        );
         assert!(compile("main\\.fib|build").is_ok());
     }
 }

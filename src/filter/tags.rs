@@ -36,7 +36,10 @@ pub fn num_label_units(p: &Profile, warnings: &mut Vec<String>) -> NumUnits {
                 units.insert(key.to_string(), unit.to_string());
             }
             Some(u) if u != unit => {
-                ignored.entry(key.to_string()).or_default().insert(unit.to_string());
+                ignored
+                    .entry(key.to_string())
+                    .or_default()
+                    .insert(unit.to_string());
             }
             _ => {}
         }
@@ -79,7 +82,11 @@ fn range_tokens(s: &str) -> Vec<(String, i64, String)> {
         .take(2)
         .filter_map(|c| {
             let n = c[1].parse().ok()?;
-            Some((c[0].to_string(), n, c.get(2).map_or("", |m| m.as_str()).to_string()))
+            Some((
+                c[0].to_string(),
+                n,
+                c.get(2).map_or("", |m| m.as_str()).to_string(),
+            ))
         })
         .collect()
 }
@@ -92,11 +99,23 @@ fn parse_range(value: &str) -> Option<Range> {
     if t.len() == 1 {
         let m = &first.0;
         return if value == m {
-            Some(Range { lo: Some(v), hi: Some(v), unit })
+            Some(Range {
+                lo: Some(v),
+                hi: Some(v),
+                unit,
+            })
         } else if value == format!("{m}:") {
-            Some(Range { lo: Some(v), hi: None, unit })
+            Some(Range {
+                lo: Some(v),
+                hi: None,
+                unit,
+            })
         } else if value == format!(":{m}") {
-            Some(Range { lo: None, hi: Some(v), unit })
+            Some(Range {
+                lo: None,
+                hi: Some(v),
+                unit,
+            })
         } else {
             None
         };
@@ -105,7 +124,11 @@ fn parse_range(value: &str) -> Option<Range> {
         return None;
     }
     let (v2, unit2) = units::scale(t[1].1, &t[1].2, &unit);
-    (unit == unit2).then_some(Range { lo: Some(v), hi: Some(v2), unit })
+    (unit == unit2).then_some(Range {
+        lo: Some(v),
+        hi: Some(v2),
+        unit,
+    })
 }
 
 enum Matcher {
@@ -123,7 +146,12 @@ pub struct TagFilter {
 impl TagFilter {
     /// Compiles `value` for option `name`; `None` when empty. A range
     /// interpretation is reported in `notes`.
-    pub fn compile(name: &str, value: &str, units: &NumUnits, notes: &mut Vec<String>) -> Result<Option<TagFilter>, String> {
+    pub fn compile(
+        name: &str,
+        value: &str,
+        units: &NumUnits,
+        notes: &mut Vec<String>,
+    ) -> Result<Option<TagFilter>, String> {
         if value.is_empty() {
             return Ok(None);
         }
@@ -133,13 +161,21 @@ impl TagFilter {
         };
         if let Some(r) = parse_range(value) {
             notes.push(format!("{name}:Interpreted '{value}' as range, not regexp"));
-            return Ok(Some(TagFilter { key, matcher: Matcher::Range(r), units: units.clone() }));
+            return Ok(Some(TagFilter {
+                key,
+                matcher: Matcher::Range(r),
+                units: units.clone(),
+            }));
         }
         let mut res = Vec::new();
         for part in value.split(',') {
             res.push(regexp::compile(part).map_err(|e| format!("parsing {name} regexp: {e}"))?);
         }
-        Ok(Some(TagFilter { key, matcher: Matcher::Regexps(res), units: units.clone() }))
+        Ok(Some(TagFilter {
+            key,
+            matcher: Matcher::Regexps(res),
+            units: units.clone(),
+        }))
     }
 
     /// Whether a sample with these labels matches.
@@ -148,15 +184,22 @@ impl TagFilter {
             Matcher::Range(r) => labels.iter().any(|l| {
                 !l.is_str()
                     && self.key.as_deref().is_none_or(|k| p.str(l.key) == k)
-                    && r.matches(l.num, self.units.get(p.str(l.key)).map_or("", String::as_str))
+                    && r.matches(
+                        l.num,
+                        self.units.get(p.str(l.key)).map_or("", String::as_str),
+                    )
             }),
             Matcher::Regexps(res) => match &self.key {
                 None => res.iter().all(|re| {
-                    labels.iter().any(|l| l.is_str() && re.is_match(&format!("{}:{}", p.str(l.key), p.str(l.str))))
+                    labels.iter().any(|l| {
+                        l.is_str() && re.is_match(&format!("{}:{}", p.str(l.key), p.str(l.str)))
+                    })
                 }),
-                Some(k) => labels
-                    .iter()
-                    .any(|l| l.is_str() && p.str(l.key) == k && res.iter().any(|re| re.is_match(p.str(l.str)))),
+                Some(k) => labels.iter().any(|l| {
+                    l.is_str()
+                        && p.str(l.key) == k
+                        && res.iter().any(|re| re.is_match(p.str(l.str)))
+                }),
             },
         }
     }
@@ -164,7 +207,11 @@ impl TagFilter {
 
 /// Keeps samples that match `focus` (if set) and not `ignore`. Returns
 /// whether each filter matched any sample.
-pub fn filter_samples(view: &mut View, focus: Option<&TagFilter>, ignore: Option<&TagFilter>) -> (bool, bool) {
+pub fn filter_samples(
+    view: &mut View,
+    focus: Option<&TagFilter>,
+    ignore: Option<&TagFilter>,
+) -> (bool, bool) {
     let (mut fm, mut im) = (false, false);
     let mut keep = Vec::with_capacity(view.samples.len());
     for k in 0..view.samples.len() {

@@ -71,9 +71,18 @@ pub fn compatible(a: &Profile, b: &Profile) -> Result<(), String> {
             vt(b, b.period_type)
         ));
     }
-    let list = |p: &Profile| p.sample_types.iter().map(|t| format!("{{{}}}", vt(p, *t))).collect::<Vec<_>>();
+    let list = |p: &Profile| {
+        p.sample_types
+            .iter()
+            .map(|t| format!("{{{}}}", vt(p, *t)))
+            .collect::<Vec<_>>()
+    };
     if list(a) != list(b) {
-        return Err(format!("incompatible sample types [{}] and [{}]", list(a).join(" "), list(b).join(" ")));
+        return Err(format!(
+            "incompatible sample types [{}] and [{}]",
+            list(a).join(" "),
+            list(b).join(" ")
+        ));
     }
     Ok(())
 }
@@ -117,9 +126,16 @@ impl Merger {
         let m = &src.mappings[idx as usize];
         let size = m.limit.wrapping_sub(m.start).wrapping_add(0xfff) & !0xfff;
         let bid = if m.build_id != 0 { m.build_id } else { m.file };
-        let key = MappingKey { size, offset: m.offset, build_id_or_file: self.string(src, maps, bid) };
+        let key = MappingKey {
+            size,
+            offset: m.offset,
+            build_id_or_file: self.string(src, maps, bid),
+        };
         let r = if let Some(&existing) = self.mappings.get(&key) {
-            (existing, self.out.mappings[existing as usize].start as i64 - m.start as i64)
+            (
+                existing,
+                self.out.mappings[existing as usize].start as i64 - m.start as i64,
+            )
         } else {
             let nm = Mapping {
                 file: self.string(src, maps, m.file),
@@ -164,14 +180,22 @@ impl Merger {
         let address = (l.address as i64).wrapping_add(delta) as u64;
         let lines: Vec<Line> = src.lines[l.line_range()]
             .iter()
-            .map(|ln| Line { function: self.function(src, maps, ln.function), line: ln.line })
+            .map(|ln| Line {
+                function: self.function(src, maps, ln.function),
+                line: ln.line,
+            })
             .collect();
         let key_addr = if mapping != NONE {
             address.wrapping_sub(self.out.mappings[mapping as usize].start)
         } else {
             address
         };
-        let key = LocationKey { addr: key_addr, mapping, lines, folded: l.is_folded };
+        let key = LocationKey {
+            addr: key_addr,
+            mapping,
+            lines,
+            folded: l.is_folded,
+        };
         let id = if let Some(&existing) = self.locations.get(&key) {
             existing
         } else {
@@ -214,7 +238,8 @@ impl Merger {
         }
         let idx = out.len() as u32;
         out.push(locs, values, labels);
-        self.chain.push(self.sample_heads.insert(hash, idx).unwrap_or(NONE));
+        self.chain
+            .push(self.sample_heads.insert(hash, idx).unwrap_or(NONE));
     }
 }
 
@@ -259,7 +284,10 @@ pub fn merge(srcs: &[&Profile]) -> Result<Profile, String> {
     m.out.sample_types = first
         .sample_types
         .iter()
-        .map(|t| ValueType { ty: m.strings.intern(first.str(t.ty)), unit: m.strings.intern(first.str(t.unit)) })
+        .map(|t| ValueType {
+            ty: m.strings.intern(first.str(t.ty)),
+            unit: m.strings.intern(first.str(t.unit)),
+        })
         .collect();
     m.out.period_type = ValueType {
         ty: m.strings.intern(first.str(first.period_type.ty)),

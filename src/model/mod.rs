@@ -186,7 +186,10 @@ impl Profile {
 
     /// The names of the sample types, in column order.
     pub fn sample_type_names(&self) -> Vec<String> {
-        self.sample_types.iter().map(|t| self.str(t.ty).to_string()).collect()
+        self.sample_types
+            .iter()
+            .map(|t| self.str(t.ty).to_string())
+            .collect()
     }
 
     /// The basename of mapping 0's file, if any (the "main binary").

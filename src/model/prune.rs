@@ -107,10 +107,19 @@ mod tests {
 
     #[test]
     fn simplification() {
-        assert_eq!(simplify_func("main.(*RequestTracker).Track", false), "main.");
-        assert_eq!(simplify_func("main.(*RequestTracker).Track", true), "main.(*RequestTracker).Track");
+        assert_eq!(
+            simplify_func("main.(*RequestTracker).Track", false),
+            "main."
+        );
+        assert_eq!(
+            simplify_func("main.(*RequestTracker).Track", true),
+            "main.(*RequestTracker).Track"
+        );
         assert_eq!(simplify_func("foo::bar(int)", true), "foo::bar");
-        assert_eq!(simplify_func("(anonymous namespace)::f(int)", false), "(anonymous namespace)::f");
+        assert_eq!(
+            simplify_func("(anonymous namespace)::f(int)", false),
+            "(anonymous namespace)::f"
+        );
         assert_eq!(simplify_func(".text", false), "text");
     }
 }

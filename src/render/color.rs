@@ -116,12 +116,18 @@ fn is_hot_source_line(line: &str) -> bool {
     let (Some(a), Some(b), Some(c)) = (it.next(), it.next(), it.next()) else {
         return false;
     };
-    c.ends_with(':') && c[..c.len() - 1].chars().all(|d| d.is_ascii_digit()) && (a != "." || b != ".")
+    c.ends_with(':')
+        && c[..c.len() - 1].chars().all(|d| d.is_ascii_digit())
+        && (a != "." || b != ".")
 }
 
 /// An error line, red when colour is on.
 pub fn error_line(msg: &str, color: bool) -> String {
-    if color { msg.red().to_string() } else { msg.to_string() }
+    if color {
+        msg.red().to_string()
+    } else {
+        msg.to_string()
+    }
 }
 
 #[cfg(test)]

@@ -16,10 +16,19 @@ pub fn civil(unix_secs: i64) -> (i64, u32, u32, u32, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = if m <= 2 { y + 1 } else { y };
-    (y, m, d, (secs / 3600) as u32, ((secs % 3600) / 60) as u32, (secs % 60) as u32)
+    (
+        y,
+        m,
+        d,
+        (secs / 3600) as u32,
+        ((secs % 3600) / 60) as u32,
+        (secs % 60) as u32,
+    )
 }
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// `Nov 26, 2026 at 2:15am (UTC)`.
 pub fn header_time(nanos: i64) -> String {
@@ -30,7 +39,10 @@ pub fn header_time(nanos: i64) -> String {
         12 => (12, "pm"),
         _ => (h - 12, "pm"),
     };
-    format!("{} {d}, {y} at {h12}:{mi:02}{ampm} (UTC)", MONTHS[mo as usize - 1])
+    format!(
+        "{} {d}, {y} at {h12}:{mi:02}{ampm} (UTC)",
+        MONTHS[mo as usize - 1]
+    )
 }
 
 /// Go's `time.Time.String()` in UTC: `2023-11-14 22:13:20 +0000 UTC`
@@ -52,7 +64,13 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(go_time_string(1_700_000_000_000_000_000), "2023-11-14 22:13:20 +0000 UTC");
-        assert_eq!(header_time(1_700_000_000_000_000_000), "Nov 14, 2023 at 10:13pm (UTC)");
+        assert_eq!(
+            go_time_string(1_700_000_000_000_000_000),
+            "2023-11-14 22:13:20 +0000 UTC"
+        );
+        assert_eq!(
+            header_time(1_700_000_000_000_000_000),
+            "Nov 14, 2023 at 10:13pm (UTC)"
+        );
     }
 }

@@ -24,36 +24,116 @@ static FAMILIES: &[Family] = &[
     Family {
         default: "B",
         units: &[
-            Unit { name: "B", factor: 1.0, aliases: &["b", "byte"] },
-            Unit { name: "kB", factor: 1024.0, aliases: &["kb", "kbyte", "kilobyte"] },
-            Unit { name: "MB", factor: 1048576.0, aliases: &["mb", "mbyte", "megabyte"] },
-            Unit { name: "GB", factor: 1073741824.0, aliases: &["gb", "gbyte", "gigabyte"] },
-            Unit { name: "TB", factor: 1099511627776.0, aliases: &["tb", "tbyte", "terabyte"] },
-            Unit { name: "PB", factor: 1125899906842624.0, aliases: &["pb", "pbyte", "petabyte"] },
+            Unit {
+                name: "B",
+                factor: 1.0,
+                aliases: &["b", "byte"],
+            },
+            Unit {
+                name: "kB",
+                factor: 1024.0,
+                aliases: &["kb", "kbyte", "kilobyte"],
+            },
+            Unit {
+                name: "MB",
+                factor: 1048576.0,
+                aliases: &["mb", "mbyte", "megabyte"],
+            },
+            Unit {
+                name: "GB",
+                factor: 1073741824.0,
+                aliases: &["gb", "gbyte", "gigabyte"],
+            },
+            Unit {
+                name: "TB",
+                factor: 1099511627776.0,
+                aliases: &["tb", "tbyte", "terabyte"],
+            },
+            Unit {
+                name: "PB",
+                factor: 1125899906842624.0,
+                aliases: &["pb", "pbyte", "petabyte"],
+            },
         ],
     },
     Family {
         default: "s",
         units: &[
-            Unit { name: "ns", factor: 1.0, aliases: &["ns", "nanosecond"] },
-            Unit { name: "us", factor: 1e3, aliases: &["μs", "us", "microsecond"] },
-            Unit { name: "ms", factor: 1e6, aliases: &["ms", "millisecond"] },
-            Unit { name: "s", factor: 1e9, aliases: &["s", "sec", "second"] },
-            Unit { name: "hrs", factor: 3600e9, aliases: &["hour", "hr"] },
+            Unit {
+                name: "ns",
+                factor: 1.0,
+                aliases: &["ns", "nanosecond"],
+            },
+            Unit {
+                name: "us",
+                factor: 1e3,
+                aliases: &["μs", "us", "microsecond"],
+            },
+            Unit {
+                name: "ms",
+                factor: 1e6,
+                aliases: &["ms", "millisecond"],
+            },
+            Unit {
+                name: "s",
+                factor: 1e9,
+                aliases: &["s", "sec", "second"],
+            },
+            Unit {
+                name: "hrs",
+                factor: 3600e9,
+                aliases: &["hour", "hr"],
+            },
         ],
     },
     Family {
         default: "GCU",
         units: &[
-            Unit { name: "n*GCU", factor: 1e-9, aliases: &["nanogcu"] },
-            Unit { name: "u*GCU", factor: 1e-6, aliases: &["microgcu"] },
-            Unit { name: "m*GCU", factor: 1e-3, aliases: &["milligcu"] },
-            Unit { name: "GCU", factor: 1.0, aliases: &["gcu"] },
-            Unit { name: "k*GCU", factor: 1e3, aliases: &["kilogcu"] },
-            Unit { name: "M*GCU", factor: 1e6, aliases: &["megagcu"] },
-            Unit { name: "G*GCU", factor: 1e9, aliases: &["gigagcu"] },
-            Unit { name: "T*GCU", factor: 1e12, aliases: &["teragcu"] },
-            Unit { name: "P*GCU", factor: 1e15, aliases: &["petagcu"] },
+            Unit {
+                name: "n*GCU",
+                factor: 1e-9,
+                aliases: &["nanogcu"],
+            },
+            Unit {
+                name: "u*GCU",
+                factor: 1e-6,
+                aliases: &["microgcu"],
+            },
+            Unit {
+                name: "m*GCU",
+                factor: 1e-3,
+                aliases: &["milligcu"],
+            },
+            Unit {
+                name: "GCU",
+                factor: 1.0,
+                aliases: &["gcu"],
+            },
+            Unit {
+                name: "k*GCU",
+                factor: 1e3,
+                aliases: &["kilogcu"],
+            },
+            Unit {
+                name: "M*GCU",
+                factor: 1e6,
+                aliases: &["megagcu"],
+            },
+            Unit {
+                name: "G*GCU",
+                factor: 1e9,
+                aliases: &["gigagcu"],
+            },
+            Unit {
+                name: "T*GCU",
+                factor: 1e12,
+                aliases: &["teragcu"],
+            },
+            Unit {
+                name: "P*GCU",
+                factor: 1e15,
+                aliases: &["petagcu"],
+            },
         ],
     },
 ];
@@ -71,14 +151,16 @@ fn normalise(unit: &str) -> String {
 
 fn find(family: &'static Family, unit: &str) -> Option<&'static Unit> {
     let n = normalise(unit);
-    family.units.iter().find(|u| u.aliases.iter().any(|a| *a == n))
+    family
+        .units
+        .iter()
+        .find(|u| u.aliases.iter().any(|a| *a == n))
 }
 
 /// True when `unit` is a name `unit=` accepts: a known unit of any family or
 /// one of pprof's special words.
 pub fn is_known_output_unit(unit: &str) -> bool {
-    matches!(unit, "minimum" | "auto")
-        || FAMILIES.iter().any(|f| find(f, unit).is_some())
+    matches!(unit, "minimum" | "auto") || FAMILIES.iter().any(|f| find(f, unit).is_some())
 }
 
 /// Every canonical unit name plus `minimum` and `auto` (for completion).
@@ -178,7 +260,11 @@ fn fmt_g2(x: f64) -> String {
 
 /// pprof's `Percentage(value, total)`: `  100%`, `%5.2f%%` or `%5.2g%%`.
 pub fn percentage(value: i64, total: i64) -> String {
-    let ratio = if total != 0 { (value as f64 / total as f64).abs() * 100.0 } else { 0.0 };
+    let ratio = if total != 0 {
+        (value as f64 / total as f64).abs() * 100.0
+    } else {
+        0.0
+    };
     if (99.95..=100.05).contains(&ratio) {
         "  100%".to_string()
     } else if ratio >= 1.0 {

@@ -36,7 +36,10 @@ pub fn profile_labels(r: &Report) -> Vec<String> {
         } else {
             String::new()
         };
-        v.push(format!("Duration: {duration}, Total samples = {} {ratio}", r.format_value(r.total)));
+        v.push(format!(
+            "Duration: {duration}, Total samples = {} {ratio}",
+            r.format_value(r.total)
+        ));
     }
     v
 }
@@ -57,7 +60,11 @@ fn dropped(n: usize, what: &str, by: &str, value: String) -> String {
 
 /// pprof's `reportLabels`.
 pub fn report_labels(r: &Report, l: &Legend, full_headers: bool) -> Vec<String> {
-    let mut v = if full_headers || !r.cfg.bool("compact_labels") { profile_labels(r) } else { Vec::new() };
+    let mut v = if full_headers || !r.cfg.bool("compact_labels") {
+        profile_labels(r)
+    } else {
+        Vec::new()
+    };
     if !r.active_filters.is_empty() {
         v.push("Active filters:".to_string());
         for f in &r.active_filters {
@@ -86,10 +93,18 @@ pub fn report_labels(r: &Report, l: &Legend, full_headers: bool) -> Vec<String> 
         }
         if l.dropped_edges > 0 {
             let cut = ((r.total as f64 * r.cfg.float("edgefraction")) as i64).abs();
-            v.push(dropped(l.dropped_edges, "edge", "freq", r.format_value(cut)));
+            v.push(dropped(
+                l.dropped_edges,
+                "edge",
+                "freq",
+                r.format_value(cut),
+            ));
         }
         if l.shown > 0 && l.shown < l.orig_count {
-            v.push(format!("Showing top {} nodes out of {}", l.shown, l.orig_count));
+            v.push(format!(
+                "Showing top {} nodes out of {}",
+                l.shown, l.orig_count
+            ));
         }
     }
     v

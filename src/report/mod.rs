@@ -105,7 +105,11 @@ pub struct Report<'a> {
 /// divided by Σ column 0 with `mean` (pprof's `computeTotal`).
 pub fn compute_total(view: &View, vo: ValueOptions) -> i64 {
     let p = view.profile();
-    let base_key = p.strings.iter().position(|s| s == "pprof::base").map(|i| i as u32);
+    let base_key = p
+        .strings
+        .iter()
+        .position(|s| s == "pprof::base")
+        .map(|i| i as u32);
     let (mut total, mut div, mut diff_total, mut diff_div) = (0i64, 0i64, 0i64, 0i64);
     for k in 0..view.samples.len() {
         let (v, d) = vo.read(view.sample_values(k));
@@ -113,7 +117,10 @@ pub fn compute_total(view: &View, vo: ValueOptions) -> i64 {
         total += v;
         div += d;
         if let Some(bk) = base_key
-            && p.samples.labels(view.samples[k] as usize).iter().any(|l| l.key == bk && l.is_str())
+            && p.samples
+                .labels(view.samples[k] as usize)
+                .iter()
+                .any(|l| l.key == bk && l.is_str())
         {
             diff_total += v;
             diff_div += d;
@@ -151,7 +158,10 @@ impl<'a> Report<'a> {
             if types.is_empty() {
                 return Err("profile has no samples".into());
             }
-            types.iter().position(|t| !dflt.is_empty() && t == dflt).unwrap_or(types.len() - 1)
+            types
+                .iter()
+                .position(|t| !dflt.is_empty() && t == dflt)
+                .unwrap_or(types.len() - 1)
         } else {
             resolve_sample_index(cfg.get("sample_index"), &types)?
         };
@@ -166,13 +176,27 @@ impl<'a> Report<'a> {
             return Err("zero divisor specified".into());
         }
         let mut active_filters = Vec::new();
-        for k in ["focus", "ignore", "hide", "show", "show_from", "tagfocus", "tagignore", "tagshow", "taghide"] {
+        for k in [
+            "focus",
+            "ignore",
+            "hide",
+            "show",
+            "show_from",
+            "tagfocus",
+            "tagignore",
+            "tagshow",
+            "taghide",
+        ] {
             let v = cfg.get(k);
             if !v.is_empty() {
                 active_filters.push(format!("{k}={v}"));
             }
         }
-        let values = ValueOptions { index, mean, drop_negative: cfg.bool("drop_negative") };
+        let values = ValueOptions {
+            index,
+            mean,
+            drop_negative: cfg.bool("drop_negative"),
+        };
         let total = compute_total(&view, values);
         if !relative {
             filters.apply(&mut view, messages);
@@ -217,7 +241,11 @@ impl<'a> Report<'a> {
             node_fraction: self.cfg.float("nodefraction"),
             edge_fraction: self.cfg.float("edgefraction"),
             node_count: self.cfg.int("nodecount"),
-            order: if self.cfg.sort_cum() { Order::Cum } else { Order::Flat },
+            order: if self.cfg.sort_cum() {
+                Order::Cum
+            } else {
+                Order::Flat
+            },
         }
     }
 
@@ -228,7 +256,11 @@ impl<'a> Report<'a> {
 
     /// Applies `divide_by`.
     pub fn scale_ratio(&self, v: i64) -> i64 {
-        if self.ratio > 0.0 && self.ratio != 1.0 { (v as f64 * self.ratio) as i64 } else { v }
+        if self.ratio > 0.0 && self.ratio != 1.0 {
+            (v as f64 * self.ratio) as i64
+        } else {
+            v
+        }
     }
 
     /// pprof's `selectOutputUnit` for `unit=minimum`: the unit of the
@@ -263,7 +295,11 @@ impl<'a> Report<'a> {
         if min_unit != max_unit && min.saturating_mul(100) < max && !callgrind {
             unit = units::scale(min.saturating_mul(100), &self.sample_unit, "minimum").1;
         }
-        self.output_unit = if unit.is_empty() { self.sample_unit.clone() } else { unit };
+        self.output_unit = if unit.is_empty() {
+            self.sample_unit.clone()
+        } else {
+            unit
+        };
     }
 
     /// True when granularity keeps addresses.
@@ -292,7 +328,8 @@ pub fn generate(
     let mut r = Report::new(profile, spec.name, spec.format, cfg, messages)?;
     let symbol = match regexp {
         Some(re) => Some(
-            crate::filter::regexp::compile(re).map_err(|e| format!("parsing argument regexp {re}: {e}"))?,
+            crate::filter::regexp::compile(re)
+                .map_err(|e| format!("parsing argument regexp {re}: {e}"))?,
         ),
         None => None,
     };

@@ -11,7 +11,10 @@ pub fn render(r: &mut Report) -> String {
     let table = r.node_table();
     let t = trimmed(&r.view, &table, r.values, r.trim_options());
     let g = &t.graph;
-    r.select_output_unit(g.nodes.iter().map(|n| (n.flat_value(), n.cum_value())), false);
+    r.select_output_unit(
+        g.nodes.iter().map(|n| (n.flat_value(), n.cum_value())),
+        false,
+    );
     let legend = Legend {
         flat_sum: g.nodes.iter().map(|n| n.flat_value()).sum(),
         shown: g.nodes.len(),
@@ -24,7 +27,11 @@ pub fn render(r: &mut Report) -> String {
         out.push_str(&l);
         out.push('\n');
     }
-    let _ = writeln!(out, "{:>10} {:>5}% {:>5}% {:>10} {:>5}%", "flat", "flat", "sum", "cum", "cum");
+    let _ = writeln!(
+        out,
+        "{:>10} {:>5}% {:>5}% {:>10} {:>5}%",
+        "flat", "flat", "sum", "cum", "cum"
+    );
     let mut sum = 0i64;
     for n in &g.nodes {
         let (flat, cum) = (n.flat_value(), n.cum_value());

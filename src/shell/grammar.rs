@@ -38,7 +38,10 @@ pub fn assignment(line: &str) -> Assignment<'_> {
         Some(i) => v[..i].trim(),
         None => v.trim(),
     });
-    Assignment { name: name.trim(), value }
+    Assignment {
+        name: name.trim(),
+        value,
+    }
 }
 
 /// Splits a line into words on runs of white space.
@@ -96,7 +99,8 @@ pub fn args<'a>(tokens: &[&'a str]) -> Result<Vec<Arg<'a>>, String> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
-        let (_, a) = word_arg(tokens[i]).map_err(|_| format!("cannot parse argument {:?}", tokens[i]))?;
+        let (_, a) =
+            word_arg(tokens[i]).map_err(|_| format!("cannot parse argument {:?}", tokens[i]))?;
         match a {
             Arg::Output("") => {
                 i += 1;
@@ -117,10 +121,34 @@ mod tests {
 
     #[test]
     fn assignments() {
-        assert_eq!(assignment("nodecount=2  //: my comment"), Assignment { name: "nodecount", value: Some("2") });
-        assert_eq!(assignment(" focus = a=b "), Assignment { name: "focus", value: Some("a=b") });
-        assert_eq!(assignment("mean"), Assignment { name: "mean", value: None });
-        assert_eq!(assignment("top 5"), Assignment { name: "top 5", value: None });
+        assert_eq!(
+            assignment("nodecount=2  //: my comment"),
+            Assignment {
+                name: "nodecount",
+                value: Some("2")
+            }
+        );
+        assert_eq!(
+            assignment(" focus = a=b "),
+            Assignment {
+                name: "focus",
+                value: Some("a=b")
+            }
+        );
+        assert_eq!(
+            assignment("mean"),
+            Assignment {
+                name: "mean",
+                value: None
+            }
+        );
+        assert_eq!(
+            assignment("top 5"),
+            Assignment {
+                name: "top 5",
+                value: None
+            }
+        );
     }
 
     #[test]
@@ -137,7 +165,14 @@ mod tests {
         let a = args(&["5", "main", "-runtime", "-cum", ">", "out.txt", ">x"]).unwrap();
         assert_eq!(
             a,
-            vec![Arg::Count(5), Arg::Focus("main"), Arg::Ignore("runtime"), Arg::Cum, Arg::Output("out.txt"), Arg::Output("x")]
+            vec![
+                Arg::Count(5),
+                Arg::Focus("main"),
+                Arg::Ignore("runtime"),
+                Arg::Cum,
+                Arg::Output("out.txt"),
+                Arg::Output("x")
+            ]
         );
         assert_eq!(args(&["-3"]).unwrap(), vec![Arg::Count(-3)]);
         assert_eq!(args(&[">"]).unwrap_err(), "unexpected end of line after >");
@@ -156,7 +191,7 @@ mod tests {
         fn split_digits_round_trips(name in "[a-z_]{1,8}", n in 0u32..100000) {
             let w = format!("{name}{n}");
             let (a, b) = split_digits(&w).unwrap();
-            prop_assert_eq!(format!("{a}{b}"), w);
+            prop_assert_eq!(format!("{a}{b}"), w.clone());
             prop_assert_eq!(a, name.as_str());
         }
     }

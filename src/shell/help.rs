@@ -33,7 +33,11 @@ fn groups(s: &mut String, dash: &str) {
     for g in GROUPS {
         s.push_str(&format!("    {:<16} \n", g.name));
         for c in g.choices {
-            s.push_str(&format!("      {:<16} {}\n", format!("{dash}{}", c.name), first_line(c.help)));
+            s.push_str(&format!(
+                "      {:<16} {}\n",
+                format!("{dash}{}", c.name),
+                first_line(c.help)
+            ));
         }
     }
 }
@@ -46,7 +50,10 @@ pub fn topic(name: &str, sample_types: &[String]) -> Result<String, String> {
     if let Some(o) = option(name) {
         let mut h = o.help.to_string();
         if o.kind == Kind::SampleIndex {
-            h.push_str(&format!("\nOr use sample_index=name, with name in [{}].\n", sample_types.join(" ")));
+            h.push_str(&format!(
+                "\nOr use sample_index=name, with name in [{}].\n",
+                sample_types.join(" ")
+            ));
         }
         return Ok(h);
     }

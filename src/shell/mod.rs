@@ -14,7 +14,12 @@ use std::io::{BufRead, Write};
 
 /// Runs the shell over a non-terminal input: the prompt goes to `out`
 /// without a newline, lines are read up to `\n`, and EOF ends the session.
-pub fn run_piped(s: &mut Session, input: &mut dyn BufRead, out: &mut dyn Write, err: &mut dyn Write) {
+pub fn run_piped(
+    s: &mut Session,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) {
     let mut line = Vec::new();
     loop {
         let _ = write!(out, "(pprof) ");

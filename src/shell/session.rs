@@ -39,22 +39,40 @@ impl Session {
     pub fn new(profile: Profile, mut cfg: Config) -> Session {
         cfg.put("compact_labels", "true");
         let sample_types = profile.sample_type_names();
-        Session { profile, cfg, sample_types, color: false, stdout_tty: false }
+        Session {
+            profile,
+            cfg,
+            sample_types,
+            color: false,
+            stdout_tty: false,
+        }
     }
 
     /// The greeting lines (stderr).
     pub fn greeting(&self) -> Vec<String> {
         let mut msgs = Vec::new();
-        match report::Report::new(&self.profile, "top", report::Format::Text, &self.cfg, &mut msgs) {
+        match report::Report::new(
+            &self.profile,
+            "top",
+            report::Format::Text,
+            &self.cfg,
+            &mut msgs,
+        ) {
             Ok(r) => report::header::greeting(&r),
-            Err(_) => vec!["Entering interactive mode (type \"help\" for commands, \"o\" for options)".into()],
+            Err(_) => vec![
+                "Entering interactive mode (type \"help\" for commands, \"o\" for options)".into(),
+            ],
         }
     }
 
     /// Expands a shortcut line into the lines it stands for.
     fn shortcut(&self, input: &str) -> Option<Vec<String>> {
         if input == ":" {
-            return Some(["focus=", "ignore=", "hide=", "tagfocus=", "tagignore="].map(String::from).to_vec());
+            return Some(
+                ["focus=", "ignore=", "hide=", "tagfocus=", "tagignore="]
+                    .map(String::from)
+                    .to_vec(),
+            );
         }
         for t in &self.sample_types {
             if input == t {
@@ -73,7 +91,9 @@ impl Session {
     /// Processes one input line.
     pub fn execute(&mut self, line: &str, out: &mut dyn Write, err: &mut dyn Write) -> Flow {
         let input = line.trim();
-        let lines = self.shortcut(input).unwrap_or_else(|| vec![input.to_string()]);
+        let lines = self
+            .shortcut(input)
+            .unwrap_or_else(|| vec![input.to_string()]);
         for l in lines {
             match self.execute_one(&l, out, err) {
                 Ok(Flow::Quit) => return Flow::Quit,
@@ -88,19 +108,35 @@ impl Session {
         let _ = writeln!(err, "{}", crate::render::color::error_line(msg, self.color));
     }
 
-    fn execute_one(&mut self, line: &str, out: &mut dyn Write, err: &mut dyn Write) -> Result<Flow, String> {
+    fn execute_one(
+        &mut self,
+        line: &str,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<Flow, String> {
         let a = grammar::assignment(line);
-        let is_setting =
-            option(a.name).is_some() || GROUPS.iter().any(|g| g.name == a.name) || choice(a.name).is_some();
+        let is_setting = option(a.name).is_some()
+            || GROUPS.iter().any(|g| g.name == a.name)
+            || choice(a.name).is_some();
         if is_setting {
-            self.cfg.set(a.name, a.value.unwrap_or(""), a.value.is_none(), &self.sample_types)?;
+            self.cfg.set(
+                a.name,
+                a.value.unwrap_or(""),
+                a.value.is_none(),
+                &self.sample_types,
+            )?;
             return Ok(Flow::Continue);
         }
         let words = grammar::words(line);
-        let Some(&first) = words.first() else { return Ok(Flow::Continue) };
+        let Some(&first) = words.first() else {
+            return Ok(Flow::Continue);
+        };
         match first {
             "o" | "options" => {
-                for l in self.cfg.listing(&self.sample_types, self.profile.str(self.profile.default_sample_type)) {
+                for l in self.cfg.listing(
+                    &self.sample_types,
+                    self.profile.str(self.profile.default_sample_type),
+                ) {
                     let _ = writeln!(err, "{l}");
                 }
                 return Ok(Flow::Continue);
@@ -125,7 +161,12 @@ impl Session {
     }
 
     /// Parses and runs a report command line.
-    fn command(&mut self, words: &[&str], out: &mut dyn Write, err: &mut dyn Write) -> Result<(), String> {
+    fn command(
+        &mut self,
+        words: &[&str],
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), String> {
         let mut name = words[0];
         let mut rest: Vec<&str> = words[1..].to_vec();
         if commands::command(name).is_none()
@@ -161,7 +202,11 @@ impl Session {
                 Arg::Focus(re) => focus.push(re),
             }
         }
-        let (fk, ik) = if name == "tags" { ("tagfocus", "tagignore") } else { ("focus", "ignore") };
+        let (fk, ik) = if name == "tags" {
+            ("tagfocus", "tagignore")
+        } else {
+            ("focus", "ignore")
+        };
         if !focus.is_empty() {
             cfg.put(fk, focus.join("|"));
         }
@@ -174,7 +219,20 @@ impl Session {
         if output.is_empty() {
             output = cfg.get("output").to_string();
         }
-        run(&self.profile, spec, regexp, &cfg, &Target { output: &output, interactive: true, stdout_tty: self.stdout_tty }, self.color, out, err)
+        run(
+            &self.profile,
+            spec,
+            regexp,
+            &cfg,
+            &Target {
+                output: &output,
+                interactive: true,
+                stdout_tty: self.stdout_tty,
+            },
+            self.color,
+            out,
+            err,
+        )
     }
 }
 
@@ -197,8 +255,12 @@ pub fn run(
     }
     let rendered = result?;
     let rendered = match rendered {
-        report::Rendered::Text(t) if color && target.output.is_empty() && spec.output == commands::Output::Text => {
-            report::Rendered::Text(crate::render::color::paint(&crate::render::color::sanitize(&t)))
+        report::Rendered::Text(t)
+            if color && target.output.is_empty() && spec.output == commands::Output::Text =>
+        {
+            report::Rendered::Text(crate::render::color::paint(
+                &crate::render::color::sanitize(&t),
+            ))
         }
         report::Rendered::Text(t) if target.stdout_tty && target.output.is_empty() => {
             report::Rendered::Text(crate::render::color::sanitize(&t).into_owned())
@@ -214,7 +276,11 @@ pub fn command_words(sample_types: &[String]) -> Vec<String> {
     v.extend(["o", "options", "help", "quit", "exit"].map(String::from));
     v.extend(OPTIONS.iter().map(|o| format!("{}=", o.name)));
     v.extend(GROUPS.iter().map(|g| format!("{}=", g.name)));
-    v.extend(GROUPS.iter().flat_map(|g| g.choices.iter().map(|c| c.name.to_string())));
+    v.extend(
+        GROUPS
+            .iter()
+            .flat_map(|g| g.choices.iter().map(|c| c.name.to_string())),
+    );
     for t in sample_types {
         v.push(t.clone());
         v.push(format!("mean_{t}"));

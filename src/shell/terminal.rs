@@ -29,8 +29,12 @@ impl ShellHelper {
     /// Builds the completion data for a session.
     pub fn new(s: &Session) -> ShellHelper {
         let p = &s.profile;
-        let mut functions: Vec<String> =
-            p.functions.iter().map(|f| p.str(f.name).to_string()).filter(|n| !n.is_empty()).collect();
+        let mut functions: Vec<String> = p
+            .functions
+            .iter()
+            .map(|f| p.str(f.name).to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
         functions.sort();
         functions.dedup();
         ShellHelper {
@@ -60,15 +64,29 @@ impl ShellHelper {
         let head = &line[..pos];
         let start = head.rfind(char::is_whitespace).map_or(0, |i| i + 1);
         let word = &head[start..];
-        let pair = |s: &str| Pair { display: s.to_string(), replacement: s.to_string() };
+        let pair = |s: &str| Pair {
+            display: s.to_string(),
+            replacement: s.to_string(),
+        };
         if let Some((name, partial)) = word.split_once('=') {
             let vstart = start + name.len() + 1;
-            let v: Vec<Pair> =
-                self.values_for(name.trim()).iter().filter(|c| c.starts_with(partial)).map(|c| pair(c)).collect();
+            let v: Vec<Pair> = self
+                .values_for(name.trim())
+                .iter()
+                .filter(|c| c.starts_with(partial))
+                .map(|c| pair(c))
+                .collect();
             return (vstart, v);
         }
         if start == 0 {
-            return (0, self.words.iter().filter(|w| w.starts_with(word)).map(|w| pair(w)).collect());
+            return (
+                0,
+                self.words
+                    .iter()
+                    .filter(|w| w.starts_with(word))
+                    .map(|w| pair(w))
+                    .collect(),
+            );
         }
         // A regexp argument: offer function names, escaped.
         let (sign, w) = match word.strip_prefix('-') {
@@ -79,7 +97,10 @@ impl ShellHelper {
             .functions
             .iter()
             .filter(|f| f.starts_with(w) || short_name(f).starts_with(w))
-            .map(|f| Pair { display: f.clone(), replacement: format!("{sign}{}", regex::escape(f)) })
+            .map(|f| Pair {
+                display: f.clone(),
+                replacement: format!("{sign}{}", regex::escape(f)),
+            })
             .collect();
         (start, v)
     }
@@ -93,7 +114,12 @@ fn short_name(f: &str) -> &str {
 
 impl Completer for ShellHelper {
     type Candidate = Pair;
-    fn complete(&self, line: &str, pos: usize, _: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
         Ok(self.candidates(line, pos))
     }
 }
@@ -107,7 +133,11 @@ impl Hinter for ShellHelper {
 
 impl Highlighter for ShellHelper {
     fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
-        if self.color { Cow::Owned(format!("\x1b[2m{hint}\x1b[0m")) } else { Cow::Borrowed(hint) }
+        if self.color {
+            Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+        } else {
+            Cow::Borrowed(hint)
+        }
     }
 }
 
@@ -131,9 +161,14 @@ pub fn run(s: &mut Session) -> Result<(), String> {
     let config = RlConfig::builder()
         .completion_type(CompletionType::List)
         .auto_add_history(true)
-        .color_mode(if s.color { ColorMode::Forced } else { ColorMode::Disabled })
+        .color_mode(if s.color {
+            ColorMode::Forced
+        } else {
+            ColorMode::Disabled
+        })
         .build();
-    let mut ed: Editor<ShellHelper, DefaultHistory> = Editor::with_config(config).map_err(|e| e.to_string())?;
+    let mut ed: Editor<ShellHelper, DefaultHistory> =
+        Editor::with_config(config).map_err(|e| e.to_string())?;
     ed.set_helper(Some(ShellHelper::new(s)));
     let hist = history_path();
     if let Some(h) = &hist {
@@ -158,7 +193,8 @@ pub fn run(s: &mut Session) -> Result<(), String> {
         if let Some(dir) = h.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        ed.save_history(h).map_err(|e| format!("saving history to {}: {e}", h.display()))?;
+        ed.save_history(h)
+            .map_err(|e| format!("saving history to {}: {e}", h.display()))?;
     }
     Ok(())
 }
@@ -170,8 +206,14 @@ mod tests {
     use crate::model::{Function, Profile};
 
     fn helper() -> ShellHelper {
-        let mut p = Profile { strings: vec!["".into(), "main.(*RequestTracker).Track".into()], ..Default::default() };
-        p.functions.push(Function { name: 1, ..Default::default() });
+        let mut p = Profile {
+            strings: vec!["".into(), "main.(*RequestTracker).Track".into()],
+            ..Default::default()
+        };
+        p.functions.push(Function {
+            name: 1,
+            ..Default::default()
+        });
         let mut s = Session::new(p, Config::default());
         s.sample_types = vec!["alloc_space".into(), "inuse_space".into()];
         ShellHelper::new(&s)
@@ -185,7 +227,10 @@ mod tests {
         assert!(c.iter().any(|p| p.replacement == "sample_index="));
         let (st, c) = h.candidates("sample_index=in", 15);
         assert_eq!(st, 13);
-        assert_eq!(c.iter().map(|p| p.replacement.as_str()).collect::<Vec<_>>(), vec!["inuse_space"]);
+        assert_eq!(
+            c.iter().map(|p| p.replacement.as_str()).collect::<Vec<_>>(),
+            vec!["inuse_space"]
+        );
         let (_, c) = h.candidates("list Tra", 8);
         assert_eq!(c[0].replacement, "main\\.\\(\\*RequestTracker\\)\\.Track");
         let (_, c) = h.candidates("granularity=li", 14);

@@ -81,7 +81,10 @@ impl<'a> Wire<'a> {
 
     fn fixed(&mut self, n: usize) -> Result<u64, Error> {
         let end = self.pos + n;
-        let b = self.buf.get(self.pos..end).ok_or_else(|| malformed("truncated fixed field"))?;
+        let b = self
+            .buf
+            .get(self.pos..end)
+            .ok_or_else(|| malformed("truncated fixed field"))?;
         self.pos = end;
         let mut v = 0u64;
         for (i, x) in b.iter().enumerate() {
@@ -100,7 +103,11 @@ fn int(v: &Value, what: &str) -> Result<u64, Error> {
 }
 
 /// Calls `f` for every element of a repeated integer field, packed or not.
-fn each_int(v: &Value, what: &str, mut f: impl FnMut(u64) -> Result<(), Error>) -> Result<(), Error> {
+fn each_int(
+    v: &Value,
+    what: &str,
+    mut f: impl FnMut(u64) -> Result<(), Error>,
+) -> Result<(), Error> {
     match v {
         Value::Bytes(b) => {
             let mut w = Wire::new(b);
@@ -181,7 +188,9 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
         match num {
             1 => sample_types.push(sub::<pb::ValueType>(&v, "sample_type")?),
             2 => {
-                let Value::Bytes(b) = v else { return Err(malformed("sample: type mismatch")) };
+                let Value::Bytes(b) = v else {
+                    return Err(malformed("sample: type mismatch"));
+                };
                 n_samples += 1;
                 let mut s = Wire::new(b);
                 while !s.done() {
@@ -230,7 +239,10 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
     if raw_strings.is_empty() {
         raw_strings.push(b"");
     }
-    p.strings = raw_strings.iter().map(|b| String::from_utf8_lossy(b).into_owned()).collect();
+    p.strings = raw_strings
+        .iter()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
     let nstr = p.strings.len() as u64;
     let s = |i: i64, what: &str| -> Result<u32, Error> {
         if i < 0 || i as u64 >= nstr {
@@ -242,15 +254,29 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
 
     p.sample_types = sample_types
         .iter()
-        .map(|t| Ok(ValueType { ty: s(t.r#type, "sample_type")?, unit: s(t.unit, "sample_type")? }))
+        .map(|t| {
+            Ok(ValueType {
+                ty: s(t.r#type, "sample_type")?,
+                unit: s(t.unit, "sample_type")?,
+            })
+        })
         .collect::<Result<_, Error>>()?;
-    p.period_type = ValueType { ty: s(period_type.r#type, "period_type")?, unit: s(period_type.unit, "period_type")? };
+    p.period_type = ValueType {
+        ty: s(period_type.r#type, "period_type")?,
+        unit: s(period_type.unit, "period_type")?,
+    };
     p.drop_frames = s(drop as i64, "drop_frames")?;
     p.keep_frames = s(keep as i64, "keep_frames")?;
     p.default_sample_type = s(dflt as i64, "default_sample_type")?;
-    p.comments = comments.iter().map(|&c| s(c as i64, "comment")).collect::<Result<_, _>>()?;
+    p.comments = comments
+        .iter()
+        .map(|&c| s(c as i64, "comment"))
+        .collect::<Result<_, _>>()?;
 
-    let mapping_ids = IdMap::build(&mappings.iter().map(|m| m.id).collect::<Vec<_>>(), "mapping")?;
+    let mapping_ids = IdMap::build(
+        &mappings.iter().map(|m| m.id).collect::<Vec<_>>(),
+        "mapping",
+    )?;
     p.mappings = mappings
         .iter()
         .map(|m| {
@@ -269,7 +295,10 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
         })
         .collect::<Result<_, Error>>()?;
 
-    let function_ids = IdMap::build(&functions.iter().map(|f| f.id).collect::<Vec<_>>(), "function")?;
+    let function_ids = IdMap::build(
+        &functions.iter().map(|f| f.id).collect::<Vec<_>>(),
+        "function",
+    )?;
     p.functions = functions
         .iter()
         .map(|f| {
@@ -283,22 +312,34 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
         })
         .collect::<Result<_, Error>>()?;
 
-    let location_ids = IdMap::build(&locations.iter().map(|l| l.id).collect::<Vec<_>>(), "location")?;
+    let location_ids = IdMap::build(
+        &locations.iter().map(|l| l.id).collect::<Vec<_>>(),
+        "location",
+    )?;
     p.locations.reserve(locations.len());
     for l in &locations {
         let mapping = if l.mapping_id == 0 {
             NONE
         } else {
-            mapping_ids
-                .get(l.mapping_id)
-                .ok_or_else(|| malformed(format!("location {}: unknown mapping id {}", l.id, l.mapping_id)))?
+            mapping_ids.get(l.mapping_id).ok_or_else(|| {
+                malformed(format!(
+                    "location {}: unknown mapping id {}",
+                    l.id, l.mapping_id
+                ))
+            })?
         };
         let lines_start = p.lines.len() as u32;
         for ln in &l.line {
             let function = function_ids.get(ln.function_id).ok_or_else(|| {
-                malformed(format!("location {}: unknown function id {}", l.id, ln.function_id))
+                malformed(format!(
+                    "location {}: unknown function id {}",
+                    l.id, ln.function_id
+                ))
             })?;
-            p.lines.push(Line { function, line: ln.line });
+            p.lines.push(Line {
+                function,
+                line: ln.line,
+            });
         }
         p.locations.push(Location {
             mapping,
@@ -327,7 +368,9 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
         if num != 2 {
             continue;
         }
-        let Value::Bytes(b) = v else { unreachable!("checked in pass 1") };
+        let Value::Bytes(b) = v else {
+            unreachable!("checked in pass 1")
+        };
         let nvals_before = smp.values.len();
         let mut sw = Wire::new(b);
         while !sw.done() {
@@ -345,7 +388,9 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
                     Ok(())
                 })?,
                 3 => {
-                    let Value::Bytes(lb) = v else { return Err(malformed("label: type mismatch")) };
+                    let Value::Bytes(lb) = v else {
+                        return Err(malformed("label: type mismatch"));
+                    };
                     let l = decode_label(lb)?;
                     let what = format!("sample {idx} label");
                     let label = Label {
@@ -364,7 +409,9 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
         }
         let nv = smp.values.len() - nvals_before;
         if nv != k {
-            return Err(malformed(format!("mismatch: sample has {nv} values vs. {k} types")));
+            return Err(malformed(format!(
+                "mismatch: sample has {nv} values vs. {k} types"
+            )));
         }
         smp.loc_start.push(smp.locs.len() as u32);
         smp.label_start.push(smp.labels.len() as u32);

@@ -20,7 +20,10 @@ fn read_limited(r: impl Read, hint: usize) -> Result<Vec<u8>, Error> {
         .read_to_end(&mut buf)
         .map_err(|e| Error::Gzip(gzip_message(&e)))?;
     if buf.len() as u64 > MAX_PROFILE_BYTES {
-        return Err(Error::TooLarge(format!("more than {} bytes after decompression", MAX_PROFILE_BYTES)));
+        return Err(Error::TooLarge(format!(
+            "more than {} bytes after decompression",
+            MAX_PROFILE_BYTES
+        )));
     }
     Ok(buf)
 }
@@ -73,14 +76,17 @@ pub fn parse(data: Vec<u8>) -> Result<Profile, Error> {
 /// True when the bytes look like one of the text formats.
 fn looks_like_text(raw: &[u8]) -> bool {
     let head = &raw[..raw.len().min(512)];
-    head.iter().all(|&b| b == b'\n' || b == b'\r' || b == b'\t' || (0x20..0x7f).contains(&b))
+    head.iter()
+        .all(|&b| b == b'\n' || b == b'\r' || b == b'\t' || (0x20..0x7f).contains(&b))
 }
 
 /// Reads a local file (or `-` for stdin) and parses it.
 pub fn load_path(path: &str) -> Result<Profile, Error> {
     let data = if path == "-" {
         let mut v = Vec::new();
-        std::io::stdin().read_to_end(&mut v).map_err(|e| Error::Io(format!("read stdin: {e}")))?;
+        std::io::stdin()
+            .read_to_end(&mut v)
+            .map_err(|e| Error::Io(format!("read stdin: {e}")))?;
         v
     } else {
         std::fs::read(path).map_err(|e| Error::Io(format!("open {path}: {}", io_reason(&e))))?

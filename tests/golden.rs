@@ -1,0 +1,103 @@
+//! Golden tests: every case of `tests/data/cases.txt` is run against the
+//! built `rpprof` and its stdout, stderr and exit status are compared with
+//! what `go tool pprof` printed (`tests/data/golden/`), after the same
+//! whitespace normalisation as the shared corpus runner. The case format is
+//! the corpus's: `NAME | ARGS | STDIN_SCRIPT` (`;` separates input lines).
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn normalise(s: &str) -> String {
+    let mut out = String::new();
+    for line in s.split('\n') {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let mut l = words.join(" ");
+        if line.starts_with(char::is_whitespace) && !l.is_empty() {
+            l.insert(0, ' ');
+        }
+        out.push_str(&l);
+        out.push('\n');
+    }
+    out
+}
+
+fn run_case(dir: &Path, args: &[&str], script: Option<&str>) -> (String, String, i32) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rpprof"))
+        .args(args)
+        .current_dir(dir)
+        .env("TZ", "UTC")
+        .env("TERM", "dumb")
+        .env("HOME", std::env::temp_dir())
+        .env_remove("PPROF_BINARY_PATH")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("rpprof starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    if let Some(s) = script {
+        for piece in s.split(';') {
+            writeln!(stdin, "{piece}").expect("write stdin");
+        }
+    }
+    drop(stdin);
+    let out = child.wait_with_output().expect("rpprof runs");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn corpus_cases_match_go_tool_pprof() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let cases = std::fs::read_to_string(dir.join("cases.txt")).expect("cases.txt");
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for line in cases
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let mut parts = line.splitn(3, " | ");
+        let name = parts.next().expect("name").trim();
+        let args: Vec<&str> = parts
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(" |")
+            .split_whitespace()
+            .collect();
+        let script = parts.next().filter(|s| !s.is_empty());
+        let (out, err, rc) = run_case(&dir, &args, script);
+        let golden = |ext: &str| {
+            std::fs::read_to_string(dir.join(format!("golden/{name}.{ext}"))).expect("golden")
+        };
+        count += 1;
+        if normalise(&out) != normalise(&golden("out")) {
+            failures.push(format!(
+                "{name}: stdout differs\n--- want\n{}\n--- got\n{out}",
+                golden("out")
+            ));
+        }
+        if normalise(&err) != normalise(&golden("err")) {
+            failures.push(format!(
+                "{name}: stderr differs\n--- want\n{}\n--- got\n{err}",
+                golden("err")
+            ));
+        }
+        if rc.to_string() != golden("rc").trim() {
+            failures.push(format!(
+                "{name}: exit status {rc}, want {}",
+                golden("rc").trim()
+            ));
+        }
+    }
+    assert!(count > 70, "only {count} cases found");
+    assert!(
+        failures.is_empty(),
+        "{} of {count} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
