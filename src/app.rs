@@ -9,11 +9,17 @@ use crate::render::color::ColorChoice;
 use crate::shell::session::{self, Session};
 use crate::shell::{help, terminal};
 use crate::source;
+use crate::symbolize::{self, binary::ObjectFile, locate::Locator};
 use std::io::{IsTerminal, Write};
 
-/// Loads and merges the sources, as pprof's `fetchProfiles`. Per-source
-/// failures are reported on `err` and skipped.
-pub fn load(sources: &[String], err: &mut dyn Write) -> Result<Profile, String> {
+/// Loads and merges the sources, symbolizes the result and applies its
+/// `drop_frames`, as pprof's `fetchProfiles`. Per-source failures and
+/// symbolization messages are reported on `err`.
+pub fn load(
+    sources: &[String],
+    sym: &symbolize::Options,
+    err: &mut dyn Write,
+) -> Result<Profile, String> {
     let mut loaded = Vec::new();
     for s in sources {
         match source::load_path(s) {
@@ -38,9 +44,23 @@ pub fn load(sources: &[String], err: &mut dyn Write) -> Result<Profile, String> 
     let mut p =
         merge::merge(&refs).map_err(|e| format!("problem fetching source profiles: {e}"))?;
     drop(loaded);
+    for line in symbolize::symbolize(&mut p, sym) {
+        let _ = writeln!(err, "{line}");
+    }
     prune::remove_uninteresting(&mut p)?;
-    merge::ensure_mapping(&mut p);
     Ok(p)
+}
+
+/// pprof's `[binary]` argument: with two or more positional arguments, a
+/// first one that opens as an object file is the binary, not a source.
+pub fn split_binary(sources: &[String]) -> (String, &[String]) {
+    if sources.len() >= 2
+        && let Ok(f) = ObjectFile::open(&sources[0])
+        && f.elf().is_ok()
+    {
+        return (sources[0].clone(), &sources[1..]);
+    }
+    (String::new(), sources)
 }
 
 /// Runs rpprof with `argv` (without the program name); returns the exit
@@ -79,7 +99,14 @@ pub fn run(argv: Vec<String>) -> i32 {
 }
 
 fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
-    let profile = load(&args.sources, err)?;
+    let (exec, sources) = split_binary(&args.sources);
+    let sym = symbolize::Options {
+        mode: args.symbolize.clone(),
+        exec,
+        build_id: args.buildid.clone(),
+        locator: Locator::from_env(),
+    };
+    let profile = load(sources, &sym, err)?;
     let stdout_tty = std::io::stdout().is_terminal();
     match args.color {
         ColorChoice::Always => owo_colors::set_override(true),

@@ -4,7 +4,8 @@
 //!
 //! ```text
 //! source (files, gzip) ─▶ source::decode ─▶ model::Profile (validated, immutable)
-//!   ─▶ model::merge / model::prune (pprof's load-time normalisation)
+//!   ─▶ model::merge ─▶ symbolize (binaries, addr2line, demangling)
+//!   ─▶ model::prune (the profile's drop_frames)
 //! per command: (&Profile, &Config) ─▶ filter::View ─▶ aggregate (nodes, graph)
 //!   ─▶ report (text) ─▶ output (stdout, files, viewers)
 //! shell: line source ─▶ shell::grammar (nom) ─▶ shell::session ─▶ report
@@ -26,6 +27,7 @@ pub mod render;
 pub mod report;
 pub mod shell;
 pub mod source;
+pub mod symbolize;
 
 /// The protobuf types generated from `proto/profile.proto`.
 #[allow(missing_docs, clippy::all)]

@@ -1,0 +1,350 @@
+//! Function names as pprof shows them: mangled Rust (legacy and v0) and
+//! C++ names demangled, then simplified by the `demangle=` mode — by
+//! default without parameters, template arguments and clone suffixes
+//! (`std::__new_allocator::allocate`). Names that do not demangle but look
+//! like demangled C++ get the same simplification by bracket matching.
+//!
+//! Runs once over every function after symbolization (pprof's
+//! `symbolizer.Demangle`). Pure string functions; no profile access.
+
+use std::borrow::Cow;
+
+/// pprof's `demangle=` modes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Style {
+    /// No parameters, no template arguments.
+    #[default]
+    Simplified,
+    /// No parameters, template arguments kept.
+    Templates,
+    /// Everything but clone suffixes.
+    Full,
+    /// Mangled names as they are.
+    None,
+}
+
+/// The display name for `system_name`.
+pub fn demangle(system_name: &str, style: Style) -> Cow<'_, str> {
+    if style == Style::None {
+        return Cow::Borrowed(system_name);
+    }
+    if let Some(d) = demangle_mangled(system_name, style) {
+        return Cow::Owned(d);
+    }
+    if !looks_like_demangled_cpp(system_name) {
+        return Cow::Borrowed(system_name);
+    }
+    let mut name = system_name.to_string();
+    if matches!(style, Style::Simplified | Style::Templates) {
+        name = remove_matching(&name, b'(', b')');
+    }
+    if style == Style::Simplified {
+        name = remove_matching(&name, b'<', b'>');
+    }
+    Cow::Owned(name)
+}
+
+/// Demangles a Rust or C++ symbol; `None` if it is not one.
+fn demangle_mangled(name: &str, style: Style) -> Option<String> {
+    if name.starts_with("_R") {
+        let base = name.split('.').next().unwrap_or(name);
+        return rustc_demangle::try_demangle(base)
+            .ok()
+            .map(|d| format!("{d:#}"));
+    }
+    if name.starts_with("_ZN") {
+        let base = match name.rfind("E.") {
+            Some(i) if i > 0 => &name[..=i],
+            _ => name,
+        };
+        if is_legacy_rust(base)
+            && let Some(d) = legacy_rust(&base[3..base.len() - 20])
+        {
+            return Some(d);
+        }
+    }
+    if !name.starts_with("_Z") {
+        return None;
+    }
+    // Clone suffixes (`.cold`, `.constprop.0`) are dropped in every mode.
+    let base = name.split('.').next().unwrap_or(name);
+    let sym = cpp_demangle::Symbol::new(base).ok()?;
+    let mut opts = cpp_demangle::DemangleOptions::new();
+    if style != Style::Full {
+        opts = opts.no_params().no_return_type();
+    }
+    let d = sym.demangle_with_options(&opts).ok()?;
+    Some(match style {
+        Style::Simplified => strip_templates(&d),
+        _ => d,
+    })
+}
+
+/// The legacy Rust scheme: `_ZN…17h<16 hex digits>E`, the hash using at
+/// least five distinct digits.
+fn is_legacy_rust(name: &str) -> bool {
+    let b = name.as_bytes();
+    if b.len() <= 23 || !name.ends_with('E') || &b[b.len() - 20..b.len() - 17] != b"17h" {
+        return false;
+    }
+    let mut seen = 0u16;
+    for &c in &b[b.len() - 17..b.len() - 1] {
+        match (c as char).to_digit(16) {
+            Some(d) if !c.is_ascii_uppercase() => seen |= 1 << d,
+            _ => return false,
+        }
+    }
+    seen.count_ones() >= 5
+}
+
+/// Demangles the path of a legacy Rust symbol (between `_ZN` and the
+/// hash), exactly as pprof's demangler does — including its reading of an
+/// underscore after a length as a separator, which turns
+/// `28__rust_begin_short_backtrace` into `_rust_begin_short_backtrace`.
+fn legacy_rust(mut rest: &str) -> Option<String> {
+    let mut out = String::new();
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        let mut len = 0usize;
+        for c in rest[..digits].bytes() {
+            let add = usize::from(c - b'0');
+            if len >= (i32::MAX as usize) / 10 - add {
+                return None;
+            }
+            len = len * 10 + add;
+        }
+        rest = &rest[digits..];
+        if let Some(r) = rest.strip_prefix('_') {
+            rest = r;
+            len = len.checked_sub(1)?;
+        }
+        if rest.len() < len || !rest.is_char_boundary(len) {
+            return None;
+        }
+        let (mut id, tail) = rest.split_at(len);
+        rest = tail;
+        if !out.is_empty() {
+            out.push_str("::");
+        }
+        if id.starts_with("_$") {
+            id = &id[1..];
+        }
+        unescape_legacy(id, &mut out);
+    }
+    Some(out)
+}
+
+/// The `$..$` escapes and `..` separators of one legacy identifier.
+fn unescape_legacy(mut id: &str, out: &mut String) {
+    while let Some(c) = id.chars().next() {
+        match c {
+            '$' => {
+                let b = id.as_bytes();
+                let code = if b.len() > 2 && b[1] == b'C' && b[2] == b'$' {
+                    Some((',', 3))
+                } else if b.len() > 4 && b[1] == b'u' && b[4] == b'$' {
+                    let hex = |c: u8| (c as char).to_digit(16).filter(|_| !c.is_ascii_uppercase());
+                    match (hex(b[2]), hex(b[3])) {
+                        (Some(h), Some(l)) if h <= 7 && h * 16 + l >= 0x20 => {
+                            Some((char::from((h * 16 + l) as u8), 5))
+                        }
+                        _ => None,
+                    }
+                } else if b.len() > 3 && b[3] == b'$' {
+                    let c = match &id[1..3] {
+                        "SP" => Some('@'),
+                        "BP" => Some('*'),
+                        "RF" => Some('&'),
+                        "LT" => Some('<'),
+                        "GT" => Some('>'),
+                        "LP" => Some('('),
+                        "RP" => Some(')'),
+                        _ => None,
+                    };
+                    c.map(|c| (c, 4))
+                } else {
+                    None
+                };
+                match code {
+                    Some((c, n)) => {
+                        out.push(c);
+                        id = &id[n..];
+                    }
+                    None => {
+                        out.push_str(id);
+                        return;
+                    }
+                }
+            }
+            '.' if id.starts_with("..") => {
+                out.push_str("::");
+                id = &id[2..];
+            }
+            _ => {
+                out.push(c);
+                id = &id[c.len_utf8()..];
+            }
+        }
+    }
+}
+
+/// pprof's `looksLikeDemangledCPlusPlus`.
+fn looks_like_demangled_cpp(name: &str) -> bool {
+    if name.contains(".<") || name.contains("]).") {
+        return false;
+    }
+    name.contains(['<', '>', '[', ']']) || name.contains("::")
+}
+
+/// pprof's `removeMatching`: drops every outermost `start…end` group. A
+/// stray `end` stops the scan (the rest stays as it is), and so does an
+/// unclosed group.
+fn remove_matching(name: &str, start: u8, end: u8) -> String {
+    let b = name.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut depth = 0usize;
+    let mut group_start = 0usize;
+    for (i, &c) in b.iter().enumerate() {
+        if c == start {
+            if depth == 0 {
+                group_start = out.len();
+            }
+            depth += 1;
+        } else if c == end {
+            if depth == 0 {
+                out.extend_from_slice(&b[i..]);
+                break;
+            }
+            depth -= 1;
+            if depth == 0 {
+                out.truncate(group_start);
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    String::from_utf8(out).unwrap_or_else(|_| name.to_string())
+}
+
+/// Removes template argument lists from a demangled C++ name, leaving the
+/// `<` of operator names (`operator<`, `operator<<=`, `operator->`) alone.
+fn strip_templates(d: &str) -> String {
+    let b = d.as_bytes();
+    let mut out = String::with_capacity(d.len());
+    let mut i = 0;
+    let mut depth = 0usize;
+    while i < b.len() {
+        if d[i..].starts_with("operator") {
+            let ops = d[i + 8..]
+                .bytes()
+                .take_while(|c| b"<>=-!+*/%^&|~".contains(c))
+                .count();
+            if depth == 0 {
+                out.push_str(&d[i..i + 8 + ops]);
+            }
+            i += 8 + ops;
+            continue;
+        }
+        match b[i] {
+            b'<' => depth += 1,
+            b'>' if depth > 0 => depth -= 1,
+            c if depth == 0 => out.push(c as char),
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> String {
+        demangle(s, Style::Simplified).into_owned()
+    }
+
+    #[test]
+    fn rust_legacy_and_v0() {
+        assert_eq!(
+            d("_ZN5alloc7raw_vec19RawVec$LT$T$C$A$GT$7reserve17h0123456789abcdefE"),
+            "alloc::raw_vec::RawVec<T,A>::reserve"
+        );
+        assert_eq!(
+            d("_ZN8rustheap14handle_request17h9f8e7d6c5b4a3921E.llvm.123"),
+            "rustheap::handle_request"
+        );
+        // v0: generic arguments and closures are kept, suffixes dropped.
+        assert_eq!(
+            d("_RNvMs_NtCs4fqI2P2rA04_4core3fmtNtB4_9Formatter3pad"),
+            "<core::fmt::Formatter>::pad"
+        );
+        assert_eq!(
+            d("_RNCNvCs1234_7mycrate4main0B3_.cold"),
+            "mycrate::main::{closure#0}"
+        );
+    }
+
+    #[test]
+    fn legacy_rust_follows_pprof() {
+        assert_eq!(
+            d("_ZN3std3sys9backtrace28__rust_begin_short_backtrace17h1a2b3c4d5e6f7a8bE"),
+            "std::sys::backtrace::_rust_begin_short_backtrace"
+        );
+        assert_eq!(
+            d(
+                "_ZN4core3ptr85drop_in_place$LT$std..rt..lang_start$LT$$LP$$RP$$GT$..$u7b$$u7b$closure$u7d$$u7d$$GT$17h0011223344556677E"
+            ),
+            "core::ptr::drop_in_place<std::rt::lang_start<()>::{{closure}}>"
+        );
+        // Fewer than five distinct hash digits: not Rust, so C++ rules.
+        assert_eq!(
+            d("_ZN3foo3bar17h0000000000000000E"),
+            "foo::bar::h0000000000000000"
+        );
+    }
+
+    #[test]
+    fn cpp_simplified() {
+        assert_eq!(
+            d("_ZNSt15__new_allocatorIiE8allocateEmPKv"),
+            "std::__new_allocator::allocate"
+        );
+        assert_eq!(
+            d("_ZN12_GLOBAL__N_14pool4freeEPv.constprop.0"),
+            "(anonymous namespace)::pool::free"
+        );
+        assert_eq!(
+            d("_ZNSt3mapIiiSt4lessIiESaISt4pairIKiiEEEixERS3_"),
+            "std::map::operator[]"
+        );
+        assert_eq!(d("_ZltRK1AS1_"), "operator<");
+        assert_eq!(
+            demangle("_ZNSt15__new_allocatorIiE8allocateEmPKv", Style::Templates),
+            "std::__new_allocator<int>::allocate"
+        );
+        assert_eq!(
+            demangle("_ZN8workload4Pool3AddEi", Style::None),
+            "_ZN8workload4Pool3AddEi"
+        );
+    }
+
+    #[test]
+    fn plain_and_already_demangled_names() {
+        assert_eq!(d("main"), "main");
+        assert_eq!(
+            d("main.(*RequestTracker).Track"),
+            "main.(*RequestTracker).Track"
+        );
+        assert_eq!(d("ns::Box<long>::get() const"), "ns::Box::get const");
+        assert_eq!(d("a::b(int"), "a::b(int");
+        assert_eq!(d("a::b)x"), "a::b)x");
+        assert_eq!(
+            d("_GLOBAL__sub_I_eh_alloc.cc"),
+            "_GLOBAL__sub_I_eh_alloc.cc"
+        );
+    }
+}
