@@ -3,7 +3,7 @@
 //! `go tool pprof` (1 for a failed run, 0 otherwise).
 
 use crate::cli::{self, Args};
-use crate::model::{Profile, merge, prune};
+use crate::model::{Profile, compact, merge, prune};
 use crate::output::Target;
 use crate::render::color::ColorChoice;
 use crate::shell::session::{self, Session};
@@ -34,9 +34,12 @@ pub fn load(sources: &[String], err: &mut dyn Write) -> Result<Profile, String> 
             sources.len()
         );
     }
-    let refs: Vec<&Profile> = loaded.iter().collect();
-    let mut p =
-        merge::merge(&refs).map_err(|e| format!("problem fetching source profiles: {e}"))?;
+    let mut p = if loaded.len() == 1 {
+        compact::merge_one(loaded.pop().expect("one profile"))
+    } else {
+        let refs: Vec<&Profile> = loaded.iter().collect();
+        merge::merge(&refs).map_err(|e| format!("problem fetching source profiles: {e}"))?
+    };
     drop(loaded);
     prune::remove_uninteresting(&mut p)?;
     merge::ensure_mapping(&mut p);

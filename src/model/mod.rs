@@ -6,6 +6,7 @@
 //! string lives once in the string table. This module never parses wire data
 //! and never formats reports.
 
+pub mod compact;
 pub mod merge;
 pub mod prune;
 

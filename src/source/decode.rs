@@ -376,13 +376,17 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
         while !sw.done() {
             let (f, v) = sw.field()?;
             match f {
-                1 => each_int(&v, "location_id", |id| {
-                    let li = location_ids.get(id).ok_or_else(|| {
-                        malformed(format!("sample {idx}: unknown location id {id}"))
-                    })?;
-                    smp.locs.push(li);
-                    Ok(())
-                })?,
+                1 => {
+                    let bad =
+                        |id: u64| malformed(format!("sample {idx}: unknown location id {id}"));
+                    if let Value::Bytes(b) = v {
+                        packed_ids(b, &location_ids, &mut smp.locs)
+                            .map_err(|e| e.map_or_else(|| malformed("bad varint"), bad))?;
+                    } else {
+                        let id = int(&v, "location_id")?;
+                        smp.locs.push(location_ids.get(id).ok_or_else(|| bad(id))?);
+                    }
+                }
                 2 => each_int(&v, "value", |x| {
                     smp.values.push(x as i64);
                     Ok(())
@@ -422,6 +426,32 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
     }
     p.samples = smp;
     Ok(p)
+}
+
+/// Decodes a packed list of location ids straight into indices (the hot
+/// loop of decoding). Errors: `None` for a bad varint, `Some(id)` for an
+/// unknown id.
+#[inline]
+fn packed_ids(b: &[u8], ids: &IdMap, out: &mut Vec<u32>) -> Result<(), Option<u64>> {
+    let mut i = 0;
+    while i < b.len() {
+        let mut v: u64 = 0;
+        let mut shift = 0;
+        loop {
+            let Some(&x) = b.get(i) else { return Err(None) };
+            i += 1;
+            v |= u64::from(x & 0x7f) << shift;
+            if x < 0x80 {
+                break;
+            }
+            shift += 7;
+            if shift > 63 {
+                return Err(None);
+            }
+        }
+        out.push(ids.get(v).ok_or(Some(v))?);
+    }
+    Ok(())
 }
 
 fn decode_label(b: &[u8]) -> Result<(i64, i64, i64, i64), Error> {
