@@ -99,6 +99,7 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
         let color = args.color.enabled(stdout_tty);
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
+        let mut cache = crate::report::cache::Cache::default();
         let r = session::run(
             &profile,
             spec,
@@ -106,6 +107,7 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
             &args.cfg,
             &target,
             color,
+            &mut cache,
             &mut out,
             err,
         );

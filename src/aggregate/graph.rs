@@ -405,8 +405,22 @@ pub struct TrimOptions {
 /// pprof's rebuilds after each cut are replaced by one node-only pass and a
 /// final pass that computes the edges among the selected nodes.
 pub fn trimmed(view: &View, table: &NodeTable, vo: ValueOptions, t: TrimOptions) -> Trimmed {
+    trimmed_from(view, table, vo, t, &build_nodes(view, table, vo))
+}
+
+/// [`trimmed`] starting from an already built node-only graph.
+pub fn trimmed_from(
+    view: &View,
+    table: &NodeTable,
+    vo: ValueOptions,
+    t: TrimOptions,
+    full: &Graph,
+) -> Trimmed {
     let names: Vec<String> = table.infos.iter().map(|i| i.printable_name()).collect();
-    let mut g = build_nodes(view, table, vo);
+    let mut g = Graph {
+        nodes: full.nodes.clone(),
+        edges: Vec::new(),
+    };
     let total = g.flat_sum();
     let node_cutoff = ((total as f64 * t.node_fraction) as i64).abs();
     let edge_cutoff = ((total as f64 * t.edge_fraction) as i64).abs();
