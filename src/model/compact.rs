@@ -35,16 +35,21 @@ pub fn merge_one(mut p: Profile) -> Profile {
                     m.location(&p, &mut maps, old)
                 };
             }
+            let mut nb = 0;
             for t in 0..b_lab - a_lab {
                 let l = s.labels[a_lab + t];
-                s.labels[w_lab + t] = Label {
+                if l.is_empty() {
+                    continue;
+                }
+                s.labels[w_lab + nb] = Label {
                     key: m.string(&p, &mut maps, l.key),
                     str: m.string(&p, &mut maps, l.str),
                     num: l.num,
                     unit: m.string(&p, &mut maps, l.unit),
                 };
+                nb += 1;
             }
-            let (nl, nb) = (b_loc - a_loc, b_lab - a_lab);
+            let nl = b_loc - a_loc;
             labels.clear();
             labels.extend_from_slice(&s.labels[w_lab..w_lab + nb]);
             locs.clear();

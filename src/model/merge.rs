@@ -361,7 +361,7 @@ pub fn merge(srcs: &[&Profile]) -> Result<Profile, String> {
                 });
             }
             labels.clear();
-            for l in src.samples.labels(i) {
+            for l in src.samples.labels(i).iter().filter(|l| !l.is_empty()) {
                 labels.push(Label {
                     key: m.string(src, &mut maps, l.key),
                     str: m.string(src, &mut maps, l.str),

@@ -84,6 +84,12 @@ impl Label {
     pub fn is_str(&self) -> bool {
         self.str != 0
     }
+
+    /// A label with neither string, number nor unit: it carries nothing and
+    /// is dropped when the profile is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.str == 0 && self.num == 0 && self.unit == 0
+    }
 }
 
 /// All samples, column-wise. Sample `i` has locations
