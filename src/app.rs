@@ -3,7 +3,7 @@
 //! `go tool pprof` (1 for a failed run, 0 otherwise).
 
 use crate::cli::{self, Args};
-use crate::model::{Profile, merge, prune};
+use crate::model::{Profile, compact, merge, prune};
 use crate::output::Target;
 use crate::render::color::ColorChoice;
 use crate::shell::session::{self, Session};
@@ -40,9 +40,12 @@ pub fn load(
             sources.len()
         );
     }
-    let refs: Vec<&Profile> = loaded.iter().collect();
-    let mut p =
-        merge::merge(&refs).map_err(|e| format!("problem fetching source profiles: {e}"))?;
+    let mut p = if loaded.len() == 1 {
+        compact::merge_one(loaded.pop().expect("one profile"))
+    } else {
+        let refs: Vec<&Profile> = loaded.iter().collect();
+        merge::merge(&refs).map_err(|e| format!("problem fetching source profiles: {e}"))?
+    };
     drop(loaded);
     for line in symbolize::symbolize(&mut p, sym) {
         let _ = writeln!(err, "{line}");
@@ -123,6 +126,7 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
         let color = args.color.enabled(stdout_tty);
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
+        let mut cache = crate::report::cache::Cache::default();
         let r = session::run(
             &profile,
             spec,
@@ -130,6 +134,7 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
             &args.cfg,
             &target,
             color,
+            &mut cache,
             &mut out,
             err,
         );

@@ -97,13 +97,40 @@ pub struct Graph {
 
 /// Builds the graph of `view`, keeping only nodes with `kept[id]` when given.
 pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bool]>) -> Graph {
+    build_with::<true>(view, table, vo, kept)
+}
+
+/// Builds only the nodes (flat/cum) of `view`, without edges: the values a
+/// node gets do not depend on which other nodes are kept, so trimming can
+/// select nodes from this and compute edges once for the final set.
+pub fn build_nodes(view: &View, table: &NodeTable, vo: ValueOptions) -> Graph {
+    build_with::<false>(view, table, vo, None)
+}
+
+/// What one thread accumulates over a range of samples.
+struct Partial {
+    /// flat, flat_div, cum, cum_div per node.
+    acc: Vec<[i64; 4]>,
+    edges: Vec<Edge>,
+    index: FastMap<(u32, u32), u32>,
+}
+
+fn accumulate<const EDGES: bool>(
+    view: &View,
+    table: &NodeTable,
+    vo: ValueOptions,
+    kept: Option<&[bool]>,
+    range: std::ops::Range<usize>,
+) -> Partial {
     let n = table.infos.len();
-    let mut acc = vec![Node::default(); n];
+    let mut p = Partial {
+        acc: vec![[0; 4]; n],
+        edges: Vec::new(),
+        index: FastMap::default(),
+    };
     let mut stamp = vec![u32::MAX; n];
-    let mut edges: Vec<Edge> = Vec::new();
-    let mut edge_index: FastMap<(u32, u32), u32> = FastMap::default();
     let is_kept = |id: u32| kept.is_none_or(|k| k[id as usize]);
-    for k in 0..view.samples.len() {
+    for k in range {
         let (w, d) = vo.read(view.sample_values(k));
         if w == 0 && d == 0 {
             continue;
@@ -118,17 +145,17 @@ pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bo
                     residual = true;
                     continue;
                 }
-                let a = &mut acc[node as usize];
                 if stamp[node as usize] != k as u32 {
                     stamp[node as usize] = k as u32;
-                    a.cum += w;
-                    a.cum_div += d;
+                    let a = &mut p.acc[node as usize];
+                    a[2] += w;
+                    a[3] += d;
                 }
-                if parent != NONE && parent != node {
-                    let next = edges.len() as u32;
-                    let e = *edge_index.entry((parent, node)).or_insert(next);
+                if EDGES && parent != NONE && parent != node {
+                    let next = p.edges.len() as u32;
+                    let e = *p.index.entry((parent, node)).or_insert(next);
                     if e == next {
-                        edges.push(Edge {
+                        p.edges.push(Edge {
                             src: parent,
                             dst: node,
                             inline: true,
@@ -136,7 +163,7 @@ pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bo
                             ..Default::default()
                         });
                     }
-                    let edge = &mut edges[e as usize];
+                    let edge = &mut p.edges[e as usize];
                     if edge.stamp != k as u32 {
                         edge.stamp = k as u32;
                         edge.weight += w;
@@ -152,11 +179,75 @@ pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bo
             }
         }
         if parent != NONE && !residual {
-            let a = &mut acc[parent as usize];
-            a.flat += w;
-            a.flat_div += d;
+            let a = &mut p.acc[parent as usize];
+            a[0] += w;
+            a[1] += d;
         }
     }
+    p
+}
+
+/// Samples per thread below which building stays on one thread.
+const PARALLEL_MIN_SAMPLES: usize = 50_000;
+
+fn build_with<const EDGES: bool>(
+    view: &View,
+    table: &NodeTable,
+    vo: ValueOptions,
+    kept: Option<&[bool]>,
+) -> Graph {
+    let n = table.infos.len();
+    let total = view.samples.len();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |t| t.get())
+        .min(total / PARALLEL_MIN_SAMPLES)
+        .clamp(1, 8);
+    let chunk = total.div_ceil(threads);
+    let mut parts: Vec<Partial> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let r = (t * chunk).min(total)..((t + 1) * chunk).min(total);
+                s.spawn(move || accumulate::<EDGES>(view, table, vo, kept, r))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("graph worker"))
+            .collect()
+    });
+    let mut first = parts.remove(0);
+    for p in parts {
+        for (a, b) in first.acc.iter_mut().zip(&p.acc) {
+            for c in 0..4 {
+                a[c] += b[c];
+            }
+        }
+        for e in p.edges {
+            let next = first.edges.len() as u32;
+            let i = *first.index.entry((e.src, e.dst)).or_insert(next);
+            if i == next {
+                first.edges.push(e);
+            } else {
+                let f = &mut first.edges[i as usize];
+                f.weight += e.weight;
+                f.weight_div += e.weight_div;
+                f.residual |= e.residual;
+                f.inline &= e.inline;
+            }
+        }
+    }
+    let acc: Vec<Node> = first
+        .acc
+        .iter()
+        .map(|a| Node {
+            flat: a[0],
+            flat_div: a[1],
+            cum: a[2],
+            cum_div: a[3],
+            ..Default::default()
+        })
+        .collect();
+    let mut edges = first.edges;
     // Select nodes, then wire edges between selected nodes.
     let mut pos = vec![NONE; n];
     let mut nodes = Vec::new();
@@ -309,39 +400,43 @@ pub struct TrimOptions {
 }
 
 /// pprof's `newTrimmedGraph` for text reports (not the visual variant).
+///
+/// A node's flat and cum do not depend on which other nodes are kept, so
+/// pprof's rebuilds after each cut are replaced by one node-only pass and a
+/// final pass that computes the edges among the selected nodes.
 pub fn trimmed(view: &View, table: &NodeTable, vo: ValueOptions, t: TrimOptions) -> Trimmed {
+    trimmed_from(view, table, vo, t, &build_nodes(view, table, vo))
+}
+
+/// [`trimmed`] starting from an already built node-only graph.
+pub fn trimmed_from(
+    view: &View,
+    table: &NodeTable,
+    vo: ValueOptions,
+    t: TrimOptions,
+    full: &Graph,
+) -> Trimmed {
     let names: Vec<String> = table.infos.iter().map(|i| i.printable_name()).collect();
-    let mut g = build(view, table, vo, None);
+    let mut g = Graph {
+        nodes: full.nodes.clone(),
+        edges: Vec::new(),
+    };
     let total = g.flat_sum();
     let node_cutoff = ((total as f64 * t.node_fraction) as i64).abs();
     let edge_cutoff = ((total as f64 * t.edge_fraction) as i64).abs();
-    let mut dropped_nodes = 0;
+    let before = g.nodes.len();
     if node_cutoff > 0 {
-        let mut kept = vec![false; table.infos.len()];
-        let mut count = 0;
-        for n in &g.nodes {
-            if n.cum.abs() >= node_cutoff {
-                kept[n.id as usize] = true;
-                count += 1;
-            }
-        }
-        if count != g.nodes.len() {
-            dropped_nodes = g.nodes.len() - count;
-            g = build(view, table, vo, Some(&kept));
-        }
+        g.nodes.retain(|n| n.cum.abs() >= node_cutoff);
     }
+    let dropped_nodes = before - g.nodes.len();
     let orig_count = g.nodes.len();
-    g.trim_edges(edge_cutoff);
     sort_nodes_named(&mut g.nodes, &table.infos, &names, t.order, None);
     if t.node_count > 0 {
-        g.trim_edges(edge_cutoff);
-        let max = (t.node_count as usize).min(g.nodes.len());
-        if max != g.nodes.len() {
-            let kept = g.kept_set(table.infos.len(), max);
-            g = build(view, table, vo, Some(&kept));
-            sort_nodes_named(&mut g.nodes, &table.infos, &names, t.order, None);
-        }
+        g.nodes.truncate(t.node_count as usize);
     }
+    let kept = g.kept_set(table.infos.len(), g.nodes.len());
+    let mut g = build(view, table, vo, Some(&kept));
+    sort_nodes_named(&mut g.nodes, &table.infos, &names, t.order, None);
     let dropped_edges = g.trim_edges(edge_cutoff);
     Trimmed {
         graph: g,

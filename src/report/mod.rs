@@ -7,10 +7,11 @@
 //! (warnings, notes) are collected in [`Report::messages`], never printed
 //! here.
 
+pub mod cache;
 pub mod header;
 pub mod top;
 
-use crate::aggregate::graph::{Order, TrimOptions, ValueOptions};
+use crate::aggregate::graph::{self, Graph, Order, TrimOptions, ValueOptions};
 use crate::aggregate::nodes::{NodeOptions, NodeTable};
 use crate::config::{Config, Granularity, resolve_sample_index};
 use crate::filter::{Filters, View, tags};
@@ -235,6 +236,65 @@ impl<'a> Report<'a> {
         NodeTable::build(&self.view, &self.node_options())
     }
 
+    /// A cache key naming this report's view and node identity.
+    pub fn view_key(&self) -> String {
+        let mut k = format!("{:?}", self.node_options());
+        for o in [
+            "focus",
+            "ignore",
+            "hide",
+            "show",
+            "show_from",
+            "tagfocus",
+            "tagignore",
+            "tagshow",
+            "taghide",
+            "prune_from",
+            "tagroot",
+            "tagleaf",
+        ] {
+            k.push('\u{1f}');
+            k.push_str(self.cfg.get(o));
+        }
+        k
+    }
+
+    /// The node table, from the session cache.
+    pub fn cached_table(&self, cache: &mut cache::Cache) -> std::sync::Arc<NodeTable> {
+        cache.table(self.view_key(), || self.node_table())
+    }
+
+    /// The node-only graph (every node's flat and cum), from the cache.
+    pub fn cached_nodes(
+        &self,
+        cache: &mut cache::Cache,
+        table: &NodeTable,
+    ) -> std::sync::Arc<Graph> {
+        let key = format!("{}\u{1f}{:?}", self.view_key(), self.values);
+        cache.nodes(key, || graph::build_nodes(&self.view, table, self.values))
+    }
+
+    /// The trimmed graph of text reports, from the cache.
+    pub fn cached_trimmed(
+        &self,
+        cache: &mut cache::Cache,
+        table: &NodeTable,
+    ) -> std::sync::Arc<graph::Trimmed> {
+        let key = format!(
+            "{}\u{1f}{:?}\u{1f}{:?}",
+            self.view_key(),
+            self.values,
+            self.trim_options()
+        );
+        if let Some(t) = cache.peek_trimmed(&key) {
+            return t;
+        }
+        let full = self.cached_nodes(cache, table);
+        cache.trimmed(key, || {
+            graph::trimmed_from(&self.view, table, self.values, self.trim_options(), &full)
+        })
+    }
+
     /// Trimming parameters from the (overridden) config.
     pub fn trim_options(&self) -> TrimOptions {
         TrimOptions {
@@ -324,6 +384,7 @@ pub fn generate(
     regexp: Option<&str>,
     cfg: &Config,
     messages: &mut Vec<String>,
+    cache: &mut cache::Cache,
 ) -> Result<Rendered, String> {
     let mut r = Report::new(profile, spec.name, spec.format, cfg, messages)?;
     let symbol = match regexp {
@@ -335,7 +396,7 @@ pub fn generate(
     };
     let _ = &symbol;
     match spec.format {
-        Format::Text => Ok(Rendered::Text(top::render(&mut r))),
+        Format::Text => Ok(Rendered::Text(top::render(&mut r, cache))),
         _ => Err(format!("{}: not implemented yet in rpprof", spec.name)),
     }
 }

@@ -13,6 +13,7 @@ use crate::config::{Config, GROUPS, OPTIONS, choice, option};
 use crate::model::Profile;
 use crate::output::{self, Target};
 use crate::report;
+use crate::report::cache::Cache;
 use std::io::Write;
 
 /// Whether the loop goes on.
@@ -32,6 +33,8 @@ pub struct Session {
     pub color: bool,
     /// True when stdout is a terminal.
     pub stdout_tty: bool,
+    /// Aggregates of earlier commands, reused by later ones.
+    pub cache: Cache,
 }
 
 impl Session {
@@ -45,6 +48,7 @@ impl Session {
             sample_types,
             color: false,
             stdout_tty: false,
+            cache: Cache::default(),
         }
     }
 
@@ -90,6 +94,21 @@ impl Session {
 
     /// Processes one input line.
     pub fn execute(&mut self, line: &str, out: &mut dyn Write, err: &mut dyn Write) -> Flow {
+        let started = std::time::Instant::now();
+        let flow = self.execute_line(line, out, err);
+        // RPPROF_TIME=1 reports how long each line took (for benchmarks).
+        if std::env::var_os("RPPROF_TIME").is_some_and(|v| v == "1") {
+            let _ = writeln!(
+                err,
+                "rpprof: {:?} took {:.3}s",
+                line.trim(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        flow
+    }
+
+    fn execute_line(&mut self, line: &str, out: &mut dyn Write, err: &mut dyn Write) -> Flow {
         let input = line.trim();
         let lines = self
             .shortcut(input)
@@ -230,6 +249,7 @@ impl Session {
                 stdout_tty: self.stdout_tty,
             },
             self.color,
+            &mut self.cache,
             out,
             err,
         )
@@ -245,11 +265,12 @@ pub fn run(
     cfg: &Config,
     target: &Target,
     color: bool,
+    cache: &mut Cache,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), String> {
     let mut messages = Vec::new();
-    let result = report::generate(profile, spec, regexp, cfg, &mut messages);
+    let result = report::generate(profile, spec, regexp, cfg, &mut messages, cache);
     for m in &messages {
         let _ = writeln!(err, "{m}");
     }
