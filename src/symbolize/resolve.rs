@@ -1,0 +1,94 @@
+//! Resolving a binary's sorted, deduplicated addresses on every core:
+//! contiguous chunks (so each thread touches few compilation units), one
+//! [`Resolver`] — one `addr2line` context — per thread, all threads
+//! borrowing the same memory-mapped sections.
+//!
+//! Produces plain data ([`Resolved`]); writing into the profile is
+//! `write`'s job.
+
+use super::address::ElfAddr;
+use super::frames::{Dwarf, Frame, Resolver};
+use super::symbols::SymbolTable;
+
+/// Below this many addresses per thread a second thread does not pay for
+/// its own DWARF context.
+const MIN_ADDRESSES_PER_THREAD: usize = 2000;
+
+/// The frames of every address, by chunk.
+pub struct Resolved<'d> {
+    pub chunks: Vec<Chunk<'d>>,
+    /// The first address index of each chunk.
+    starts: Vec<usize>,
+}
+
+/// One thread's results: per address a range of `frames`, and the file
+/// names its frames' file indices refer to.
+pub struct Chunk<'d> {
+    pub frames: Vec<Frame<'d>>,
+    ranges: Vec<(u32, u32)>,
+    pub files: Vec<String>,
+}
+
+impl<'d> Resolved<'d> {
+    /// The chunk index and the frames of address `i`, innermost first.
+    pub fn frames(&self, i: usize) -> (usize, &[Frame<'d>]) {
+        let c = self.starts.partition_point(|&s| s <= i) - 1;
+        let chunk = &self.chunks[c];
+        let (a, b) = chunk.ranges[i - self.starts[c]];
+        (c, &chunk.frames[a as usize..b as usize])
+    }
+}
+
+fn resolve_chunk<'d>(
+    dwarf: &'d Dwarf<'d>,
+    symbols: &'d SymbolTable<'d>,
+    addrs: &[ElfAddr],
+) -> Chunk<'d> {
+    let mut r = Resolver::new(dwarf, symbols);
+    let mut frames = Vec::with_capacity(addrs.len() * 4);
+    let mut ranges = Vec::with_capacity(addrs.len());
+    for &a in addrs {
+        let s = frames.len() as u32;
+        r.frames(a, &mut frames);
+        ranges.push((s, frames.len() as u32));
+    }
+    Chunk {
+        frames,
+        ranges,
+        files: std::mem::take(&mut r.files.names),
+    }
+}
+
+/// Resolves `addrs` (sorted) with as many threads as there are cores and
+/// work for.
+pub fn resolve_all<'d>(
+    dwarf: &'d Dwarf<'d>,
+    symbols: &'d SymbolTable<'d>,
+    addrs: &[ElfAddr],
+) -> Resolved<'d> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores.min(addrs.len() / MIN_ADDRESSES_PER_THREAD).max(1);
+    let per = addrs.len().div_ceil(threads).max(1);
+    let starts: Vec<usize> = (0..threads)
+        .map(|t| t * per)
+        .filter(|&s| s == 0 || s < addrs.len())
+        .collect();
+    let chunks = if starts.len() == 1 {
+        vec![resolve_chunk(dwarf, symbols, addrs)]
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = starts
+                .iter()
+                .map(|&st| {
+                    let part = &addrs[st..(st + per).min(addrs.len())];
+                    s.spawn(move || resolve_chunk(dwarf, symbols, part))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    Resolved { chunks, starts }
+}
