@@ -85,7 +85,9 @@ impl Mode {
     }
 }
 
-/// Everything symbolization needs besides the profile.
+/// Everything symbolization needs besides the profile. The default is
+/// pprof's: no binary named, binaries searched where this environment's
+/// `$PPROF_BINARY_PATH`/`$HOME` point.
 pub struct Options {
     /// The `-symbolize` flag value.
     pub mode: String,
@@ -94,6 +96,17 @@ pub struct Options {
     /// The `-buildid` flag value.
     pub build_id: String,
     pub locator: Locator,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            mode: String::new(),
+            exec: String::new(),
+            build_id: String::new(),
+            locator: Locator::from_env(),
+        }
+    }
 }
 
 /// Locates binaries, symbolizes and demangles `p` in place. Returns the
