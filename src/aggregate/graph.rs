@@ -183,6 +183,56 @@ pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bo
     Graph { nodes, edges }
 }
 
+/// Flat and cum of every node of `table`, without edges: the nodes
+/// [`build`] would give (non-zero, `drop_negative` applied), in id order.
+/// Frames mapped to [`NONE`] are skipped, so with a table from
+/// [`NodeTable::build_selected`] this is one cheap pass for reports that
+/// look at a few functions (`list`) on big profiles.
+pub fn node_values(view: &View, table: &NodeTable, vo: ValueOptions) -> Vec<Node> {
+    let mut acc: Vec<Node> = (0..table.infos.len() as u32)
+        .map(|id| Node {
+            id,
+            ..Default::default()
+        })
+        .collect();
+    let loc_wanted: Vec<bool> = (0..view.num_locations() as u32)
+        .map(|loc| table.frames(loc).iter().any(|&n| n != NONE))
+        .collect();
+    let mut stamp = vec![u32::MAX; acc.len()];
+    for k in 0..view.samples.len() {
+        let (w, d) = vo.read(view.sample_values(k));
+        if w == 0 && d == 0 {
+            continue;
+        }
+        let mut leaf = true;
+        for loc in view.sample_locs(k) {
+            if loc_wanted[loc as usize] {
+                for (i, &node) in table.frames(loc).iter().enumerate() {
+                    if node == NONE {
+                        continue;
+                    }
+                    let a = &mut acc[node as usize];
+                    if leaf && i == 0 {
+                        a.flat += w;
+                        a.flat_div += d;
+                    }
+                    if stamp[node as usize] != k as u32 {
+                        stamp[node as usize] = k as u32;
+                        a.cum += w;
+                        a.cum_div += d;
+                    }
+                }
+            }
+            leaf = false;
+        }
+    }
+    acc.retain(|a| {
+        !(a.cum == 0 && a.flat == 0
+            || vo.drop_negative && (a.flat < 0 || (a.flat == 0 && a.cum < 0)))
+    });
+    acc
+}
+
 impl Graph {
     /// Σ raw flat over the nodes.
     pub fn flat_sum(&self) -> i64 {
