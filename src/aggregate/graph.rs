@@ -400,3 +400,53 @@ pub fn trimmed(view: &View, table: &NodeTable, vo: ValueOptions, t: TrimOptions)
         dropped_edges,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::nodes::NodeOptions;
+    use crate::config::Granularity;
+    use std::borrow::Cow;
+
+    #[test]
+    fn node_values_agree_with_the_graph() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cpu/cpu.pb.gz");
+        let p = crate::source::parse(std::fs::read(path).unwrap()).unwrap();
+        let view = View::all(Cow::Borrowed(&p));
+        let o = NodeOptions {
+            granularity: Granularity::Lines,
+            noinlines: false,
+            obj_names: true,
+            trim_path: String::new(),
+            source_path: String::new(),
+        };
+        let vo = ValueOptions {
+            index: 1,
+            mean: false,
+            drop_negative: false,
+        };
+        let table = NodeTable::build(&view, &o);
+        let g = build(&view, &table, vo, None);
+        let fast = node_values(&view, &table, vo);
+        let key = |n: &Node| (n.id, n.flat, n.cum);
+        assert_eq!(
+            fast.iter().map(key).collect::<Vec<_>>(),
+            g.nodes.iter().map(key).collect::<Vec<_>>()
+        );
+        // Restricted to one function, the same numbers for its nodes.
+        let mut fib = |name: &str| name == "main.fib";
+        let only = NodeTable::build_selected(&view, &o, Some(&mut fib));
+        let some = node_values(&view, &only, vo);
+        assert!(!some.is_empty());
+        for n in &some {
+            let info = &only.infos[n.id as usize];
+            assert_eq!(info.name, "main.fib");
+            let full = g
+                .nodes
+                .iter()
+                .find(|m| table.infos[m.id as usize] == *info)
+                .unwrap();
+            assert_eq!((n.flat, n.cum), (full.flat, full.cum));
+        }
+    }
+}

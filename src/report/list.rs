@@ -129,3 +129,38 @@ pub fn render(r: &Report, symbol: &Regex) -> Result<String, String> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(lines: &[(i64, i64)]) -> (Vec<Node>, Vec<NodeInfo>) {
+        let infos: Vec<NodeInfo> = lines
+            .iter()
+            .map(|&(line, start_line)| NodeInfo {
+                line,
+                start_line,
+                ..Default::default()
+            })
+            .collect();
+        let nodes = (0..infos.len() as u32)
+            .map(|id| Node {
+                id,
+                ..Default::default()
+            })
+            .collect();
+        (nodes, infos)
+    }
+
+    #[test]
+    fn window_has_a_margin_or_starts_at_the_function() {
+        let (nodes, infos) = at(&[(20, 0), (9, 0), (30, 0)]);
+        let refs: Vec<&Node> = nodes.iter().collect();
+        assert_eq!(window(&refs, &infos), (4, 35));
+        let (nodes, infos) = at(&[(3, 0)]);
+        assert_eq!(window(&[&nodes[0]], &infos), (1, 8));
+        let (nodes, infos) = at(&[(24, 12), (40, 12)]);
+        let refs: Vec<&Node> = nodes.iter().collect();
+        assert_eq!(window(&refs, &infos), (12, 45));
+    }
+}
