@@ -274,10 +274,14 @@ fn weblist_opens_an_escaped_html_page_in_the_browser() {
         &profile,
     ];
     let browser_cmd = browser.display().to_string();
-    let (out, err) = run(&dir.0, &args, "", &[("BROWSER", &browser_cmd)]);
+    let tmp = dir.0.display().to_string();
+    let env = [("BROWSER", browser_cmd.as_str()), ("TMPDIR", tmp.as_str())];
+    let (out, err) = run(&dir.0, &args, "", &env);
     assert_eq!(out, "");
     assert_eq!(err, "");
     let html = std::fs::read_to_string(&saved).expect("the browser saw the page");
+    // The page was a temporary file (in TMPDIR) named like pprof's.
+    assert!(dir.0.join("pprof001.html").exists());
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<div class=\"legend\">File: cpu<br>\nType: cpu<br>"));
     assert!(html.contains(
@@ -295,7 +299,7 @@ fn weblist_opens_an_escaped_html_page_in_the_browser() {
     std::fs::remove_file(&saved).unwrap();
     let mut with_output = args.to_vec();
     with_output.insert(0, "-output=page.html");
-    let (_, err) = run(&dir.0, &with_output, "", &[("BROWSER", &browser_cmd)]);
+    let (_, err) = run(&dir.0, &with_output, "", &env);
     assert_eq!(err, "Generating report in page.html\n");
     assert_eq!(
         std::fs::read_to_string(dir.0.join("page.html")).unwrap(),
