@@ -8,8 +8,13 @@
 //! here.
 
 pub mod cache;
+pub mod callgrind;
 pub mod header;
+pub mod list;
+pub mod proto;
+pub mod sourcefile;
 pub mod top;
+pub mod weblist;
 
 use crate::aggregate::graph::{self, Graph, Order, TrimOptions, ValueOptions};
 use crate::aggregate::nodes::{NodeOptions, NodeTable};
@@ -394,9 +399,18 @@ pub fn generate(
         ),
         None => None,
     };
-    let _ = &symbol;
+    let needed = || {
+        symbol
+            .as_ref()
+            .ok_or_else(|| format!("command {} requires an argument", spec.name))
+    };
     match spec.format {
         Format::Text => Ok(Rendered::Text(top::render(&mut r, cache))),
+        Format::List => Ok(Rendered::Text(list::render(&r, needed()?)?)),
+        Format::WebList => Ok(Rendered::Text(weblist::render(&r, needed()?)?)),
+        Format::Callgrind => Ok(Rendered::Text(callgrind::render(&mut r))),
+        Format::Proto => Ok(Rendered::Bytes(proto::render(&r))),
+        Format::TopProto => Ok(Rendered::Bytes(proto::render_top(&mut r))),
         _ => Err(format!("{}: not implemented yet in rpprof", spec.name)),
     }
 }
