@@ -44,6 +44,19 @@ pub enum Format {
     Proto,
 }
 
+/// The filters listed under "Active filters:", in pprof's order.
+const LEGEND_FILTERS: [&str; 9] = [
+    "focus",
+    "ignore",
+    "hide",
+    "show",
+    "show_from",
+    "tagfocus",
+    "tagignore",
+    "tagshow",
+    "taghide",
+];
+
 /// Applies pprof's per-command overrides to a copy of the config.
 pub fn apply_overrides(name: &str, format: Format, cfg: &Config) -> Config {
     let mut c = cfg.clone();
@@ -182,17 +195,7 @@ impl<'a> Report<'a> {
             return Err("zero divisor specified".into());
         }
         let mut active_filters = Vec::new();
-        for k in [
-            "focus",
-            "ignore",
-            "hide",
-            "show",
-            "show_from",
-            "tagfocus",
-            "tagignore",
-            "tagshow",
-            "taghide",
-        ] {
+        for k in LEGEND_FILTERS {
             let v = cfg.get(k);
             if !v.is_empty() {
                 active_filters.push(format!("{k}={v}"));
@@ -244,20 +247,10 @@ impl<'a> Report<'a> {
     /// A cache key naming this report's view and node identity.
     pub fn view_key(&self) -> String {
         let mut k = format!("{:?}", self.node_options());
-        for o in [
-            "focus",
-            "ignore",
-            "hide",
-            "show",
-            "show_from",
-            "tagfocus",
-            "tagignore",
-            "tagshow",
-            "taghide",
-            "prune_from",
-            "tagroot",
-            "tagleaf",
-        ] {
+        for o in LEGEND_FILTERS
+            .iter()
+            .chain(&["prune_from", "tagroot", "tagleaf"])
+        {
             k.push('\u{1f}');
             k.push_str(self.cfg.get(o));
         }
