@@ -102,7 +102,9 @@ pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bo
 
 /// Builds only the nodes (flat/cum) of `view`, without edges: the values a
 /// node gets do not depend on which other nodes are kept, so trimming can
-/// select nodes from this and compute edges once for the final set.
+/// select nodes from this and compute edges once for the final set. Frames
+/// mapped to [`NONE`] (see [`NodeTable::build_selected`]) are skipped, which
+/// makes this one cheap pass for reports about a few functions (`list`).
 pub fn build_nodes(view: &View, table: &NodeTable, vo: ValueOptions) -> Graph {
     build_with::<false>(view, table, vo, None)
 }
@@ -141,7 +143,7 @@ fn accumulate<const EDGES: bool>(
             let frames = table.frames(loc);
             let last = frames.len().wrapping_sub(1);
             for (ni, &node) in frames.iter().enumerate().rev() {
-                if !is_kept(node) {
+                if node == NONE || !is_kept(node) {
                     residual = true;
                     continue;
                 }
@@ -443,5 +445,55 @@ pub fn trimmed_from(
         orig_count,
         dropped_nodes,
         dropped_edges,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::nodes::NodeOptions;
+    use crate::config::Granularity;
+    use std::borrow::Cow;
+
+    #[test]
+    fn node_only_graph_agrees_with_the_full_graph() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cpu/cpu.pb.gz");
+        let p = crate::source::parse(std::fs::read(path).unwrap()).unwrap();
+        let view = View::all(Cow::Borrowed(&p));
+        let o = NodeOptions {
+            granularity: Granularity::Lines,
+            noinlines: false,
+            obj_names: true,
+            trim_path: String::new(),
+            source_path: String::new(),
+        };
+        let vo = ValueOptions {
+            index: 1,
+            mean: false,
+            drop_negative: false,
+        };
+        let table = NodeTable::build(&view, &o);
+        let g = build(&view, &table, vo, None);
+        let fast = build_nodes(&view, &table, vo).nodes;
+        let key = |n: &Node| (n.id, n.flat, n.cum);
+        assert_eq!(
+            fast.iter().map(key).collect::<Vec<_>>(),
+            g.nodes.iter().map(key).collect::<Vec<_>>()
+        );
+        // Restricted to one function, the same numbers for its nodes.
+        let mut fib = |name: &str| name == "main.fib";
+        let only = NodeTable::build_selected(&view, &o, Some(&mut fib));
+        let some = build_nodes(&view, &only, vo).nodes;
+        assert!(!some.is_empty());
+        for n in &some {
+            let info = &only.infos[n.id as usize];
+            assert_eq!(info.name, "main.fib");
+            let full = g
+                .nodes
+                .iter()
+                .find(|m| table.infos[m.id as usize] == *info)
+                .unwrap();
+            assert_eq!((n.flat, n.cum), (full.flat, full.cum));
+        }
     }
 }

@@ -8,8 +8,13 @@
 //! here.
 
 pub mod cache;
+pub mod callgrind;
 pub mod header;
+pub mod list;
+pub mod proto;
+pub mod sourcefile;
 pub mod top;
+pub mod weblist;
 
 use crate::aggregate::graph::{self, Graph, Order, TrimOptions, ValueOptions};
 use crate::aggregate::nodes::{NodeOptions, NodeTable};
@@ -38,6 +43,19 @@ pub enum Format {
     Callgrind,
     Proto,
 }
+
+/// The filters listed under "Active filters:", in pprof's order.
+const LEGEND_FILTERS: [&str; 9] = [
+    "focus",
+    "ignore",
+    "hide",
+    "show",
+    "show_from",
+    "tagfocus",
+    "tagignore",
+    "tagshow",
+    "taghide",
+];
 
 /// Applies pprof's per-command overrides to a copy of the config.
 pub fn apply_overrides(name: &str, format: Format, cfg: &Config) -> Config {
@@ -177,17 +195,7 @@ impl<'a> Report<'a> {
             return Err("zero divisor specified".into());
         }
         let mut active_filters = Vec::new();
-        for k in [
-            "focus",
-            "ignore",
-            "hide",
-            "show",
-            "show_from",
-            "tagfocus",
-            "tagignore",
-            "tagshow",
-            "taghide",
-        ] {
+        for k in LEGEND_FILTERS {
             let v = cfg.get(k);
             if !v.is_empty() {
                 active_filters.push(format!("{k}={v}"));
@@ -239,20 +247,10 @@ impl<'a> Report<'a> {
     /// A cache key naming this report's view and node identity.
     pub fn view_key(&self) -> String {
         let mut k = format!("{:?}", self.node_options());
-        for o in [
-            "focus",
-            "ignore",
-            "hide",
-            "show",
-            "show_from",
-            "tagfocus",
-            "tagignore",
-            "tagshow",
-            "taghide",
-            "prune_from",
-            "tagroot",
-            "tagleaf",
-        ] {
+        for o in LEGEND_FILTERS
+            .iter()
+            .chain(&["prune_from", "tagroot", "tagleaf"])
+        {
             k.push('\u{1f}');
             k.push_str(self.cfg.get(o));
         }
@@ -394,9 +392,18 @@ pub fn generate(
         ),
         None => None,
     };
-    let _ = &symbol;
+    let needed = || {
+        symbol
+            .as_ref()
+            .ok_or_else(|| format!("command {} requires an argument", spec.name))
+    };
     match spec.format {
         Format::Text => Ok(Rendered::Text(top::render(&mut r, cache))),
+        Format::List => Ok(Rendered::Text(list::render(&r, needed()?)?)),
+        Format::WebList => Ok(Rendered::Text(weblist::render(&r, needed()?)?)),
+        Format::Callgrind => Ok(Rendered::Text(callgrind::render(&mut r))),
+        Format::Proto => Ok(Rendered::Bytes(proto::render(&r))),
+        Format::TopProto => Ok(Rendered::Bytes(proto::render_top(&mut r))),
         _ => Err(format!("{}: not implemented yet in rpprof", spec.name)),
     }
 }

@@ -283,7 +283,11 @@ pub fn run(
                 &crate::render::color::sanitize(&t),
             ))
         }
-        report::Rendered::Text(t) if target.stdout_tty && target.output.is_empty() => {
+        report::Rendered::Text(t)
+            if target.stdout_tty
+                && target.output.is_empty()
+                && spec.output == commands::Output::Text =>
+        {
             report::Rendered::Text(crate::render::color::sanitize(&t).into_owned())
         }
         other => other,

@@ -4,6 +4,7 @@
 //! `source::legacy`.
 
 pub mod decode;
+pub mod encode;
 
 use crate::error::Error;
 use crate::model::Profile;
