@@ -66,18 +66,121 @@ fn demangle_mangled(name: &str, style: Style) -> Option<String> {
     if !name.starts_with("_Z") {
         return None;
     }
-    // Clone suffixes (`.cold`, `.constprop.0`) are dropped in every mode.
-    let base = name.split('.').next().unwrap_or(name);
-    let sym = cpp_demangle::Symbol::new(base).ok()?;
+    demangle_cpp(name, style)
+}
+
+/// Itanium C++ names. Clone suffixes (`.cold`, `.constprop.0`) and symbol
+/// versions (`@GLIBCXX_3.4`) are dropped in every mode; special names (thunks, vtables, transaction clones) keep
+/// their parameters, as pprof's demangler prints them.
+fn demangle_cpp(name: &str, style: Style) -> Option<String> {
+    let base = name.split(['.', '@']).next().unwrap_or(name);
+    let (prefix, inner, params) = match special_name(base) {
+        Some((prefix, rest, params)) => (prefix, format!("_Z{rest}"), params),
+        None => ("", base.to_string(), false),
+    };
     let mut opts = cpp_demangle::DemangleOptions::new();
     if style != Style::Full {
-        opts = opts.no_params().no_return_type();
+        opts = opts.no_return_type();
+        if !params {
+            opts = opts.no_params();
+        }
     }
-    let d = sym.demangle_with_options(&opts).ok()?;
+    let plain = |m: &str| {
+        let sym = cpp_demangle::Symbol::new(m).ok()?;
+        sym.demangle_with_options(&opts).ok()
+    };
+    let d = match plain(&inner) {
+        Some(d) => d,
+        // pprof's demangler reads only the name when parameters are not
+        // printed, so a signature it cannot parse (or a `@VERSION` tail)
+        // does not matter there: take the shortest prefix that is a name.
+        None if style != Style::Full && !params => inner
+            .match_indices('E')
+            .find_map(|(i, _)| plain(&inner[..=i]))?,
+        None => return None,
+    };
+    let d = format!("{prefix}{}", unabbreviate(&d));
     Some(match style {
         Style::Simplified => strip_templates(&d),
         _ => d,
     })
+}
+
+/// `_Z` special names: the text pprof prints before the entity, the
+/// mangled entity after the prefix (without `_Z`), and whether its
+/// parameters are printed.
+fn special_name(name: &str) -> Option<(&'static str, &str, bool)> {
+    let s = name.strip_prefix("_Z")?;
+    const TYPES: [(&str, &str); 4] = [
+        ("TV", "vtable for "),
+        ("TT", "VTT for "),
+        ("TI", "typeinfo for "),
+        ("TS", "typeinfo name for "),
+    ];
+    for (code, text) in TYPES {
+        if let Some(r) = s.strip_prefix(code) {
+            return Some((text, r, false));
+        }
+    }
+    if let Some(r) = s.strip_prefix("GV") {
+        return Some(("guard variable for ", r, false));
+    }
+    if let Some(r) = s.strip_prefix("GTt") {
+        return Some(("transaction clone for ", r, true));
+    }
+    if let Some(r) = s.strip_prefix("Tc") {
+        let r = call_offset(call_offset(r)?)?;
+        return Some(("covariant return thunk to ", r, true));
+    }
+    let r = s.strip_prefix('T')?;
+    let text = if r.starts_with('h') {
+        "non-virtual thunk to "
+    } else {
+        "virtual thunk to "
+    };
+    Some((text, call_offset(r)?, true))
+}
+
+/// Skips an Itanium `<call-offset>` (`h <n> _` or `v <n> _ <n> _`).
+fn call_offset(s: &str) -> Option<&str> {
+    fn number(s: &str) -> Option<&str> {
+        let s = s.strip_prefix('n').unwrap_or(s);
+        let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+        (digits > 0).then_some(())?;
+        s[digits..].strip_prefix('_')
+    }
+    match s.as_bytes().first()? {
+        b'h' => number(&s[1..]),
+        b'v' => number(number(&s[1..])?),
+        _ => None,
+    }
+}
+
+/// The standard `Ss`/`Si`/`So`/`Sd` abbreviations name their class template
+/// in constructors and destructors (`std::basic_string::basic_string`).
+fn unabbreviate(d: &str) -> String {
+    let mut out = d.to_string();
+    for short in ["string", "istream", "ostream", "iostream"] {
+        for tilde in ["", "~"] {
+            let from = format!("std::{short}::{tilde}{short}");
+            let to = format!("std::basic_{short}::{tilde}basic_{short}");
+            let mut from_at = 0;
+            while let Some(i) = out[from_at..].find(&from).map(|i| i + from_at) {
+                let end = i + from.len();
+                let boundary = out[end..]
+                    .bytes()
+                    .next()
+                    .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == b'_'));
+                if boundary {
+                    out.replace_range(i..end, &to);
+                    from_at = i + to.len();
+                } else {
+                    from_at = end;
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The legacy Rust scheme: `_ZN…17h<16 hex digits>E`, the hash using at
@@ -229,6 +332,11 @@ fn remove_matching(name: &str, start: u8, end: u8) -> String {
     String::from_utf8(out).unwrap_or_else(|_| name.to_string())
 }
 
+/// Operator tokens that contain `<` or `>`, longest first.
+const OPERATORS: [&str; 11] = [
+    "<<=", ">>=", "<=>", "->*", "<<", ">>", "<=", ">=", "->", "<", ">",
+];
+
 /// Removes template argument lists from a demangled C++ name, leaving the
 /// `<` of operator names (`operator<`, `operator<<=`, `operator->`) alone.
 fn strip_templates(d: &str) -> String {
@@ -238,18 +346,25 @@ fn strip_templates(d: &str) -> String {
     let mut depth = 0usize;
     while i < b.len() {
         if d[i..].starts_with("operator") {
-            let ops = d[i + 8..]
-                .bytes()
-                .take_while(|c| b"<>=-!+*/%^&|~".contains(c))
-                .count();
+            let rest = &d[i + 8..];
+            let op = OPERATORS
+                .iter()
+                .find(|op| rest.starts_with(**op))
+                .map_or(0, |op| op.len());
             if depth == 0 {
-                out.push_str(&d[i..i + 8 + ops]);
+                out.push_str(&d[i..i + 8 + op]);
             }
-            i += 8 + ops;
+            i += 8 + op;
             continue;
         }
         match b[i] {
-            b'<' => depth += 1,
+            b'<' => {
+                // `operator< <int>`: the space only separated the brackets.
+                if depth == 0 && out.ends_with(' ') {
+                    out.pop();
+                }
+                depth += 1
+            }
             b'>' if depth > 0 => depth -= 1,
             c if depth == 0 => out.push(c as char),
             _ => {}
@@ -322,6 +437,34 @@ mod tests {
             "std::map::operator[]"
         );
         assert_eq!(d("_ZltRK1AS1_"), "operator<");
+        assert_eq!(
+            d("_ZN9__gnu_cxxeqIPcSsEEbRKNS_17__normal_iteratorIT_T0_EES7_"),
+            "__gnu_cxx::operator=="
+        );
+        assert_eq!(d("_ZNSsC1EOSs"), "std::basic_string::basic_string");
+        assert_eq!(
+            d("_ZStltIcSt11char_traitsIcESaIcEEbRKNSt7__cxx1112basic_stringIT_T0_T1_EESA_"),
+            "std::operator<"
+        );
+        // Signatures cpp_demangle cannot read, and version tails.
+        assert_eq!(
+            d(
+                "_ZSt9__fill_a1IPddEN9__gnu_cxx11__enable_ifIXsrSt11__is_scalarIT0_E7__valueEvE6__typeET_S8_RKS4_"
+            ),
+            "std::__fill_a1"
+        );
+        assert_eq!(d("_ZNSt6localeC1Ev@GLIBCXX_3.4"), "std::locale::locale");
+        assert_eq!(d("_ZNSo9_M_insertIlEERSoT_"), "std::ostream::_M_insert");
+        assert_eq!(
+            d("_ZThn8_N2ns1D1gEl"),
+            "non-virtual thunk to ns::D::g(long)"
+        );
+        assert_eq!(d("_ZTv0_n24_N2ns1DD1Ev"), "virtual thunk to ns::D::~D()");
+        assert_eq!(d("_ZTVN2ns1DE"), "vtable for ns::D");
+        assert_eq!(
+            d("_ZGTtNKSt9exception4whatEv"),
+            "transaction clone for std::exception::what() const"
+        );
         assert_eq!(
             demangle("_ZNSt15__new_allocatorIiE8allocateEmPKv", Style::Templates),
             "std::__new_allocator<int>::allocate"
