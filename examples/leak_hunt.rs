@@ -15,8 +15,7 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let heap = root.join("examples/data/heap_5.pb.gz");
     let mut sink = std::io::sink();
-    let sym = rpprof::symbolize::Options::default();
-    let profile = rpprof::app::load(&[heap.display().to_string()], &sym, &mut sink)
+    let profile = rpprof::app::load(&[heap.display().to_string()], &mut sink)
         .expect("the bundled profile loads");
     let mut cfg = Config::default();
     // The profile names /go/src/example.com/leak/main.go; the source is here.

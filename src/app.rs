@@ -12,10 +12,16 @@ use crate::source;
 use crate::symbolize::{self, binary::ObjectFile, locate::Locator};
 use std::io::{IsTerminal, Write};
 
-/// Loads and merges the sources, symbolizes the result and applies its
-/// `drop_frames`, as pprof's `fetchProfiles`. Per-source failures and
-/// symbolization messages are reported on `err`.
-pub fn load(
+/// Loads and merges the sources, symbolizes the result with pprof's
+/// defaults and applies its `drop_frames`, as pprof's `fetchProfiles`.
+/// Per-source failures and symbolization messages are reported on `err`.
+pub fn load(sources: &[String], err: &mut dyn Write) -> Result<Profile, String> {
+    load_with(sources, &symbolize::Options::default(), err)
+}
+
+/// [`load`] with explicit symbolization options (`-symbolize`, the binary
+/// named on the command line, `-buildid`, search paths).
+pub fn load_with(
     sources: &[String],
     sym: &symbolize::Options,
     err: &mut dyn Write,
@@ -109,7 +115,7 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
         build_id: args.buildid.clone(),
         locator: Locator::from_env(),
     };
-    let profile = load(sources, &sym, err)?;
+    let profile = load_with(sources, &sym, err)?;
     let stdout_tty = std::io::stdout().is_terminal();
     match args.color {
         ColorChoice::Always => owo_colors::set_override(true),
