@@ -1,0 +1,421 @@
+//! Native symbolization against binaries built by the test itself: a C
+//! PIE mapped at a non-zero base (functions, an inlined function, lines),
+//! a stripped copy with a `.gnu_debuglink` file (CRC checked), a debug
+//! file found by build ID, a wrong binary refused by build ID, DWARF 5
+//! with compressed sections, and v0-mangled Rust; plus the command line's
+//! `[binary]` argument end to end.
+
+use rpprof::model::{Location, Mapping, Profile, ValueType};
+use rpprof::symbolize::binary::ObjectFile;
+use rpprof::symbolize::locate::Locator;
+use rpprof::symbolize::symbols::SymbolTable;
+use rpprof::symbolize::{Options, symbolize};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const FIXTURE: &str = r#"
+static inline __attribute__((always_inline)) long square(long x) {
+  return x * x + 3; /* LINE_SQUARE */
+}
+__attribute__((noinline)) long work(long n) {
+  long s = 0;
+  for (long i = 0; i < n; i++)
+    s += square(i ^ s); /* LINE_CALL */
+  return s;
+}
+__attribute__((noinline)) long leaf(long n) {
+  return n * 7 + VARIANT; /* LINE_LEAF */
+}
+int main(int argc, char **argv) {
+  (void)argv;
+  return (int)(work(argc * 100) + leaf(argc));
+}
+"#;
+
+/// The process base the PIE is "loaded" at.
+const BASE: u64 = 0x7f12_3400_0000;
+
+fn line_of(marker: &str) -> i64 {
+    FIXTURE
+        .lines()
+        .position(|l| l.contains(marker))
+        .expect("marker in fixture") as i64
+        + 1
+}
+
+/// A fresh directory under the target dir for one test.
+fn workdir(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("symbolize-{name}"));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+fn run(cmd: &mut Command) {
+    let out = cmd.output().expect("tool runs");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Compiles the fixture with `cc -O2 -fPIE -pie` and `flags`.
+fn build_c(dir: &Path, name: &str, flags: &[&str]) -> PathBuf {
+    let src = dir.join("fixture.c");
+    std::fs::write(&src, FIXTURE).expect("write source");
+    let bin = dir.join(name);
+    run(Command::new("cc")
+        .args(["-O2", "-fPIE", "-pie", "-Wl,--build-id"])
+        .args(flags)
+        .arg("-o")
+        .arg(&bin)
+        .arg(&src));
+    bin
+}
+
+fn s(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// Where `symbol` starts and ends in `bin` (ELF addresses), and the build ID.
+fn symbol(bin: &Path, symbol: &str) -> (u64, u64, String) {
+    let f = ObjectFile::open(&s(bin)).expect("opens");
+    let elf = f.elf().expect("parses");
+    let t = SymbolTable::new(&elf.file);
+    let sym = t
+        .all()
+        .iter()
+        .find(|x| x.name == symbol)
+        .unwrap_or_else(|| panic!("{symbol} in symtab"));
+    (sym.addr, t.end_of(sym), elf.build_id.clone())
+}
+
+/// A profile with one mapping of `file` as the kernel maps the executable
+/// segment of a PIE at [`BASE`], and one location per ELF address.
+fn profile(bin: &Path, file: &str, build_id: &str, elf_addrs: &[u64]) -> Profile {
+    let f = ObjectFile::open(&s(bin)).expect("opens");
+    let elf = f.elf().expect("parses");
+    let seg = elf
+        .segments
+        .iter()
+        .find(|s| s.executable)
+        .expect("executable segment");
+    let page = |x: u64| x & !0xfff;
+    let start = BASE + page(seg.vaddr);
+    let mut p = Profile {
+        strings: vec![
+            String::new(),
+            "samples".into(),
+            "count".into(),
+            file.into(),
+            build_id.into(),
+        ],
+        sample_types: vec![ValueType { ty: 1, unit: 2 }],
+        ..Default::default()
+    };
+    p.mappings.push(Mapping {
+        start,
+        limit: start + page(seg.memsz + 0xfff + (seg.vaddr & 0xfff)),
+        offset: page(seg.offset),
+        file: 3,
+        build_id: if build_id.is_empty() { 0 } else { 4 },
+        ..Default::default()
+    });
+    for (i, a) in elf_addrs.iter().enumerate() {
+        p.locations.push(Location {
+            mapping: 0,
+            address: BASE + a,
+            ..Default::default()
+        });
+        p.samples.push(&[i as u32], &[1], &[]);
+    }
+    p
+}
+
+fn options(exec: &Path, locator: Locator) -> Options {
+    Options {
+        mode: String::new(),
+        exec: s(exec),
+        build_id: String::new(),
+        locator,
+    }
+}
+
+fn no_search() -> Locator {
+    Locator {
+        search_path: vec![],
+        debug_dirs: vec![],
+    }
+}
+
+/// The frames of location `i`: (name, file base name, line), innermost first.
+fn frames(p: &Profile, i: usize) -> Vec<(String, String, i64)> {
+    p.loc_lines(i as u32)
+        .iter()
+        .map(|l| {
+            let f = &p.functions[l.function as usize];
+            let file = p.str(f.filename);
+            let base = file.rsplit('/').next().unwrap_or(file);
+            (p.str(f.name).to_string(), base.to_string(), l.line)
+        })
+        .collect()
+}
+
+fn frame(name: &str, file: &str, line: i64) -> (String, String, i64) {
+    (name.to_string(), file.to_string(), line)
+}
+
+/// Symbolizes every address of `work` and `leaf + 1` in a profile of
+/// `bin` (whose symbols are read from `symbols_from`) and checks the
+/// frames, the inline chain included.
+fn check_fixture(bin: &Path, symbols_from: &Path, locator: Locator) -> Vec<String> {
+    let (work, work_end, id) = symbol(symbols_from, "work");
+    let (leaf, _, _) = symbol(symbols_from, "leaf");
+    let mut addrs = vec![leaf + 1];
+    addrs.extend(work..work_end);
+    let mut p = profile(bin, "/opt/app/fixture", &id, &addrs);
+    let notes = symbolize(&mut p, &options(bin, locator));
+    assert_eq!(
+        frames(&p, 0),
+        vec![frame("leaf", "fixture.c", line_of("LINE_LEAF"))]
+    );
+    let inlined = vec![
+        frame("square", "fixture.c", line_of("LINE_SQUARE")),
+        frame("work", "fixture.c", line_of("LINE_CALL")),
+    ];
+    assert!(
+        (1..addrs.len()).any(|i| frames(&p, i) == inlined),
+        "no address of work shows square inlined: {:?}",
+        (1..addrs.len()).map(|i| frames(&p, i)).collect::<Vec<_>>()
+    );
+    for i in 1..addrs.len() {
+        let f = frames(&p, i);
+        assert_eq!(f.last().map(|x| x.0.as_str()), Some("work"), "{f:?}");
+    }
+    let m = &p.mappings[0];
+    assert!(m.has_functions && m.has_filenames && m.has_line_numbers && m.has_inline_frames);
+    assert_eq!(p.str(m.file), s(bin));
+    notes
+}
+
+#[test]
+fn pie_at_a_nonzero_base() {
+    let dir = workdir("pie");
+    let bin = build_c(&dir, "fixture", &["-g", "-DVARIANT=0"]);
+    let notes = check_fixture(&bin, &bin, no_search());
+    assert!(notes.is_empty(), "{notes:?}");
+}
+
+#[test]
+fn dwarf5_with_compressed_sections() {
+    let dir = workdir("dwarf5");
+    let bin = build_c(&dir, "fixture", &["-gdwarf-5", "-gz", "-DVARIANT=0"]);
+    let f = ObjectFile::open(&s(&bin)).expect("opens");
+    let elf = f.elf().expect("parses");
+    use object::{Object, ObjectSection};
+    let info = elf.file.section_by_name(".debug_info").expect("DWARF");
+    let compressed = info.compressed_data().expect("readable").format;
+    assert_ne!(compressed, object::CompressionFormat::None);
+    check_fixture(&bin, &bin, no_search());
+}
+
+#[test]
+fn stripped_binary_with_a_debuglink_file() {
+    let dir = workdir("debuglink");
+    let full = build_c(&dir, "full", &["-g", "-DVARIANT=0"]);
+    let debug = dir.join("app.debug");
+    run(Command::new("objcopy")
+        .arg("--only-keep-debug")
+        .arg(&full)
+        .arg(&debug));
+    let bin = dir.join("app");
+    run(Command::new("objcopy")
+        .arg("--strip-debug")
+        .arg(format!("--add-gnu-debuglink={}", s(&debug)))
+        .arg(&full)
+        .arg(&bin));
+    let f = ObjectFile::open(&s(&bin)).expect("opens");
+    assert!(!f.elf().expect("parses").has_dwarf());
+    check_fixture(&bin, &full, no_search());
+
+    // A debug file whose CRC does not match is not used: names come from
+    // the symbol table alone.
+    let other = build_c(&dir, "other", &["-g", "-DVARIANT=1"]);
+    run(Command::new("objcopy")
+        .arg("--only-keep-debug")
+        .arg(&other)
+        .arg(&debug));
+    let (leaf, _, id) = symbol(&full, "leaf");
+    let mut p = profile(&bin, "/opt/app/app", &id, &[leaf + 1]);
+    symbolize(&mut p, &options(&bin, no_search()));
+    assert_eq!(frames(&p, 0), vec![frame("leaf", "", 0)]);
+}
+
+#[test]
+fn debug_file_found_by_build_id() {
+    let dir = workdir("buildid-debug");
+    let full = build_c(&dir, "full", &["-g", "-DVARIANT=0"]);
+    let (_, _, id) = symbol(&full, "work");
+    let root = dir.join("debug");
+    let tree = root.join(".build-id").join(&id[..2]);
+    std::fs::create_dir_all(&tree).expect("mkdir");
+    run(Command::new("objcopy")
+        .arg("--only-keep-debug")
+        .arg(&full)
+        .arg(tree.join(format!("{}.debug", &id[2..]))));
+    let bin = dir.join("app");
+    run(Command::new("strip").arg("-o").arg(&bin).arg(&full));
+    let locator = Locator {
+        search_path: vec![],
+        debug_dirs: vec![s(&root)],
+    };
+    check_fixture(&bin, &full, locator);
+}
+
+#[test]
+fn wrong_binary_is_refused_by_build_id() {
+    let dir = workdir("mismatch");
+    let right = build_c(&dir, "right", &["-g", "-DVARIANT=0"]);
+    let wrong = build_c(&dir, "wrong", &["-g", "-DVARIANT=1"]);
+    let (leaf, _, right_id) = symbol(&right, "leaf");
+    let (_, _, wrong_id) = symbol(&wrong, "leaf");
+    assert_ne!(right_id, wrong_id);
+
+    // Named on the command line: refused, the location stays bare.
+    let mut p = profile(&right, "/opt/app/right", &right_id, &[leaf + 1]);
+    let notes = symbolize(&mut p, &options(&wrong, no_search()));
+    assert_eq!(
+        notes,
+        vec![format!(
+            "Local symbolization failed for wrong (build ID {right_id}): build ID mismatch \
+             ({right_id} != {wrong_id}, {})",
+            s(&wrong)
+        )]
+    );
+    assert!(frames(&p, 0).is_empty());
+
+    // Found on the search path: skipped with pprof's warning.
+    let search = dir.join("search");
+    std::fs::create_dir_all(search.join(&right_id)).expect("mkdir");
+    std::fs::copy(&wrong, search.join(&right_id).join("right")).expect("copy");
+    let mut p = profile(&right, "/opt/app/right", &right_id, &[leaf + 1]);
+    let locator = Locator {
+        search_path: vec![s(&search)],
+        debug_dirs: vec![],
+    };
+    let notes = symbolize(
+        &mut p,
+        &Options {
+            exec: String::new(),
+            ..options(&wrong, locator)
+        },
+    );
+    assert_eq!(
+        notes[0],
+        format!(
+            "Ignoring local file {}/{right_id}/right: build-id mismatch ({right_id} != {wrong_id})",
+            s(&search)
+        )
+    );
+    assert!(frames(&p, 0).is_empty());
+}
+
+#[test]
+fn rust_v0_names_are_demangled() {
+    let dir = workdir("rust-v0");
+    let src = dir.join("main.rs");
+    std::fs::write(
+        &src,
+        r#"
+#[inline(never)]
+fn work<T: Copy + Into<u64>>(xs: &[T]) -> u64 {
+    xs.iter().map(|&x| x.into() * 3).sum()
+}
+fn main() {
+    let v: Vec<u32> = (0..std::env::args().count() as u32 * 1000).collect();
+    std::process::exit(work(&v) as i32 & 1);
+}
+"#,
+    )
+    .expect("write source");
+    let bin = dir.join("v0");
+    run(
+        Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+            .args(["-C", "symbol-mangling-version=v0", "-C", "debuginfo=2"])
+            .args(["-C", "opt-level=2", "-C", "relocation-model=pie"])
+            .arg("-o")
+            .arg(&bin)
+            .arg(&src),
+    );
+    let f = ObjectFile::open(&s(&bin)).expect("opens");
+    let elf = f.elf().expect("parses");
+    let t = SymbolTable::new(&elf.file);
+    let sym = t
+        .all()
+        .iter()
+        .find(|x| x.name.starts_with("_R") && x.name.contains("4work"))
+        .expect("a v0 symbol for work");
+    let id = elf.build_id.clone();
+    let mut p = profile(&bin, "/opt/app/v0", &id, &[sym.addr]);
+    symbolize(&mut p, &options(&bin, no_search()));
+    let f = frames(&p, 0);
+    let outer = &f.last().expect("frames").0;
+    assert_eq!(outer, "main::work::<u32>");
+    let sys = p.functions[p.loc_lines(0).last().expect("a line").function as usize].system_name;
+    assert!(p.str(sys).starts_with("_RINv"), "{}", p.str(sys));
+}
+
+#[test]
+fn binary_argument_on_the_command_line() {
+    let dir = workdir("cli");
+    let bin = build_c(&dir, "fixture", &["-g", "-DVARIANT=0"]);
+    let (work, work_end, id) = symbol(&bin, "work");
+    let (leaf, _, _) = symbol(&bin, "leaf");
+    let mut addrs = vec![leaf + 1];
+    addrs.extend(work..work_end);
+    let p = profile(&bin, "/opt/app/fixture", &id, &addrs);
+    let prof = dir.join("fixture.pb.gz");
+    std::fs::write(&prof, rpprof::source::encode::encode(&p)).expect("write profile");
+    let out = Command::new(env!("CARGO_BIN_EXE_rpprof"))
+        .args(["-top", "-nodecount=3"])
+        .arg(&bin)
+        .arg(&prof)
+        .env("HOME", &dir)
+        .env_remove("PPROF_BINARY_PATH")
+        .output()
+        .expect("rpprof runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.is_empty(), "{stderr}");
+    assert!(stdout.starts_with("File: fixture\nBuild ID: "), "{stdout}");
+    let rows: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.contains("flat%"))
+        .collect();
+    assert!(rows.iter().any(|l| l.ends_with(" work")), "{stdout}");
+    assert!(
+        rows.iter().any(|l| l.ends_with(" square (inline)")),
+        "{stdout}"
+    );
+
+    // Without the binary the mapping keeps its `[fixture]` form.
+    let out = Command::new(env!("CARGO_BIN_EXE_rpprof"))
+        .args(["-top", "-nodecount=1"])
+        .arg(&prof)
+        .env("HOME", &dir)
+        .env_remove("PPROF_BINARY_PATH")
+        .output()
+        .expect("rpprof runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.trim_end().ends_with(" [fixture]"), "{stdout}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "Local symbolization failed for fixture (build ID {id}): stat /opt/app/fixture: \
+             no such file or directory\nSome binary filenames not available. Symbolization may \
+             be incomplete.\nTry setting PPROF_BINARY_PATH to the search path for local \
+             binaries.\n"
+        )
+    );
+}
