@@ -419,3 +419,58 @@ fn binary_argument_on_the_command_line() {
         )
     );
 }
+
+#[test]
+fn disasm_of_a_sampled_routine() {
+    let dir = workdir("disasm");
+    let bin = build_c(&dir, "fixture", &["-g", "-DVARIANT=0"]);
+    let (leaf, leaf_end, id) = symbol(&bin, "leaf");
+    let p = profile(&bin, "/opt/app/fixture", &id, &[leaf, leaf]);
+    let prof = dir.join("fixture.pb.gz");
+    std::fs::write(&prof, rpprof::source::encode::encode(&p)).expect("write profile");
+    let rpprof = |re: &str| {
+        Command::new(env!("CARGO_BIN_EXE_rpprof"))
+            .arg(format!("-disasm={re}"))
+            .arg(&bin)
+            .arg(&prof)
+            .env("HOME", &dir)
+            .env_remove("PPROF_BINARY_PATH")
+            .output()
+            .expect("rpprof runs")
+    };
+    let out = rpprof("leaf");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "Total: 2", "{stdout}");
+    assert_eq!(lines[1], "ROUTINE ======================== leaf");
+    assert_eq!(
+        lines[2],
+        "         2          2 (flat, cum)   100% of Total"
+    );
+    // Every byte of leaf is covered by the instructions listed.
+    let addrs: Vec<u64> = lines[3..]
+        .iter()
+        .map(|l| u64::from_str_radix(l[22..32].trim(), 16).expect("address column"))
+        .collect();
+    assert_eq!(addrs[0], leaf);
+    assert!(*addrs.last().expect("instructions") < leaf_end);
+    // The first instruction carries both samples and the source position.
+    let first = lines[3];
+    assert!(first.starts_with("         2          2 "), "{first}");
+    assert!(
+        first.ends_with(&format!(";leaf fixture.c:{}", line_of("LINE_LEAF"))),
+        "{first}"
+    );
+    assert!(
+        lines[4..]
+            .iter()
+            .all(|l| l.starts_with("         .          . "))
+    );
+
+    let out = rpprof("nothing_like_this");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "no matches found for regexp: nothing_like_this\n"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}

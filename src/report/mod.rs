@@ -9,6 +9,7 @@
 
 pub mod cache;
 pub mod callgrind;
+pub mod disasm;
 pub mod header;
 pub mod list;
 pub mod proto;
@@ -400,6 +401,7 @@ pub fn generate(
     match spec.format {
         Format::Text => Ok(Rendered::Text(top::render(&mut r, cache))),
         Format::List => Ok(Rendered::Text(list::render(&r, needed()?)?)),
+        Format::Disasm => Ok(Rendered::Text(disasm::render(&r, needed()?)?)),
         Format::WebList => Ok(Rendered::Text(weblist::render(&r, needed()?)?)),
         Format::Callgrind => Ok(Rendered::Text(callgrind::render(&mut r))),
         Format::Proto => Ok(Rendered::Bytes(proto::render(&r))),

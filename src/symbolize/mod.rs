@@ -14,6 +14,7 @@
 pub mod address;
 pub mod binary;
 pub mod demangle;
+pub mod disasm;
 pub mod frames;
 pub mod locate;
 pub mod resolve;
