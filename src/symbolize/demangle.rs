@@ -19,15 +19,13 @@ pub enum Style {
     Templates,
     /// Everything but clone suffixes.
     Full,
-    /// Mangled names as they are.
-    None,
+    /// pprof's `demangle=none`, which in fact runs its demangler without
+    /// options: everything, clone suffixes (` [clone .cold]`) included.
+    Everything,
 }
 
 /// The display name for `system_name`.
 pub fn demangle(system_name: &str, style: Style) -> Cow<'_, str> {
-    if style == Style::None {
-        return Cow::Borrowed(system_name);
-    }
     if let Some(d) = demangle_mangled(system_name, style) {
         return Cow::Owned(d);
     }
@@ -70,16 +68,21 @@ fn demangle_mangled(name: &str, style: Style) -> Option<String> {
 }
 
 /// Itanium C++ names. Clone suffixes (`.cold`, `.constprop.0`) and symbol
-/// versions (`@GLIBCXX_3.4`) are dropped in every mode; special names (thunks, vtables, transaction clones) keep
+/// versions (`@GLIBCXX_3.4`) are dropped except in [`Style::Everything`],
+/// which prints the former and rejects the latter; special names (thunks, vtables, transaction clones) keep
 /// their parameters, as pprof's demangler prints them.
 fn demangle_cpp(name: &str, style: Style) -> Option<String> {
-    let base = name.split(['.', '@']).next().unwrap_or(name);
+    let base = if style == Style::Everything {
+        name
+    } else {
+        name.split(['.', '@']).next().unwrap_or(name)
+    };
     let (prefix, inner, params) = match special_name(base) {
         Some((prefix, rest, params)) => (prefix, format!("_Z{rest}"), params),
         None => ("", base.to_string(), false),
     };
     let mut opts = cpp_demangle::DemangleOptions::new();
-    if style != Style::Full {
+    if !matches!(style, Style::Full | Style::Everything) {
         opts = opts.no_return_type();
         if !params {
             opts = opts.no_params();
@@ -94,12 +97,13 @@ fn demangle_cpp(name: &str, style: Style) -> Option<String> {
         // pprof's demangler reads only the name when parameters are not
         // printed, so a signature it cannot parse (or a `@VERSION` tail)
         // does not matter there: take the shortest prefix that is a name.
-        None if style != Style::Full && !params => inner
+        None if !matches!(style, Style::Full | Style::Everything) && !params => inner
             .match_indices('E')
             .find_map(|(i, _)| plain(&inner[..=i]))?,
         None => return None,
     };
-    let d = format!("{prefix}{}", unabbreviate(&d));
+    // cpp_demangle prints an empty parameter pack as `<T, >`.
+    let d = format!("{prefix}{}", unabbreviate(&d).replace(", >", ">"));
     Some(match style {
         Style::Simplified => strip_templates(&d),
         _ => d,
@@ -156,14 +160,24 @@ fn call_offset(s: &str) -> Option<&str> {
     }
 }
 
-/// The standard `Ss`/`Si`/`So`/`Sd` abbreviations name their class template
-/// in constructors and destructors (`std::basic_string::basic_string`).
+/// The standard `Ss`/`Si`/`So`/`Sd` abbreviations name their full class
+/// template in constructors and destructors, as pprof's demangler prints
+/// them (`std::basic_string<char, …>::basic_string`).
 fn unabbreviate(d: &str) -> String {
+    const FULL: [(&str, &str); 4] = [
+        (
+            "string",
+            "basic_string<char, std::char_traits<char>, std::allocator<char> >",
+        ),
+        ("istream", "basic_istream<char, std::char_traits<char> >"),
+        ("ostream", "basic_ostream<char, std::char_traits<char> >"),
+        ("iostream", "basic_iostream<char, std::char_traits<char> >"),
+    ];
     let mut out = d.to_string();
-    for short in ["string", "istream", "ostream", "iostream"] {
+    for (short, full) in FULL {
         for tilde in ["", "~"] {
             let from = format!("std::{short}::{tilde}{short}");
-            let to = format!("std::basic_{short}::{tilde}basic_{short}");
+            let to = format!("std::{full}::{tilde}basic_{short}");
             let mut from_at = 0;
             while let Some(i) = out[from_at..].find(&from).map(|i| i + from_at) {
                 let end = i + from.len();
@@ -470,8 +484,12 @@ mod tests {
             "std::__new_allocator<int>::allocate"
         );
         assert_eq!(
-            demangle("_ZN8workload4Pool3AddEi", Style::None),
-            "_ZN8workload4Pool3AddEi"
+            demangle("_ZN8workload4Pool3AddEi.cold", Style::Everything),
+            "workload::Pool::Add(int) [clone .cold]"
+        );
+        assert_eq!(
+            demangle("_ZN8workload4Pool3AddEi.cold", Style::Full),
+            "workload::Pool::Add(int)"
         );
     }
 

@@ -7,9 +7,12 @@
 //! binary named on the command line, then per binary — loaded once,
 //! memory-mapped, whatever number of mappings share it — translate every
 //! address ([`address`]), deduplicate and sort them, resolve them on all
-//! cores ([`frames`]), and write the frames into the profile. Finally
-//! every function name is demangled ([`demangle`]). Messages for stderr are
-//! returned as lines, one per mapping at most, never one per address.
+//! cores ([`resolve`], [`frames`] over [`binary`] and [`symbols`]), and
+//! write the frames into the profile ([`write`]). Finally every function
+//! name is demangled ([`demangle`]). [`disasm`] serves the `disasm` report
+//! from the same files. Messages for stderr are returned as lines, one per
+//! mapping at most (plus one per binary for addresses nothing names),
+//! never one per address.
 
 pub mod address;
 pub mod binary;
@@ -67,7 +70,7 @@ impl Mode {
                 "demangle=full" | "demangle=none" | "demangle=templates" => {
                     m.demangle = match o {
                         "demangle=full" => Style::Full,
-                        "demangle=none" => Style::None,
+                        "demangle=none" => Style::Everything,
                         _ => Style::Templates,
                     };
                     m.force = true;
