@@ -114,6 +114,7 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
         exec,
         build_id: args.buildid.clone(),
         locator: Locator::from_env(),
+        progress: std::io::stderr().is_terminal(),
     };
     let profile = load_with(sources, &sym, err)?;
     let stdout_tty = std::io::stdout().is_terminal();

@@ -139,6 +139,7 @@ fn options(exec: &Path, locator: Locator) -> Options {
         exec: s(exec),
         build_id: String::new(),
         locator,
+        progress: false,
     }
 }
 

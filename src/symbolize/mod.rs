@@ -100,6 +100,9 @@ pub struct Options {
     /// The `-buildid` flag value.
     pub build_id: String,
     pub locator: Locator,
+    /// Show a progress line on stderr when symbolizing takes a while (set
+    /// when stderr is a terminal).
+    pub progress: bool,
 }
 
 impl Default for Options {
@@ -109,6 +112,7 @@ impl Default for Options {
             exec: String::new(),
             build_id: String::new(),
             locator: Locator::from_env(),
+            progress: false,
         }
     }
 }
@@ -124,7 +128,7 @@ pub fn symbolize(p: &mut Profile, o: &Options) -> Vec<String> {
         return notes;
     }
     if mode.local {
-        local(p, mode.force, &o.locator, &mut notes);
+        local(p, mode.force, o, &mut notes);
     }
     write::demangle_all(p, mode.force, mode.demangle);
     notes
@@ -137,7 +141,7 @@ struct Job {
 }
 
 /// pprof's `doLocalSymbolize` over every mapping that needs it.
-fn local(p: &mut Profile, force: bool, locator: &Locator, notes: &mut Vec<String>) {
+fn local(p: &mut Profile, force: bool, o: &Options, notes: &mut Vec<String>) {
     let mut used = vec![false; p.mappings.len()];
     for l in &p.locations {
         if let Some(u) = used.get_mut(l.mapping as usize) {
@@ -215,14 +219,14 @@ fn local(p: &mut Profile, force: bool, locator: &Locator, notes: &mut Vec<String
         notes.push("Try setting PPROF_BINARY_PATH to the search path for local binaries.".into());
     }
     for job in jobs.iter().filter(|j| !j.mappings.is_empty()) {
-        symbolize_binary(p, job, locator, notes);
+        symbolize_binary(p, job, o, notes);
     }
 }
 
 /// Resolves every address of `job`'s mappings and writes the frames.
-fn symbolize_binary(p: &mut Profile, job: &Job, locator: &Locator, notes: &mut Vec<String>) {
+fn symbolize_binary(p: &mut Profile, job: &Job, o: &Options, notes: &mut Vec<String>) {
     let Ok(elf) = job.file.elf() else { return };
-    let debug = locator.debug_file(&job.file.path, &elf);
+    let debug = o.locator.debug_file(&job.file.path, &elf);
     let debug_elf = debug.as_ref().and_then(|d| d.elf().ok());
     let dwarf_elf = debug_elf.as_ref().unwrap_or(&elf);
     let mut dwarf = Dwarf::new(dwarf_elf);
@@ -256,7 +260,9 @@ fn symbolize_binary(p: &mut Profile, job: &Job, locator: &Locator, notes: &mut V
     let mut addrs: Vec<ElfAddr> = located.iter().map(|&(_, a)| a).collect();
     addrs.sort_unstable();
     addrs.dedup();
-    let resolved = resolve::resolve_all(&dwarf, &symbols, &addrs);
+    let label = format!("Symbolizing {}", basename(&job.file.path));
+    let progress = o.progress.then_some(label.as_str());
+    let resolved = resolve::resolve_all(&dwarf, &symbols, &addrs, progress);
     let unknown = write::write_frames(p, &located, &addrs, &resolved);
     if unknown > 0 {
         let what = if dwarf_elf.has_dwarf() {

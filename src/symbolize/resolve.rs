@@ -4,11 +4,15 @@
 //! borrowing the same memory-mapped sections.
 //!
 //! Produces plain data ([`Resolved`]); writing into the profile is
-//! `write`'s job.
+//! `write`'s job. When asked (stderr is a terminal), a progress line shows
+//! on stderr once the work has taken half a second, and is erased after.
 
 use super::address::ElfAddr;
 use super::frames::{Dwarf, Frame, Resolver};
 use super::symbols::SymbolTable;
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// Below this many addresses per thread a second thread does not pay for
 /// its own DWARF context.
@@ -39,18 +43,25 @@ impl<'d> Resolved<'d> {
     }
 }
 
+/// Addresses resolved between two updates of the shared progress count.
+const PROGRESS_STEP: usize = 512;
+
 fn resolve_chunk<'d>(
     dwarf: &'d Dwarf<'d>,
     symbols: &'d SymbolTable<'d>,
     addrs: &[ElfAddr],
+    done: &AtomicUsize,
 ) -> Chunk<'d> {
     let mut r = Resolver::new(dwarf, symbols);
     let mut frames = Vec::with_capacity(addrs.len() * 4);
     let mut ranges = Vec::with_capacity(addrs.len());
-    for &a in addrs {
+    for (i, &a) in addrs.iter().enumerate() {
         let s = frames.len() as u32;
         r.frames(a, &mut frames);
         ranges.push((s, frames.len() as u32));
+        if i % PROGRESS_STEP == PROGRESS_STEP - 1 {
+            done.fetch_add(PROGRESS_STEP, Ordering::Relaxed);
+        }
     }
     Chunk {
         frames,
@@ -60,11 +71,12 @@ fn resolve_chunk<'d>(
 }
 
 /// Resolves `addrs` (sorted) with as many threads as there are cores and
-/// work for.
+/// work for; with `progress`, shows `progress: N%` on stderr while slow.
 pub fn resolve_all<'d>(
     dwarf: &'d Dwarf<'d>,
     symbols: &'d SymbolTable<'d>,
     addrs: &[ElfAddr],
+    progress: Option<&str>,
 ) -> Resolved<'d> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = cores.min(addrs.len() / MIN_ADDRESSES_PER_THREAD).max(1);
@@ -73,22 +85,54 @@ pub fn resolve_all<'d>(
         .map(|t| t * per)
         .filter(|&s| s == 0 || s < addrs.len())
         .collect();
-    let chunks = if starts.len() == 1 {
-        vec![resolve_chunk(dwarf, symbols, addrs)]
-    } else {
-        std::thread::scope(|s| {
+    let done = AtomicUsize::new(0);
+    let finished = AtomicUsize::new(0);
+    let chunks = std::thread::scope(|s| {
+        let reporter = progress.map(|label| {
+            let (done, finished) = (&done, &finished);
+            s.spawn(move || show_progress(label, addrs.len(), done, finished))
+        });
+        let chunks: Vec<Chunk> = if starts.len() == 1 {
+            vec![resolve_chunk(dwarf, symbols, addrs, &done)]
+        } else {
             let handles: Vec<_> = starts
                 .iter()
                 .map(|&st| {
                     let part = &addrs[st..(st + per).min(addrs.len())];
-                    s.spawn(move || resolve_chunk(dwarf, symbols, part))
+                    let done = &done;
+                    s.spawn(move || resolve_chunk(dwarf, symbols, part, done))
                 })
                 .collect();
             handles
                 .into_iter()
                 .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
-        })
-    };
+        };
+        finished.store(1, Ordering::Relaxed);
+        if let Some(r) = reporter {
+            r.thread().unpark();
+        }
+        chunks
+    });
     Resolved { chunks, starts }
+}
+
+/// The progress line: silent for the first half second, then the share of
+/// addresses resolved, erased when the work is done.
+fn show_progress(label: &str, total: usize, done: &AtomicUsize, finished: &AtomicUsize) {
+    let start = Instant::now();
+    let mut shown = 0;
+    while finished.load(Ordering::Relaxed) == 0 {
+        std::thread::park_timeout(Duration::from_millis(50));
+        if start.elapsed() < Duration::from_millis(500) {
+            continue;
+        }
+        let pct = done.load(Ordering::Relaxed) * 100 / total.max(1);
+        let line = format!("{label}: {pct}% of {total} addresses");
+        shown = shown.max(line.len());
+        let _ = write!(std::io::stderr(), "\r{line}");
+    }
+    if shown > 0 {
+        let _ = write!(std::io::stderr(), "\r{:shown$}\r", "");
+    }
 }
