@@ -7,6 +7,7 @@
 //! (warnings, notes) are collected in [`Report::messages`], never printed
 //! here.
 
+pub mod dot;
 pub mod header;
 pub mod top;
 
@@ -336,6 +337,7 @@ pub fn generate(
     let _ = &symbol;
     match spec.format {
         Format::Text => Ok(Rendered::Text(top::render(&mut r))),
+        Format::Dot => Ok(Rendered::Text(dot::render(&mut r))),
         _ => Err(format!("{}: not implemented yet in rpprof", spec.name)),
     }
 }
