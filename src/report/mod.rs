@@ -9,6 +9,7 @@
 
 pub mod cache;
 pub mod callgrind;
+pub mod dot;
 pub mod header;
 pub mod list;
 pub mod proto;
@@ -404,6 +405,7 @@ pub fn generate(
         Format::Callgrind => Ok(Rendered::Text(callgrind::render(&mut r))),
         Format::Proto => Ok(Rendered::Bytes(proto::render(&r))),
         Format::TopProto => Ok(Rendered::Bytes(proto::render_top(&mut r))),
+        Format::Dot => Ok(Rendered::Text(dot::render(&mut r))),
         _ => Err(format!("{}: not implemented yet in rpprof", spec.name)),
     }
 }
