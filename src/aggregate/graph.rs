@@ -155,7 +155,9 @@ fn walk_range(
     v: &mut impl Visitor,
 ) {
     let mut stamp = vec![u32::MAX; table.infos.len()];
-    let is_kept = |id: u32| id != NONE && kept.is_none_or(|k| k[id as usize]);
+    let all = vec![true; if kept.is_none() { table.infos.len() } else { 0 }];
+    let kept = kept.unwrap_or(&all);
+    let is_kept = |id: u32| kept.get(id as usize).copied().unwrap_or(false);
     for k in range {
         let (w, d) = vo.read(view.sample_values(k));
         if w == 0 && d == 0 {
@@ -193,7 +195,9 @@ fn walk_range(
 
 /// Accumulates nodes (and, with `with_edges`, edges) for [`build`].
 struct Builder {
-    acc: Vec<Node>,
+    /// flat, flat_div, cum, cum_div per node id (compact: this is the
+    /// hottest memory of a build).
+    acc: Vec<[i64; 4]>,
     with_edges: bool,
     edges: Vec<Edge>,
     edge_index: FastMap<(u32, u32), u32>,
@@ -202,20 +206,35 @@ struct Builder {
 impl Builder {
     fn new(n: usize, with_edges: bool) -> Builder {
         Builder {
-            acc: vec![Node::default(); n],
+            acc: vec![[0; 4]; n],
             with_edges,
             edges: Vec::new(),
             edge_index: FastMap::default(),
         }
     }
 
+    /// The accumulated graph (pprof's `selectNodesForGraph`).
+    fn finish(self, drop_negative: bool) -> Graph {
+        let acc = self
+            .acc
+            .iter()
+            .map(|a| Node {
+                flat: a[0],
+                flat_div: a[1],
+                cum: a[2],
+                cum_div: a[3],
+                ..Default::default()
+            })
+            .collect();
+        Graph::select(acc, self.edges, drop_negative)
+    }
+
     /// Adds another builder's sums (a different range of samples).
     fn absorb(&mut self, other: Builder) {
         for (a, b) in self.acc.iter_mut().zip(&other.acc) {
-            a.flat += b.flat;
-            a.flat_div += b.flat_div;
-            a.cum += b.cum;
-            a.cum_div += b.cum_div;
+            for c in 0..4 {
+                a[c] += b[c];
+            }
         }
         for e in other.edges {
             let next = self.edges.len() as u32;
@@ -237,8 +256,8 @@ impl Visitor for Builder {
     fn frame(&mut self, k: usize, w: i64, d: i64, f: &Frame) {
         if f.first {
             let a = &mut self.acc[f.node as usize];
-            a.cum += w;
-            a.cum_div += d;
+            a[2] += w;
+            a[3] += d;
         }
         if !self.with_edges || f.parent == NONE || f.parent == f.node {
             return;
@@ -262,8 +281,8 @@ impl Visitor for Builder {
 
     fn leaf(&mut self, _k: usize, w: i64, d: i64, node: u32) {
         let a = &mut self.acc[node as usize];
-        a.flat += w;
-        a.flat_div += d;
+        a[0] += w;
+        a[1] += d;
     }
 }
 
@@ -309,8 +328,7 @@ fn accumulate(
 
 /// Builds the graph of `view`, keeping only nodes with `kept[id]` when given.
 pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bool]>) -> Graph {
-    let b = accumulate(view, table, vo, kept, true);
-    Graph::select(b.acc, b.edges, vo.drop_negative)
+    accumulate(view, table, vo, kept, true).finish(vo.drop_negative)
 }
 
 /// Builds only the nodes (flat/cum) of `view`, without edges: the values a
@@ -319,8 +337,7 @@ pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bo
 /// mapped to [`NONE`] (see [`NodeTable::build_selected`]) are skipped, which
 /// makes this one cheap pass for reports about a few functions (`list`).
 pub fn build_nodes(view: &View, table: &NodeTable, vo: ValueOptions) -> Graph {
-    let b = accumulate(view, table, vo, None, false);
-    Graph::select(b.acc, Vec::new(), vo.drop_negative)
+    accumulate(view, table, vo, None, false).finish(vo.drop_negative)
 }
 
 /// [`build`], also feeding the same walk to `extra` (e.g. a tag sink); one
@@ -334,7 +351,7 @@ pub fn build_with(
 ) -> Graph {
     let mut b = Builder::new(table.infos.len(), true);
     walk(view, table, vo, kept, &mut (&mut b, extra));
-    Graph::select(b.acc, b.edges, vo.drop_negative)
+    b.finish(vo.drop_negative)
 }
 
 impl Visitor for () {
