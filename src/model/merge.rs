@@ -134,7 +134,7 @@ impl Merger {
         let r = if let Some(&existing) = self.mappings.get(&key) {
             (
                 existing,
-                self.out.mappings[existing as usize].start as i64 - m.start as i64,
+                (self.out.mappings[existing as usize].start as i64).wrapping_sub(m.start as i64),
             )
         } else {
             let nm = Mapping {
@@ -230,7 +230,7 @@ impl Merger {
             let i = cur as usize;
             if out.locs(i) == locs && out.labels(i) == labels {
                 for (j, v) in values.iter().enumerate() {
-                    out.values[i * k + j] += v;
+                    out.values[i * k + j] = out.values[i * k + j].wrapping_add(*v);
                 }
                 return;
             }

@@ -231,7 +231,6 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
             _ => {}
         }
     }
-    let _ = n_values;
 
     if raw_strings.first().is_some_and(|s| !s.is_empty()) {
         return Err(malformed("string_table[0] must be ''"));
@@ -350,12 +349,14 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
         });
     }
 
-    // Pass 2: the samples, straight into pre-sized columns.
+    // Pass 2: the samples, straight into pre-sized columns. Sizes come
+    // from what pass 1 counted, never from products of counts (many sample
+    // types times many empty samples would ask for terabytes).
     let k = p.sample_types.len();
     let mut smp = Samples {
         loc_start: Vec::with_capacity(n_samples + 1),
         locs: Vec::with_capacity(n_locs),
-        values: Vec::with_capacity(n_samples * k),
+        values: Vec::with_capacity(n_values),
         label_start: Vec::with_capacity(n_samples + 1),
         labels: Vec::with_capacity(n_labels),
     };
