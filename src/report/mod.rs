@@ -133,24 +133,29 @@ pub fn compute_total(view: &View, vo: ValueOptions) -> i64 {
     let (mut total, mut div, mut diff_total, mut diff_div) = (0i64, 0i64, 0i64, 0i64);
     for k in 0..view.samples.len() {
         let (v, d) = vo.read(view.sample_values(k));
-        let v = v.abs();
-        total += v;
-        div += d;
+        // int64 arithmetic wraps, as in pprof.
+        let v = v.wrapping_abs();
+        total = total.wrapping_add(v);
+        div = div.wrapping_add(d);
         if let Some(bk) = base_key
             && p.samples
                 .labels(view.samples[k] as usize)
                 .iter()
                 .any(|l| l.key == bk && l.is_str())
         {
-            diff_total += v;
-            diff_div += d;
+            diff_total = diff_total.wrapping_add(v);
+            diff_div = diff_div.wrapping_add(d);
         }
     }
     if diff_total > 0 {
         total = diff_total;
         div = diff_div;
     }
-    if div != 0 { total / div } else { total }
+    if div != 0 {
+        total.wrapping_div(div)
+    } else {
+        total
+    }
 }
 
 impl<'a> Report<'a> {
