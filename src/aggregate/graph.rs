@@ -75,7 +75,6 @@ pub struct Edge {
     pub inline: bool,
     /// Removed by edge trimming.
     pub removed: bool,
-    stamp: u32,
 }
 
 impl Edge {
@@ -95,19 +94,77 @@ pub struct Graph {
     pub edges: Vec<Edge>,
 }
 
-/// Builds the graph of `view`, keeping only nodes with `kept[id]` when given.
-pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bool]>) -> Graph {
-    let n = table.infos.len();
-    let mut acc = vec![Node::default(); n];
-    let mut stamp = vec![u32::MAX; n];
-    let mut edges: Vec<Edge> = Vec::new();
-    let mut edge_index: FastMap<(u32, u32), u32> = FastMap::default();
+/// Per-node sums of one accumulation.
+#[derive(Clone, Copy, Default)]
+struct NodeSums {
+    flat: i64,
+    flat_div: i64,
+    cum: i64,
+    cum_div: i64,
+}
+
+/// Per-edge sums while accumulating, kept in the edge map itself so that
+/// one probe reaches them.
+#[derive(Clone, Copy)]
+struct EdgeSums {
+    weight: i64,
+    weight_div: i64,
+    /// First-seen rank, for a deterministic edge order.
+    order: u64,
+    stamp: u32,
+    residual: bool,
+    inline: bool,
+}
+
+type EdgeMap = FastMap<(u32, u32), EdgeSums>;
+
+/// Which edges a build records. Fewer edges make a pass over a big profile
+/// much cheaper: every recorded edge costs a hash probe per frame.
+#[derive(Clone, Copy, Debug)]
+pub enum EdgeScope<'a> {
+    /// Every edge between kept nodes.
+    All,
+    /// No edges: node values only.
+    None,
+    /// Only the edges with an end among the marked node ids (`peek`).
+    Touching(&'a [bool]),
+}
+
+impl EdgeScope<'_> {
+    #[inline]
+    fn wants(&self, src: u32, dst: u32) -> bool {
+        match self {
+            EdgeScope::All => true,
+            EdgeScope::None => false,
+            EdgeScope::Touching(marked) => marked[src as usize] || marked[dst as usize],
+        }
+    }
+}
+
+/// Samples per thread below which accumulation stays on one thread.
+const MIN_SAMPLES_PER_THREAD: usize = 100_000;
+
+/// One pass over the kept samples `range`: node and edge sums.
+fn accumulate(
+    view: &View,
+    table: &NodeTable,
+    vo: ValueOptions,
+    kept: Option<&[bool]>,
+    scope: EdgeScope,
+    range: std::ops::Range<usize>,
+) -> (Vec<NodeSums>, EdgeMap) {
+    let mut acc = vec![NodeSums::default(); table.infos.len()];
+    // The per-frame hot data, kept small for the cache: the last sample
+    // that counted the node's cum, and that cum.
+    let mut cum: Vec<(u32, i64)> = vec![(u32::MAX, 0); table.infos.len()];
+    let mut edges = EdgeMap::default();
     let is_kept = |id: u32| kept.is_none_or(|k| k[id as usize]);
-    for k in 0..view.samples.len() {
+    for k in range {
         let (w, d) = vo.read(view.sample_values(k));
         if w == 0 && d == 0 {
             continue;
         }
+        let stamp = k as u32;
         let mut parent = NONE;
         let mut residual = false;
         for loc in view.sample_locs(k).rev() {
@@ -118,32 +175,31 @@ pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bo
                     residual = true;
                     continue;
                 }
-                let a = &mut acc[node as usize];
-                if stamp[node as usize] != k as u32 {
-                    stamp[node as usize] = k as u32;
-                    a.cum += w;
-                    a.cum_div += d;
-                }
-                if parent != NONE && parent != node {
-                    let next = edges.len() as u32;
-                    let e = *edge_index.entry((parent, node)).or_insert(next);
-                    if e == next {
-                        edges.push(Edge {
-                            src: parent,
-                            dst: node,
-                            inline: true,
-                            stamp: u32::MAX,
-                            ..Default::default()
-                        });
+                let c = &mut cum[node as usize];
+                if c.0 != stamp {
+                    c.0 = stamp;
+                    c.1 += w;
+                    if d != 0 {
+                        acc[node as usize].cum_div += d;
                     }
-                    let edge = &mut edges[e as usize];
-                    if edge.stamp != k as u32 {
-                        edge.stamp = k as u32;
-                        edge.weight += w;
-                        edge.weight_div += d;
-                        edge.residual |= residual;
+                }
+                if parent != NONE && parent != node && scope.wants(parent, node) {
+                    let next = edges.len() as u64;
+                    let e = edges.entry((parent, node)).or_insert(EdgeSums {
+                        weight: 0,
+                        weight_div: 0,
+                        order: next,
+                        stamp: u32::MAX,
+                        residual: false,
+                        inline: true,
+                    });
+                    if e.stamp != stamp {
+                        e.stamp = stamp;
+                        e.weight += w;
+                        e.weight_div += d;
+                        e.residual |= residual;
                         if ni == last {
-                            edge.inline = false;
+                            e.inline = false;
                         }
                     }
                 }
@@ -157,6 +213,116 @@ pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bo
             a.flat_div += d;
         }
     }
+    for (a, c) in acc.iter_mut().zip(&cum) {
+        a.cum = c.1;
+    }
+    (acc, edges)
+}
+
+/// How many threads accumulate `samples` samples: one per available core,
+/// at most 4, and only for big profiles.
+fn threads_for(samples: usize) -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |t| t.get())
+        .min(samples / MIN_SAMPLES_PER_THREAD)
+        .clamp(1, 4)
+}
+
+/// [`accumulate`] over all kept samples, split into `threads` consecutive
+/// ranges run in parallel; the merged result equals a single pass (edge
+/// ranks keep the first-seen order).
+fn accumulate_all(
+    view: &View,
+    table: &NodeTable,
+    vo: ValueOptions,
+    kept: Option<&[bool]>,
+    scope: EdgeScope,
+    threads: usize,
+) -> (Vec<NodeSums>, EdgeMap) {
+    let n = view.samples.len();
+    if threads <= 1 || n < threads {
+        return accumulate(view, table, vo, kept, scope, 0..n);
+    }
+    let chunk = n.div_ceil(threads);
+    let parts: Vec<(Vec<NodeSums>, EdgeMap)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|i| {
+                let range = i * chunk..((i + 1) * chunk).min(n);
+                s.spawn(move || accumulate(view, table, vo, kept, scope, range))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("graph accumulation thread"))
+            .collect()
+    });
+    let mut parts = parts.into_iter();
+    let (mut acc, mut edges) = parts.next().expect("at least one part");
+    let mut rank_base = edges.len() as u64;
+    for (part_acc, part_edges) in parts {
+        for (a, b) in acc.iter_mut().zip(&part_acc) {
+            a.flat += b.flat;
+            a.flat_div += b.flat_div;
+            a.cum += b.cum;
+            a.cum_div += b.cum_div;
+        }
+        let size = part_edges.len() as u64;
+        for (key, b) in part_edges {
+            edges
+                .entry(key)
+                .and_modify(|a| {
+                    a.weight += b.weight;
+                    a.weight_div += b.weight_div;
+                    a.residual |= b.residual;
+                    a.inline &= b.inline;
+                })
+                .or_insert(EdgeSums {
+                    order: rank_base + b.order,
+                    ..b
+                });
+        }
+        rank_base += size;
+    }
+    (acc, edges)
+}
+
+/// Builds the graph of `view`, keeping only nodes with `kept[id]` when given.
+pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bool]>) -> Graph {
+    build_scoped(view, table, vo, kept, EdgeScope::All)
+}
+
+/// [`build`] recording only the edges of `scope`.
+pub fn build_scoped(
+    view: &View,
+    table: &NodeTable,
+    vo: ValueOptions,
+    kept: Option<&[bool]>,
+    scope: EdgeScope,
+) -> Graph {
+    let n = table.infos.len();
+    let threads = threads_for(view.samples.len());
+    let (sums, edge_map) = accumulate_all(view, table, vo, kept, scope, threads);
+    let acc = sums.into_iter().map(|a| Node {
+        flat: a.flat,
+        flat_div: a.flat_div,
+        cum: a.cum,
+        cum_div: a.cum_div,
+        ..Node::default()
+    });
+    let mut ranked: Vec<((u32, u32), EdgeSums)> = edge_map.into_iter().collect();
+    ranked.sort_unstable_by_key(|(_, e)| e.order);
+    let mut edges: Vec<Edge> = ranked
+        .into_iter()
+        .map(|((src, dst), e)| Edge {
+            src,
+            dst,
+            weight: e.weight,
+            weight_div: e.weight_div,
+            residual: e.residual,
+            inline: e.inline,
+            removed: false,
+        })
+        .collect();
     // Select nodes, then wire edges between selected nodes.
     let mut pos = vec![NONE; n];
     let mut nodes = Vec::new();
@@ -293,6 +459,8 @@ pub fn sort_edges(edges: &mut [&Edge], names: &[String]) {
 /// Result of trimming: the final graph plus the legend numbers.
 pub struct Trimmed {
     pub graph: Graph,
+    /// Printable name of every node of the table (indexed by node id).
+    pub names: Vec<String>,
     pub orig_count: usize,
     pub dropped_nodes: usize,
     pub dropped_edges: usize,
@@ -310,43 +478,163 @@ pub struct TrimOptions {
 
 /// pprof's `newTrimmedGraph` for text reports (not the visual variant).
 pub fn trimmed(view: &View, table: &NodeTable, vo: ValueOptions, t: TrimOptions) -> Trimmed {
+    trimmed_scoped(view, table, vo, t, EdgeScope::All)
+}
+
+/// [`trimmed`] recording only the edges of `scope`.
+///
+/// The node selection only needs node values, so when trimming can apply
+/// the kept set is chosen from edge-less passes and the edges are
+/// accumulated once, over the kept nodes. The result equals pprof's
+/// build-trim-rebuild sequence, including its count of dropped edges
+/// (none when `nodecount` applied without removing a node, because pprof
+/// trims the edges twice on the same graph then).
+pub fn trimmed_scoped(
+    view: &View,
+    table: &NodeTable,
+    vo: ValueOptions,
+    t: TrimOptions,
+    scope: EdgeScope,
+) -> Trimmed {
     let names: Vec<String> = table.infos.iter().map(|i| i.printable_name()).collect();
-    let mut g = build(view, table, vo, None);
+    let may_trim = t.node_fraction != 0.0 || t.node_count > 0;
+    let first_scope = if may_trim { EdgeScope::None } else { scope };
+    let mut g = build_scoped(view, table, vo, None, first_scope);
     let total = g.flat_sum();
     let node_cutoff = ((total as f64 * t.node_fraction) as i64).abs();
     let edge_cutoff = ((total as f64 * t.edge_fraction) as i64).abs();
     let mut dropped_nodes = 0;
+    let mut kept: Option<Vec<bool>> = None;
     if node_cutoff > 0 {
-        let mut kept = vec![false; table.infos.len()];
+        let mut k = vec![false; table.infos.len()];
         let mut count = 0;
         for n in &g.nodes {
             if n.cum.abs() >= node_cutoff {
-                kept[n.id as usize] = true;
+                k[n.id as usize] = true;
                 count += 1;
             }
         }
         if count != g.nodes.len() {
             dropped_nodes = g.nodes.len() - count;
-            g = build(view, table, vo, Some(&kept));
+            g = build_scoped(view, table, vo, Some(&k), EdgeScope::None);
+            kept = Some(k);
         }
     }
     let orig_count = g.nodes.len();
-    g.trim_edges(edge_cutoff);
     sort_nodes_named(&mut g.nodes, &table.infos, &names, t.order, None);
+    let mut edges_trimmed_twice = false;
     if t.node_count > 0 {
-        g.trim_edges(edge_cutoff);
         let max = (t.node_count as usize).min(g.nodes.len());
         if max != g.nodes.len() {
-            let kept = g.kept_set(table.infos.len(), max);
-            g = build(view, table, vo, Some(&kept));
-            sort_nodes_named(&mut g.nodes, &table.infos, &names, t.order, None);
+            kept = Some(g.kept_set(table.infos.len(), max));
+        } else {
+            edges_trimmed_twice = true;
         }
     }
-    let dropped_edges = g.trim_edges(edge_cutoff);
+    if may_trim {
+        g = build_scoped(view, table, vo, kept.as_deref(), scope);
+        sort_nodes_named(&mut g.nodes, &table.infos, &names, t.order, None);
+    }
+    let dropped = g.trim_edges(edge_cutoff);
     Trimmed {
         graph: g,
+        names,
         orig_count,
         dropped_nodes,
-        dropped_edges,
+        dropped_edges: if edges_trimmed_twice { 0 } else { dropped },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::nodes::NodeOptions;
+    use crate::config::Granularity;
+    use std::borrow::Cow;
+
+    fn cpu_profile() -> crate::model::Profile {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cpu/cpu.pb.gz");
+        crate::app::load(&[path.to_string()], &mut std::io::sink()).expect("test profile")
+    }
+
+    fn table(view: &View) -> NodeTable {
+        NodeTable::build(
+            view,
+            &NodeOptions {
+                granularity: Granularity::Functions,
+                noinlines: false,
+                obj_names: false,
+                trim_path: String::new(),
+                source_path: String::new(),
+            },
+        )
+    }
+
+    const VO: ValueOptions = ValueOptions {
+        index: 1,
+        mean: false,
+        drop_negative: false,
+    };
+
+    fn edge_list(m: &EdgeMap) -> Vec<(u64, u32, u32, i64, bool, bool)> {
+        let mut v: Vec<_> = m
+            .iter()
+            .map(|(&(s, d), e)| (e.order, s, d, e.weight, e.inline, e.residual))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn parallel_accumulation_equals_one_pass() {
+        let p = cpu_profile();
+        let view = View::all(Cow::Borrowed(&p));
+        let t = table(&view);
+        let (a1, e1) = accumulate_all(&view, &t, VO, None, EdgeScope::All, 1);
+        let (a3, e3) = accumulate_all(&view, &t, VO, None, EdgeScope::All, 3);
+        let sums =
+            |a: &[NodeSums]| -> Vec<(i64, i64)> { a.iter().map(|n| (n.flat, n.cum)).collect() };
+        assert_eq!(sums(&a1), sums(&a3));
+        assert!(!e1.is_empty());
+        // Same edges with the same first-seen order (ranks may differ).
+        let order = |m: &EdgeMap| -> Vec<(u32, u32, i64, bool)> {
+            edge_list(m)
+                .into_iter()
+                .map(|(_, s, d, w, i, _)| (s, d, w, i))
+                .collect()
+        };
+        assert_eq!(order(&e1), order(&e3));
+    }
+
+    #[test]
+    fn scoped_builds_keep_node_values_and_the_wanted_edges() {
+        let p = cpu_profile();
+        let view = View::all(Cow::Borrowed(&p));
+        let t = table(&view);
+        let all = build(&view, &t, VO, None);
+        let none = build_scoped(&view, &t, VO, None, EdgeScope::None);
+        assert!(none.edges.is_empty());
+        let values = |g: &Graph| -> Vec<(u32, i64, i64)> {
+            g.nodes.iter().map(|n| (n.id, n.flat, n.cum)).collect()
+        };
+        assert_eq!(values(&all), values(&none));
+        let fib = t
+            .infos
+            .iter()
+            .position(|i| i.name == "main.fib")
+            .expect("fib") as u32;
+        let mut marked = vec![false; t.infos.len()];
+        marked[fib as usize] = true;
+        let touching = build_scoped(&view, &t, VO, None, EdgeScope::Touching(&marked));
+        let ends = |g: &Graph| -> Vec<(u32, u32, i64)> {
+            g.edges
+                .iter()
+                .filter(|e| e.src == fib || e.dst == fib)
+                .map(|e| (e.src, e.dst, e.weight))
+                .collect()
+        };
+        assert!(!ends(&all).is_empty());
+        assert_eq!(ends(&all), ends(&touching));
+        assert_eq!(ends(&touching).len(), touching.edges.len());
     }
 }

@@ -8,12 +8,16 @@
 //! here.
 
 pub mod header;
+pub mod raw;
+pub mod tags;
 pub mod top;
+pub mod traces;
+pub mod tree;
 
 use crate::aggregate::graph::{Order, TrimOptions, ValueOptions};
 use crate::aggregate::nodes::{NodeOptions, NodeTable};
 use crate::config::{Config, Granularity, resolve_sample_index};
-use crate::filter::{Filters, View, tags};
+use crate::filter::{Filters, View, tagroot};
 use crate::model::Profile;
 use crate::render::units;
 use crate::shell::commands::CommandSpec;
@@ -98,7 +102,7 @@ pub struct Report<'a> {
     /// `1/divide_by`.
     pub ratio: f64,
     pub active_filters: Vec<String>,
-    pub num_units: tags::NumUnits,
+    pub num_units: crate::filter::tags::NumUnits,
 }
 
 /// Σ|value| (or over `pprof::base` samples only, when there are any),
@@ -144,9 +148,20 @@ impl<'a> Report<'a> {
         cfg: &Config,
         messages: &mut Vec<String>,
     ) -> Result<Report<'a>, String> {
-        let num_units = tags::num_label_units(profile, messages);
+        let num_units = crate::filter::tags::num_label_units(profile, messages);
         let cfg = apply_overrides(name, format, cfg);
-        let mut view = View::all(Cow::Borrowed(profile));
+        let mut view = View::all(
+            match tagroot::add_label_frames(
+                profile,
+                cfg.get("tagroot"),
+                cfg.get("tagleaf"),
+                cfg.get("unit"),
+                messages,
+            ) {
+                Some(derived) => Cow::Owned(derived),
+                None => Cow::Borrowed(profile),
+            },
+        );
         let relative = cfg.bool("relative_percentages");
         let filters = Filters::compile(&cfg, &num_units, messages)?;
         if relative {
@@ -333,9 +348,27 @@ pub fn generate(
         ),
         None => None,
     };
-    let _ = &symbol;
-    match spec.format {
-        Format::Text => Ok(Rendered::Text(top::render(&mut r))),
-        _ => Err(format!("{}: not implemented yet in rpprof", spec.name)),
-    }
+    let text = match spec.format {
+        Format::Text => top::render(&mut r),
+        Format::Tree => tree::render(&mut r, None)?,
+        Format::Peek => {
+            let re = symbol.as_ref().zip(regexp);
+            tree::render(&mut r, re)?
+        }
+        Format::Traces => traces::render(&r),
+        Format::Tags => tags::render(&r),
+        Format::Raw => raw::render(&r),
+        Format::Comments => comments(&r),
+        _ => return Err(format!("{}: not implemented yet in rpprof", spec.name)),
+    };
+    Ok(Rendered::Text(text))
+}
+
+/// `comments`: every profile comment, one per line.
+fn comments(r: &Report) -> String {
+    let p = r.view.profile();
+    p.comments
+        .iter()
+        .map(|&c| format!("{}\n", p.str(c)))
+        .collect()
 }
