@@ -579,6 +579,7 @@ mod tests {
                 obj_names: false,
                 trim_path: String::new(),
                 source_path: String::new(),
+                trim_files: true,
             },
         )
     }

@@ -242,6 +242,7 @@ impl<'a> Report<'a> {
             ),
             trim_path: self.cfg.get("trim_path").to_string(),
             source_path: self.cfg.get("source_path").to_string(),
+            trim_files: self.format != Format::Traces,
         }
     }
 
@@ -348,20 +349,16 @@ pub fn generate(
         ),
         None => None,
     };
-    let text = match spec.format {
-        Format::Text => top::render(&mut r),
-        Format::Tree => tree::render(&mut r, None)?,
-        Format::Peek => {
-            let re = symbol.as_ref().zip(regexp);
-            tree::render(&mut r, re)?
-        }
-        Format::Traces => traces::render(&r),
-        Format::Tags => tags::render(&r),
-        Format::Raw => raw::render(&r),
-        Format::Comments => comments(&r),
-        _ => return Err(format!("{}: not implemented yet in rpprof", spec.name)),
-    };
-    Ok(Rendered::Text(text))
+    match spec.format {
+        Format::Text => Ok(Rendered::Text(top::render(&mut r))),
+        Format::Tree => tree::render(&mut r, None).map(Rendered::Text),
+        Format::Peek => tree::render(&mut r, symbol.as_ref().zip(regexp)).map(Rendered::Text),
+        Format::Traces => Ok(Rendered::Text(traces::render(&r))),
+        Format::Tags => Ok(Rendered::Text(tags::render(&r))),
+        Format::Raw => Ok(Rendered::Text(raw::render(&r))),
+        Format::Comments => Ok(Rendered::Text(comments(&r))),
+        _ => Err(format!("{}: not implemented yet in rpprof", spec.name)),
+    }
 }
 
 /// `comments`: every profile comment, one per line.
