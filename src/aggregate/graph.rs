@@ -1,14 +1,18 @@
 //! The call graph of a view: flat/cum per node, weighted edges, trimming and
 //! the sort orders (pprof's `graph.New`, `newTrimmedGraph`, `Nodes.Sort`).
 //!
-//! One pass over the kept samples per build, with a per-sample stamp so that
-//! recursion counts a node once per sample. Input: a [`View`] and a
-//! [`NodeTable`]; output: a [`Graph`] of plain numbers. No formatting here.
+//! Each build is one accumulation pass over the kept samples
+//! ([`super::accumulate`]). Edges cost a hash probe per frame, so a build
+//! can record fewer of them ([`EdgeScope`]): trimming picks its nodes from
+//! edge-less passes and `peek` records only the edges of the nodes it
+//! shows. Input: a [`View`] and a [`NodeTable`]; output: a [`Graph`] of plain
+//! numbers. No formatting here.
 
+use super::accumulate;
+pub use super::accumulate::EdgeScope;
 use super::nodes::{NodeInfo, NodeTable};
 use crate::filter::View;
 use crate::model::NONE;
-use crate::model::merge::FastMap;
 
 /// How sample values are read.
 #[derive(Clone, Copy, Debug)]
@@ -94,211 +98,6 @@ pub struct Graph {
     pub edges: Vec<Edge>,
 }
 
-/// Per-node sums of one accumulation.
-#[derive(Clone, Copy, Default)]
-struct NodeSums {
-    flat: i64,
-    flat_div: i64,
-    cum: i64,
-    cum_div: i64,
-}
-
-/// Per-edge sums while accumulating, kept in the edge map itself so that
-/// one probe reaches them.
-#[derive(Clone, Copy)]
-struct EdgeSums {
-    weight: i64,
-    weight_div: i64,
-    /// First-seen rank, for a deterministic edge order.
-    order: u64,
-    stamp: u32,
-    residual: bool,
-    inline: bool,
-}
-
-type EdgeMap = FastMap<(u32, u32), EdgeSums>;
-
-/// Which edges a build records. Fewer edges make a pass over a big profile
-/// much cheaper: every recorded edge costs a hash probe per frame.
-#[derive(Clone, Copy, Debug)]
-pub enum EdgeScope<'a> {
-    /// Every edge between kept nodes.
-    All,
-    /// No edges: node values only.
-    None,
-    /// Only the edges with an end among the marked node ids (`peek`).
-    Touching(&'a [bool]),
-}
-
-impl EdgeScope<'_> {
-    #[inline]
-    fn wants(&self, src: u32, dst: u32) -> bool {
-        match self {
-            EdgeScope::All => true,
-            EdgeScope::None => false,
-            EdgeScope::Touching(marked) => marked[src as usize] || marked[dst as usize],
-        }
-    }
-}
-
-/// Samples per thread below which accumulation stays on one thread.
-const MIN_SAMPLES_PER_THREAD: usize = 100_000;
-
-/// One pass over the kept samples `range`: node and edge sums.
-fn accumulate(
-    view: &View,
-    table: &NodeTable,
-    vo: ValueOptions,
-    kept: Option<&[bool]>,
-    scope: EdgeScope,
-    single: &[u32],
-    range: std::ops::Range<usize>,
-) -> (Vec<NodeSums>, EdgeMap) {
-    let mut acc = vec![NodeSums::default(); table.infos.len()];
-    // The per-frame hot data, kept small for the cache: the last sample
-    // that counted the node's cum, and that cum.
-    let mut cum: Vec<(u32, i64)> = vec![(u32::MAX, 0); table.infos.len()];
-    let mut edges = EdgeMap::default();
-    let is_kept = |id: u32| kept.is_none_or(|k| k[id as usize]);
-    for k in range {
-        let (w, d) = vo.read(view.sample_values(k));
-        if w == 0 && d == 0 {
-            continue;
-        }
-        let stamp = k as u32;
-        let mut parent = NONE;
-        let mut residual = false;
-        for loc in view.sample_locs(k).rev() {
-            let frames = match &single[loc as usize] {
-                &NONE => table.frames(loc),
-                one => std::slice::from_ref(one),
-            };
-            let last = frames.len().wrapping_sub(1);
-            for (ni, &node) in frames.iter().enumerate().rev() {
-                if !is_kept(node) {
-                    residual = true;
-                    continue;
-                }
-                let c = &mut cum[node as usize];
-                if c.0 != stamp {
-                    c.0 = stamp;
-                    c.1 += w;
-                    if d != 0 {
-                        acc[node as usize].cum_div += d;
-                    }
-                }
-                if parent != NONE && parent != node && scope.wants(parent, node) {
-                    let next = edges.len() as u64;
-                    let e = edges.entry((parent, node)).or_insert(EdgeSums {
-                        weight: 0,
-                        weight_div: 0,
-                        order: next,
-                        stamp: u32::MAX,
-                        residual: false,
-                        inline: true,
-                    });
-                    if e.stamp != stamp {
-                        e.stamp = stamp;
-                        e.weight += w;
-                        e.weight_div += d;
-                        e.residual |= residual;
-                        if ni == last {
-                            e.inline = false;
-                        }
-                    }
-                }
-                parent = node;
-                residual = false;
-            }
-        }
-        if parent != NONE && !residual {
-            let a = &mut acc[parent as usize];
-            a.flat += w;
-            a.flat_div += d;
-        }
-    }
-    for (a, c) in acc.iter_mut().zip(&cum) {
-        a.cum = c.1;
-    }
-    (acc, edges)
-}
-
-/// How many threads accumulate `samples` samples: one per available core,
-/// at most 4, and only for big profiles.
-fn threads_for(samples: usize) -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, |t| t.get())
-        .min(samples / MIN_SAMPLES_PER_THREAD)
-        .clamp(1, 4)
-}
-
-/// [`accumulate`] over all kept samples, split into `threads` consecutive
-/// ranges run in parallel; the merged result equals a single pass (edge
-/// ranks keep the first-seen order).
-fn accumulate_all(
-    view: &View,
-    table: &NodeTable,
-    vo: ValueOptions,
-    kept: Option<&[bool]>,
-    scope: EdgeScope,
-    threads: usize,
-) -> (Vec<NodeSums>, EdgeMap) {
-    let n = view.samples.len();
-    // The node of each location with exactly one frame (most of them):
-    // one dependent load less per frame in the hot loop.
-    let single: Vec<u32> = (0..view.num_locations() as u32)
-        .map(|loc| match table.frames(loc) {
-            &[one] => one,
-            _ => NONE,
-        })
-        .collect();
-    let single = single.as_slice();
-    if threads <= 1 || n < threads {
-        return accumulate(view, table, vo, kept, scope, single, 0..n);
-    }
-    let chunk = n.div_ceil(threads);
-    let parts: Vec<(Vec<NodeSums>, EdgeMap)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|i| {
-                let range = i * chunk..((i + 1) * chunk).min(n);
-                s.spawn(move || accumulate(view, table, vo, kept, scope, single, range))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("graph accumulation thread"))
-            .collect()
-    });
-    let mut parts = parts.into_iter();
-    let (mut acc, mut edges) = parts.next().expect("at least one part");
-    let mut rank_base = edges.len() as u64;
-    for (part_acc, part_edges) in parts {
-        for (a, b) in acc.iter_mut().zip(&part_acc) {
-            a.flat += b.flat;
-            a.flat_div += b.flat_div;
-            a.cum += b.cum;
-            a.cum_div += b.cum_div;
-        }
-        let size = part_edges.len() as u64;
-        for (key, b) in part_edges {
-            edges
-                .entry(key)
-                .and_modify(|a| {
-                    a.weight += b.weight;
-                    a.weight_div += b.weight_div;
-                    a.residual |= b.residual;
-                    a.inline &= b.inline;
-                })
-                .or_insert(EdgeSums {
-                    order: rank_base + b.order,
-                    ..b
-                });
-        }
-        rank_base += size;
-    }
-    (acc, edges)
-}
-
 /// Builds the graph of `view`, keeping only nodes with `kept[id]` when given.
 pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bool]>) -> Graph {
     build_scoped(view, table, vo, kept, EdgeScope::All)
@@ -313,8 +112,7 @@ pub fn build_scoped(
     scope: EdgeScope,
 ) -> Graph {
     let n = table.infos.len();
-    let threads = threads_for(view.samples.len());
-    let (sums, edge_map) = accumulate_all(view, table, vo, kept, scope, threads);
+    let (sums, edge_sums) = accumulate::sums(view, table, vo, kept, scope);
     let acc = sums.into_iter().map(|a| Node {
         flat: a.flat,
         flat_div: a.flat_div,
@@ -322,9 +120,7 @@ pub fn build_scoped(
         cum_div: a.cum_div,
         ..Node::default()
     });
-    let mut ranked: Vec<((u32, u32), EdgeSums)> = edge_map.into_iter().collect();
-    ranked.sort_unstable_by_key(|(_, e)| e.order);
-    let mut edges: Vec<Edge> = ranked
+    let mut edges: Vec<Edge> = edge_sums
         .into_iter()
         .map(|((src, dst), e)| Edge {
             src,
@@ -561,64 +357,8 @@ pub fn trimmed_scoped(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aggregate::nodes::NodeOptions;
-    use crate::config::Granularity;
+    use crate::aggregate::accumulate::fixtures::{VO, cpu_profile, table};
     use std::borrow::Cow;
-
-    fn cpu_profile() -> crate::model::Profile {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cpu/cpu.pb.gz");
-        crate::app::load(&[path.to_string()], &mut std::io::sink()).expect("test profile")
-    }
-
-    fn table(view: &View) -> NodeTable {
-        NodeTable::build(
-            view,
-            &NodeOptions {
-                granularity: Granularity::Functions,
-                noinlines: false,
-                obj_names: false,
-                trim_path: String::new(),
-                source_path: String::new(),
-                trim_files: true,
-            },
-        )
-    }
-
-    const VO: ValueOptions = ValueOptions {
-        index: 1,
-        mean: false,
-        drop_negative: false,
-    };
-
-    fn edge_list(m: &EdgeMap) -> Vec<(u64, u32, u32, i64, bool, bool)> {
-        let mut v: Vec<_> = m
-            .iter()
-            .map(|(&(s, d), e)| (e.order, s, d, e.weight, e.inline, e.residual))
-            .collect();
-        v.sort_unstable();
-        v
-    }
-
-    #[test]
-    fn parallel_accumulation_equals_one_pass() {
-        let p = cpu_profile();
-        let view = View::all(Cow::Borrowed(&p));
-        let t = table(&view);
-        let (a1, e1) = accumulate_all(&view, &t, VO, None, EdgeScope::All, 1);
-        let (a3, e3) = accumulate_all(&view, &t, VO, None, EdgeScope::All, 3);
-        let sums =
-            |a: &[NodeSums]| -> Vec<(i64, i64)> { a.iter().map(|n| (n.flat, n.cum)).collect() };
-        assert_eq!(sums(&a1), sums(&a3));
-        assert!(!e1.is_empty());
-        // Same edges with the same first-seen order (ranks may differ).
-        let order = |m: &EdgeMap| -> Vec<(u32, u32, i64, bool)> {
-            edge_list(m)
-                .into_iter()
-                .map(|(_, s, d, w, i, _)| (s, d, w, i))
-                .collect()
-        };
-        assert_eq!(order(&e1), order(&e3));
-    }
 
     #[test]
     fn scoped_builds_keep_node_values_and_the_wanted_edges() {

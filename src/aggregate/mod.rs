@@ -1,5 +1,7 @@
 //! Aggregation: frames → graph nodes at a granularity ([`nodes`]), samples →
-//! weighted graph with trimming and sort orders ([`graph`]).
+//! node and edge sums in one pass ([`accumulate`]) → weighted graph with
+//! trimming and sort orders ([`graph`]).
 
+pub mod accumulate;
 pub mod graph;
 pub mod nodes;
