@@ -5,8 +5,8 @@
 //!
 //! Report stage: the graph is built by `aggregate::graph::trimmed_scoped`
 //! (for `peek`, in one pass that records only the edges of the selected
-//! nodes); this module only selects, sorts edges and formats. Edge lines print the
-//! raw (undivided) edge weight, as pprof does with `mean`.
+//! nodes); this module only selects, sorts edges and formats. Edge lines
+//! print the raw (undivided) edge weight, as pprof does with `mean`.
 
 use super::Report;
 use super::header::{Legend, report_labels};
