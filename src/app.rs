@@ -82,7 +82,11 @@ pub fn run(argv: Vec<String>) -> i32 {
 }
 
 fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
-    let profile = load(&args.sources, err)?;
+    let mut profile = load(&args.sources, err)?;
+    if !args.add_comment.is_empty() {
+        let c = profile.intern_slow(&args.add_comment);
+        profile.comments.push(c);
+    }
     let stdout_tty = std::io::stdout().is_terminal();
     match args.color {
         ColorChoice::Always => owo_colors::set_override(true),

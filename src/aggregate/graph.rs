@@ -193,21 +193,44 @@ fn walk_range(
     }
 }
 
-/// Accumulates nodes (and, with `with_edges`, edges) for [`build`].
-struct Builder {
+/// Which edges a build records. Fewer edges make a pass over a big profile
+/// much cheaper: every recorded edge costs a hash probe per frame.
+#[derive(Clone, Copy, Debug)]
+pub enum EdgeScope<'a> {
+    /// Every edge between kept nodes.
+    All,
+    /// No edges: node values only.
+    None,
+    /// Only the edges with an end among the marked node ids (`peek`).
+    Touching(&'a [bool]),
+}
+
+impl EdgeScope<'_> {
+    #[inline]
+    fn wants(&self, src: u32, dst: u32) -> bool {
+        match self {
+            EdgeScope::All => true,
+            EdgeScope::None => false,
+            EdgeScope::Touching(marked) => marked[src as usize] || marked[dst as usize],
+        }
+    }
+}
+
+/// Accumulates nodes (and the edges in `scope`) for [`build`].
+struct Builder<'s> {
     /// flat, flat_div, cum, cum_div per node id (compact: this is the
     /// hottest memory of a build).
     acc: Vec<[i64; 4]>,
-    with_edges: bool,
+    scope: EdgeScope<'s>,
     edges: Vec<Edge>,
     edge_index: FastMap<(u32, u32), u32>,
 }
 
-impl Builder {
-    fn new(n: usize, with_edges: bool) -> Builder {
+impl<'s> Builder<'s> {
+    fn new(n: usize, scope: EdgeScope<'s>) -> Builder<'s> {
         Builder {
             acc: vec![[0; 4]; n],
-            with_edges,
+            scope,
             edges: Vec::new(),
             edge_index: FastMap::default(),
         }
@@ -230,7 +253,7 @@ impl Builder {
     }
 
     /// Adds another builder's sums (a different range of samples).
-    fn absorb(&mut self, other: Builder) {
+    fn absorb(&mut self, other: Builder<'s>) {
         for (a, b) in self.acc.iter_mut().zip(&other.acc) {
             for c in 0..4 {
                 a[c] += b[c];
@@ -252,14 +275,14 @@ impl Builder {
     }
 }
 
-impl Visitor for Builder {
+impl Visitor for Builder<'_> {
     fn frame(&mut self, k: usize, w: i64, d: i64, f: &Frame) {
         if f.first {
             let a = &mut self.acc[f.node as usize];
             a[2] += w;
             a[3] += d;
         }
-        if !self.with_edges || f.parent == NONE || f.parent == f.node {
+        if f.parent == NONE || f.parent == f.node || !self.scope.wants(f.parent, f.node) {
             return;
         }
         let next = self.edges.len() as u32;
@@ -290,13 +313,13 @@ impl Visitor for Builder {
 const PARALLEL_MIN_SAMPLES: usize = 50_000;
 
 /// Accumulates over all kept samples, splitting them across threads.
-fn accumulate(
+fn accumulate<'s>(
     view: &View,
     table: &NodeTable,
     vo: ValueOptions,
     kept: Option<&[bool]>,
-    with_edges: bool,
-) -> Builder {
+    scope: EdgeScope<'s>,
+) -> Builder<'s> {
     let total = view.samples.len();
     let threads = std::thread::available_parallelism()
         .map_or(1, |t| t.get())
@@ -308,7 +331,7 @@ fn accumulate(
             .map(|t| {
                 let r = (t * chunk).min(total)..((t + 1) * chunk).min(total);
                 s.spawn(move || {
-                    let mut b = Builder::new(table.infos.len(), with_edges);
+                    let mut b = Builder::new(table.infos.len(), scope);
                     walk_range(view, table, vo, kept, r, &mut b);
                     b
                 })
@@ -328,7 +351,18 @@ fn accumulate(
 
 /// Builds the graph of `view`, keeping only nodes with `kept[id]` when given.
 pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bool]>) -> Graph {
-    accumulate(view, table, vo, kept, true).finish(vo.drop_negative)
+    build_scoped(view, table, vo, kept, EdgeScope::All)
+}
+
+/// [`build`] recording only the edges in `scope`.
+pub fn build_scoped(
+    view: &View,
+    table: &NodeTable,
+    vo: ValueOptions,
+    kept: Option<&[bool]>,
+    scope: EdgeScope,
+) -> Graph {
+    accumulate(view, table, vo, kept, scope).finish(vo.drop_negative)
 }
 
 /// Builds only the nodes (flat/cum) of `view`, without edges: the values a
@@ -337,7 +371,7 @@ pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bo
 /// mapped to [`NONE`] (see [`NodeTable::build_selected`]) are skipped, which
 /// makes this one cheap pass for reports about a few functions (`list`).
 pub fn build_nodes(view: &View, table: &NodeTable, vo: ValueOptions) -> Graph {
-    accumulate(view, table, vo, None, false).finish(vo.drop_negative)
+    build_scoped(view, table, vo, None, EdgeScope::None)
 }
 
 /// [`build`], also feeding the same walk to `extra` (e.g. a tag sink); one
@@ -349,7 +383,7 @@ pub fn build_with(
     kept: Option<&[bool]>,
     extra: &mut impl Visitor,
 ) -> Graph {
-    let mut b = Builder::new(table.infos.len(), true);
+    let mut b = Builder::new(table.infos.len(), EdgeScope::All);
     walk(view, table, vo, kept, &mut (&mut b, extra));
     b.finish(vo.drop_negative)
 }
@@ -583,6 +617,8 @@ pub fn edge_order<'n>(a: &Edge, b: &Edge, name: impl Fn(u32) -> &'n str) -> std:
 /// Result of trimming: the final graph plus the legend numbers.
 pub struct Trimmed {
     pub graph: Graph,
+    /// Printable names of every node id of the table.
+    pub names: Vec<String>,
     pub orig_count: usize,
     pub dropped_nodes: usize,
     pub dropped_edges: usize,
@@ -604,16 +640,25 @@ pub struct TrimOptions {
 /// pprof's rebuilds after each cut are replaced by one node-only pass and a
 /// final pass that computes the edges among the selected nodes.
 pub fn trimmed(view: &View, table: &NodeTable, vo: ValueOptions, t: TrimOptions) -> Trimmed {
-    trimmed_from(view, table, vo, t, &build_nodes(view, table, vo))
+    trimmed_from(
+        view,
+        table,
+        vo,
+        t,
+        &build_nodes(view, table, vo),
+        EdgeScope::All,
+    )
 }
 
-/// [`trimmed`] starting from an already built node-only graph.
+/// [`trimmed`] starting from an already built node-only graph, recording
+/// only the edges in `scope`.
 pub fn trimmed_from(
     view: &View,
     table: &NodeTable,
     vo: ValueOptions,
     t: TrimOptions,
     full: &Graph,
+    scope: EdgeScope,
 ) -> Trimmed {
     let names: Vec<String> = table.infos.iter().map(|i| i.printable_name()).collect();
     let mut g = Graph {
@@ -634,11 +679,12 @@ pub fn trimmed_from(
         g.nodes.truncate(t.node_count as usize);
     }
     let kept = g.kept_set(table.infos.len(), g.nodes.len());
-    let mut g = build(view, table, vo, Some(&kept));
+    let mut g = build_scoped(view, table, vo, Some(&kept), scope);
     sort_nodes_named(&mut g.nodes, &table.infos, &names, t.order, None);
     let dropped_edges = g.trim_edges(edge_cutoff);
     Trimmed {
         graph: g,
+        names,
         orig_count,
         dropped_nodes,
         dropped_edges,

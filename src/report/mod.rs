@@ -13,14 +13,18 @@ pub mod dot;
 pub mod header;
 pub mod list;
 pub mod proto;
+pub mod raw;
 pub mod sourcefile;
+pub mod tags;
 pub mod top;
+pub mod traces;
+pub mod tree;
 pub mod weblist;
 
 use crate::aggregate::graph::{self, Graph, Order, TrimOptions, ValueOptions};
 use crate::aggregate::nodes::{NodeOptions, NodeTable};
 use crate::config::{Config, Granularity, resolve_sample_index};
-use crate::filter::{Filters, View, tags};
+use crate::filter::{Filters, View, tagroot};
 use crate::model::Profile;
 use crate::render::units;
 use crate::shell::commands::CommandSpec;
@@ -118,7 +122,7 @@ pub struct Report<'a> {
     /// `1/divide_by`.
     pub ratio: f64,
     pub active_filters: Vec<String>,
-    pub num_units: tags::NumUnits,
+    pub num_units: crate::filter::tags::NumUnits,
 }
 
 /// Σ|value| (or over `pprof::base` samples only, when there are any),
@@ -169,9 +173,20 @@ impl<'a> Report<'a> {
         cfg: &Config,
         messages: &mut Vec<String>,
     ) -> Result<Report<'a>, String> {
-        let num_units = tags::num_label_units(profile, messages);
+        let num_units = crate::filter::tags::num_label_units(profile, messages);
         let cfg = apply_overrides(name, format, cfg);
-        let mut view = View::all(Cow::Borrowed(profile));
+        let mut view = View::all(
+            match tagroot::add_label_frames(
+                profile,
+                cfg.get("tagroot"),
+                cfg.get("tagleaf"),
+                cfg.get("unit"),
+                messages,
+            ) {
+                Some(derived) => Cow::Owned(derived),
+                None => Cow::Borrowed(profile),
+            },
+        );
         let relative = cfg.bool("relative_percentages");
         let filters = Filters::compile(&cfg, &num_units, messages)?;
         if relative {
@@ -242,6 +257,7 @@ impl<'a> Report<'a> {
             ),
             trim_path: self.cfg.get("trim_path").to_string(),
             source_path: self.cfg.get("source_path").to_string(),
+            trim_files: self.format != Format::Traces,
         }
     }
 
@@ -295,7 +311,14 @@ impl<'a> Report<'a> {
         }
         let full = self.cached_nodes(cache, table);
         cache.trimmed(key, || {
-            graph::trimmed_from(&self.view, table, self.values, self.trim_options(), &full)
+            graph::trimmed_from(
+                &self.view,
+                table,
+                self.values,
+                self.trim_options(),
+                &full,
+                graph::EdgeScope::All,
+            )
         })
     }
 
@@ -411,6 +434,23 @@ pub fn generate(
         Format::Proto => Ok(Rendered::Bytes(proto::render(&r))),
         Format::TopProto => Ok(Rendered::Bytes(proto::render_top(&mut r))),
         Format::Dot => Ok(Rendered::Text(dot::render(&mut r))),
+        Format::Tree => tree::render(&mut r, None, cache).map(Rendered::Text),
+        Format::Peek => {
+            tree::render(&mut r, symbol.as_ref().zip(regexp), cache).map(Rendered::Text)
+        }
+        Format::Traces => Ok(Rendered::Text(traces::render(&r))),
+        Format::Tags => Ok(Rendered::Text(tags::render(&r))),
+        Format::Raw => Ok(Rendered::Text(raw::render(&r))),
+        Format::Comments => Ok(Rendered::Text(comments(&r))),
         _ => Err(format!("{}: not implemented yet in rpprof", spec.name)),
     }
+}
+
+/// `comments`: every profile comment, one per line.
+fn comments(r: &Report) -> String {
+    let p = r.view.profile();
+    p.comments
+        .iter()
+        .map(|&c| format!("{}\n", p.str(c)))
+        .collect()
 }

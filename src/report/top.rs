@@ -15,13 +15,7 @@ pub fn render(r: &mut Report, cache: &mut Cache) -> String {
         g.nodes.iter().map(|n| (n.flat_value(), n.cum_value())),
         false,
     );
-    let legend = Legend {
-        flat_sum: g.nodes.iter().map(|n| n.flat_value()).sum(),
-        shown: g.nodes.len(),
-        orig_count: t.orig_count,
-        dropped_nodes: t.dropped_nodes,
-        dropped_edges: 0,
-    };
+    let legend = Legend::of(&t);
     let mut out = String::new();
     for l in report_labels(r, &legend, false) {
         out.push_str(&l);
