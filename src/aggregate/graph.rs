@@ -325,6 +325,19 @@ fn accumulate<'s>(
         .map_or(1, |t| t.get())
         .min(total / PARALLEL_MIN_SAMPLES)
         .clamp(1, 8);
+    accumulate_split(view, table, vo, kept, scope, threads)
+}
+
+/// [`accumulate`] over `threads` equal ranges of samples.
+fn accumulate_split<'s>(
+    view: &View,
+    table: &NodeTable,
+    vo: ValueOptions,
+    kept: Option<&[bool]>,
+    scope: EdgeScope<'s>,
+    threads: usize,
+) -> Builder<'s> {
+    let total = view.samples.len();
     let chunk = total.div_ceil(threads);
     let mut parts: Vec<Builder> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
@@ -688,5 +701,73 @@ pub fn trimmed_from(
         orig_count,
         dropped_nodes,
         dropped_edges,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::nodes::NodeOptions;
+    use crate::config::Granularity;
+    use std::borrow::Cow;
+
+    fn edges(g: &Graph) -> Vec<(u32, u32, i64, bool, bool)> {
+        let mut v: Vec<_> = g
+            .edges
+            .iter()
+            .filter(|e| !e.removed)
+            .map(|e| (e.src, e.dst, e.weight, e.inline, e.residual))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn split_accumulation_equals_one_ordered_walk() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cpu/cpu.pb.gz");
+        let p = crate::model::compact::merge_one(
+            crate::source::parse(std::fs::read(path).unwrap()).unwrap(),
+        );
+        let view = View::all(Cow::Borrowed(&p));
+        let o = NodeOptions {
+            granularity: Granularity::Lines,
+            noinlines: false,
+            obj_names: false,
+            trim_files: true,
+            trim_path: String::new(),
+            source_path: String::new(),
+        };
+        let table = NodeTable::build(&view, &o);
+        let vo = ValueOptions {
+            index: 1,
+            mean: true,
+            drop_negative: false,
+        };
+        let one = build_with(&view, &table, vo, None, &mut ());
+        let kept: Vec<bool> = (0..table.infos.len()).map(|i| i % 3 != 0).collect();
+        for threads in [2, 3, 7] {
+            let many =
+                accumulate_split(&view, &table, vo, None, EdgeScope::All, threads).finish(false);
+            let key = |g: &Graph| {
+                g.nodes
+                    .iter()
+                    .map(|n| (n.id, n.flat, n.flat_div, n.cum, n.cum_div))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(key(&one), key(&many));
+            assert_eq!(edges(&one), edges(&many));
+            let a = build_with(&view, &table, vo, Some(&kept), &mut ());
+            let b = accumulate_split(&view, &table, vo, Some(&kept), EdgeScope::All, threads)
+                .finish(false);
+            assert_eq!(edges(&a), edges(&b));
+            assert!(
+                edges(&a).iter().any(|e| e.4),
+                "residual edges are exercised"
+            );
+        }
+        // A node-only pass has the same values as the full graph.
+        let nodes = build_nodes(&view, &table, vo);
+        assert_eq!(nodes.nodes.len(), one.nodes.len());
+        assert!(nodes.edges.is_empty());
     }
 }

@@ -341,6 +341,19 @@ impl<'a> Report<'a> {
         units::scaled_label(self.scale_ratio(v), &self.sample_unit, &self.output_unit)
     }
 
+    /// The five value columns of a `top`/`tree` row: flat, flat%, sum%,
+    /// cum, cum% (`%10s %s %s %10s %s`).
+    pub fn value_columns(&self, flat: i64, sum: i64, cum: i64) -> String {
+        format!(
+            "{:>10} {} {} {:>10} {}",
+            self.format_value(flat),
+            units::percentage(flat, self.total),
+            units::percentage(sum, self.total),
+            self.format_value(cum),
+            units::percentage(cum, self.total)
+        )
+    }
+
     /// Applies `divide_by`.
     pub fn scale_ratio(&self, v: i64) -> i64 {
         if self.ratio > 0.0 && self.ratio != 1.0 {

@@ -3,7 +3,6 @@
 use super::Report;
 use super::cache::Cache;
 use super::header::{Legend, report_labels};
-use crate::render::units::percentage;
 use std::fmt::Write;
 
 /// Renders `top`.
@@ -45,12 +44,8 @@ pub fn render(r: &mut Report, cache: &mut Cache) -> String {
         sum += flat;
         let _ = writeln!(
             out,
-            "{:>10} {} {} {:>10} {}  {}{}",
-            r.format_value(flat),
-            percentage(flat, r.total),
-            percentage(sum, r.total),
-            r.format_value(cum),
-            percentage(cum, r.total),
+            "{}  {}{}",
+            r.value_columns(flat, sum, cum),
             table.infos[n.id as usize].printable_name(),
             mark
         );

@@ -82,12 +82,8 @@ pub fn render(
         flat_sum += flat;
         let _ = writeln!(
             out,
-            "{:>10} {} {} {:>10} {}                | {name}",
-            r.format_value(flat),
-            percentage(flat, r.total),
-            percentage(flat_sum, r.total),
-            r.format_value(cum),
-            percentage(cum, r.total),
+            "{}                | {name}",
+            r.value_columns(flat, flat_sum, cum)
         );
         let mut outs: Vec<&Edge> = g.out_edges(n).collect();
         sort_edges(&mut outs, names);
