@@ -290,3 +290,26 @@ fn bad_color_choice_is_an_error() {
     let r = rpprof(&["-top", "--color=always", HEAP], "");
     assert!(r.out.contains("\x1b["), "{}", r.out);
 }
+
+#[test]
+fn prune_from_matches_methods_with_pointer_receivers() {
+    // pprof 1.19 cuts `main.(*RequestTracker).Track` at the first `(`, so
+    // `prune_from=Track` matches nothing there; rpprof keeps the receiver.
+    let r = reports(&shell("prune_from=Track\ntop 3\n"));
+    let row = r
+        .lines()
+        .find(|l| l.ends_with("main.(*RequestTracker).Track"))
+        .unwrap_or_else(|| panic!("no Track row in {r}"));
+    let cols: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(
+        (cols[0], cols[3]),
+        ("176.68MB", "176.68MB"),
+        "Track becomes the leaf: {row}"
+    );
+    assert!(
+        !r.contains("bytes.Repeat"),
+        "frames below Track are pruned: {r}"
+    );
+    let unpruned = reports(&shell("top 3\n"));
+    assert!(unpruned.contains("bytes.Repeat"));
+}
