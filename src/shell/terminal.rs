@@ -221,29 +221,34 @@ pub fn run(s: &mut Session) -> Result<(), String> {
     }
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    let result = loop {
-        match ed.readline("(pprof) ") {
-            Ok(line) => {
-                let flow = s.execute(&line, &mut stdout.lock(), &mut stderr.lock());
-                if flow == Flow::Quit {
-                    break Ok(());
-                }
-            }
-            Err(ReadlineError::Interrupted) => continue,
-            Err(ReadlineError::Eof) => break Ok(()),
-            Err(e) => break Err(e.to_string()),
-        }
-    };
-    // History that cannot be saved is worth a warning, not a failed run.
-    if let Some(h) = &hist {
+    // History is saved before each command runs, so it survives even when
+    // Ctrl-C stops a long report; a file that cannot be written is worth
+    // one warning, not a failed run.
+    let mut warned = false;
+    let mut persist = |ed: &mut Editor<ShellHelper, DefaultHistory>| {
+        let Some(h) = &hist else { return };
         if let Some(dir) = h.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        if let Err(e) = ed.save_history(h) {
+        if let Err(e) = ed.save_history(h)
+            && !std::mem::replace(&mut warned, true)
+        {
             let _ = writeln!(stderr.lock(), "saving history to {}: {e}", h.display());
         }
+    };
+    loop {
+        match ed.readline("(pprof) ") {
+            Ok(line) => {
+                persist(&mut ed);
+                if s.execute(&line, &mut stdout.lock(), &mut stderr.lock()) == Flow::Quit {
+                    return Ok(());
+                }
+            }
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => return Ok(()),
+            Err(e) => return Err(e.to_string()),
+        }
     }
-    result
 }
 
 #[cfg(test)]
