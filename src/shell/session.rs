@@ -13,6 +13,7 @@ use crate::config::{Config, GROUPS, OPTIONS, choice, option};
 use crate::model::Profile;
 use crate::output::{self, Target};
 use crate::report;
+use crate::source::fetch::Fetched;
 use std::io::Write;
 
 /// Whether the loop goes on.
@@ -32,6 +33,16 @@ pub struct Session {
     pub color: bool,
     /// True when stdout is a terminal.
     pub stdout_tty: bool,
+    /// Sources and base kept apart, to rebuild `profile` when `normalize`
+    /// changes (rpprof's improvement: pprof reads it only at load time).
+    pub sources: Option<Sources>,
+}
+
+/// What a `normalize` change rebuilds the profile from.
+pub struct Sources {
+    pub fetched: Fetched,
+    /// The `-add_comment` text.
+    pub comment: String,
 }
 
 impl Session {
@@ -45,6 +56,20 @@ impl Session {
             sample_types,
             color: false,
             stdout_tty: false,
+            sources: None,
+        }
+    }
+
+    /// Rebuilds the profile for the current `normalize` value.
+    fn renormalize(&mut self) -> Result<(), String> {
+        let normalize = self.cfg.bool("normalize");
+        match &self.sources {
+            Some(s) => {
+                self.profile = s.fetched.build(normalize, &s.comment)?;
+                Ok(())
+            }
+            None if normalize => Err("must have base profile to normalize by".into()),
+            None => Ok(()),
         }
     }
 
@@ -119,12 +144,20 @@ impl Session {
             || GROUPS.iter().any(|g| g.name == a.name)
             || choice(a.name).is_some();
         if is_setting {
+            let before = self.cfg.get("normalize").to_string();
             self.cfg.set(
                 a.name,
                 a.value.unwrap_or(""),
                 a.value.is_none(),
                 &self.sample_types,
             )?;
+            if a.name == "normalize"
+                && self.cfg.get("normalize") != before
+                && let Err(e) = self.renormalize()
+            {
+                self.cfg.put("normalize", before);
+                return Err(e);
+            }
             return Ok(Flow::Continue);
         }
         let words = grammar::words(line);
