@@ -1,0 +1,208 @@
+//! Live sources: each test starts its own tiny HTTP server on 127.0.0.1
+//! (a std `TcpListener` in a thread, a bounded number of connections)
+//! serving the test profiles the way `net/http/pprof` does, then runs the
+//! built `rpprof` against it by URL and by `host:port`. Only loopback
+//! traffic.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+fn data(path: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(path),
+    )
+    .expect("test profile")
+}
+
+/// Reads one request head and returns its target (path and query).
+fn request_target(s: &mut TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65536 {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    head.split_whitespace().nth(1).unwrap_or("").to_string()
+}
+
+fn respond(s: &mut TcpStream, status: &str, content_type: &str, body: &[u8]) {
+    let _ = write!(
+        s,
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = s.write_all(body);
+}
+
+/// Starts a server for at most `connections` requests; returns its
+/// address and a channel receiving every request target.
+fn serve(connections: usize) -> (String, mpsc::Receiver<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let addr = listener.local_addr().expect("address").to_string();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(connections) {
+            let Ok(mut s) = stream else { continue };
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let target = request_target(&mut s);
+                let _ = tx.send(target.clone());
+                let path = target.split('?').next().unwrap_or("");
+                match path {
+                    "/debug/pprof/heap" => respond(
+                        &mut s,
+                        "200 OK",
+                        "application/octet-stream",
+                        &data("leak/heap_1.pb.gz"),
+                    ),
+                    "/debug/pprof/profile" => respond(
+                        &mut s,
+                        "200 OK",
+                        "application/octet-stream",
+                        &data("leak/cpu.pb.gz"),
+                    ),
+                    "/page" => respond(
+                        &mut s,
+                        "200 OK",
+                        "text/html; charset=utf-8",
+                        b"<!DOCTYPE html>\n<html><body>Login</body></html>\n",
+                    ),
+                    "/slow" => std::thread::sleep(Duration::from_secs(10)),
+                    _ => respond(
+                        &mut s,
+                        "404 Not Found",
+                        "text/plain; charset=utf-8",
+                        b"404 page not found\nsecond line\n",
+                    ),
+                }
+            });
+        }
+    });
+    (addr, rx)
+}
+
+/// Runs rpprof with `args`; returns (stdout, stderr, exit status).
+fn rpprof(args: &[&str]) -> (String, String, i32) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let out = Command::new(env!("CARGO_BIN_EXE_rpprof"))
+        .args(args)
+        .current_dir(dir)
+        .env("TZ", "UTC")
+        .env("HOME", std::env::temp_dir())
+        .stdin(Stdio::null())
+        .output()
+        .expect("rpprof runs");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn heap_by_url_matches_the_file() {
+    let (addr, requests) = serve(1);
+    let url = format!("http://{addr}/debug/pprof/heap");
+    let (out, err, rc) = rpprof(&["-top", "-nodecount=3", &url]);
+    assert_eq!(rc, 0, "{err}");
+    assert_eq!(
+        err.lines().next(),
+        Some(format!("Fetching profile over HTTP from {url}").as_str())
+    );
+    let (file_out, _, _) = rpprof(&["-top", "-nodecount=3", "leak/heap_1.pb.gz"]);
+    assert_eq!(out, file_out);
+    assert_eq!(requests.recv().unwrap(), "/debug/pprof/heap");
+}
+
+#[test]
+fn host_port_fetches_a_timed_cpu_profile() {
+    let (addr, requests) = serve(1);
+    let (out, err, rc) = rpprof(&["-top", "-nodecount=3", "-seconds=1", &addr]);
+    assert_eq!(rc, 0, "{err}");
+    let mut lines = err.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            format!("Fetching profile over HTTP from http://{addr}/debug/pprof/profile?seconds=1")
+                .as_str()
+        )
+    );
+    assert_eq!(lines.next(), Some("Please wait... (1s)"));
+    let (file_out, _, _) = rpprof(&["-top", "-nodecount=3", "leak/cpu.pb.gz"]);
+    assert_eq!(out, file_out);
+    assert_eq!(requests.recv().unwrap(), "/debug/pprof/profile?seconds=1");
+}
+
+#[test]
+fn refused_connection_is_one_line() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let src = format!("127.0.0.1:{port}/debug/pprof/heap");
+    let (out, err, rc) = rpprof(&["-top", &src]);
+    assert_eq!(rc, 1);
+    assert!(out.is_empty());
+    assert_eq!(
+        err,
+        format!(
+            "Fetching profile over HTTP from http://{src}\n\
+             {src}: Get \"http://{src}\": dial tcp 127.0.0.1:{port}: connect: connection refused\n\
+             failed to fetch any source profiles\n"
+        )
+    );
+}
+
+#[test]
+fn http_error_shows_status_and_first_body_line() {
+    let (addr, _) = serve(1);
+    let src = format!("{addr}/debug/pprof/nothing");
+    let (_, err, rc) = rpprof(&["-top", &src]);
+    assert_eq!(rc, 1);
+    assert!(
+        err.contains(&format!(
+            "{src}: server response: 404 Not Found - 404 page not found\n"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn slow_server_times_out() {
+    let (addr, _) = serve(1);
+    let src = format!("http://{addr}/slow");
+    let started = std::time::Instant::now();
+    let (_, err, rc) = rpprof(&["-top", "-timeout=1", &src]);
+    assert_eq!(rc, 1);
+    assert!(
+        err.contains(&format!(
+            "{src}: Get \"{src}\": net/http: timeout awaiting response headers\n"
+        )),
+        "{err}"
+    );
+    // pprof's rule: the timeout plus 5 seconds.
+    assert!(started.elapsed() < Duration::from_secs(9));
+}
+
+#[test]
+fn html_page_is_not_a_profile() {
+    let (addr, _) = serve(1);
+    let src = format!("http://{addr}/page");
+    let (_, err, rc) = rpprof(&["-top", &src]);
+    assert_eq!(rc, 1);
+    assert!(
+        err.contains(&format!(
+            "{src}: parsing profile: unrecognized profile format (the server sent an HTML page, not a profile)\n"
+        )),
+        "{err}"
+    );
+}
