@@ -19,7 +19,9 @@ pub fn load(
     args: &Args,
     err: &mut dyn Write,
 ) -> Result<(Profile, Option<session::Sources>), String> {
-    let fetched = fetch::fetch(&args.fetch_request(), err)?;
+    let mut req = args.fetch_request();
+    req.progress = std::io::stderr().is_terminal();
+    let fetched = fetch::fetch(&req, err)?;
     let (profile, sources) = if fetched.base.is_some() {
         let p = fetched.build(args.cfg.bool("normalize"), &args.add_comment)?;
         let s = session::Sources {

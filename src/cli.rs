@@ -311,7 +311,7 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
 }
 
 impl Args {
-    /// The profiles to load, as a fetch request.
+    /// The profiles to load, as a fetch request (without progress display).
     pub fn fetch_request(&self) -> crate::source::fetch::Request {
         let (bases, diff_base) = match (&self.base, &self.diff_base) {
             (Some(b), _) => (vec![b.clone()], false),
@@ -324,6 +324,7 @@ impl Args {
             diff_base,
             seconds: self.seconds,
             timeout: self.timeout,
+            progress: false,
         }
     }
 }

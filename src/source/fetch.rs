@@ -27,6 +27,9 @@ pub struct Request {
     pub seconds: i64,
     /// `-timeout` (−1 when unset).
     pub timeout: i64,
+    /// Keep a progress line on `err` while a timed profile is collected
+    /// (set when stderr is a terminal).
+    pub progress: bool,
 }
 
 /// The merged base profile and how it is applied.
@@ -62,7 +65,8 @@ fn fetch_one(path: &str, req: &Request, err: &mut dyn Write) -> Result<(Profile,
     if t.seconds > 0 {
         let _ = writeln!(err, "Please wait... ({})", http::go_seconds(t.seconds));
     }
-    let resp = http::get(&t, super::MAX_PROFILE_BYTES)?;
+    let progress = if req.progress { Some(err) } else { None };
+    let resp = http::get(&t, super::MAX_PROFILE_BYTES, progress)?;
     match super::parse(resp.body) {
         Ok(p) => Ok((p, true)),
         Err(e) if resp.content_type.starts_with("text/html") => {

@@ -8,8 +8,8 @@
 //! them (`Get "URL": dial tcp HOST: connect: connection refused`). Returns
 //! raw bytes; parsing is `source::parse`'s job.
 
-use std::io::{IsTerminal, Read, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::io::{Read, Write};
+use std::sync::mpsc;
 use std::time::Duration;
 
 /// Go's default profile handler, used when a URL has no path.
@@ -261,30 +261,15 @@ fn request_error(url: &str, e: ureq::Error) -> String {
     format!("Get {url:?}: {why}")
 }
 
-/// Shows `Collecting profile: Ns / Ms` on a terminal stderr until `done`.
-fn progress(seconds: i64, done: &AtomicBool) {
-    let mut err = std::io::stderr();
-    let limit = seconds.saturating_mul(3) / 2 + 65;
-    for elapsed in 0..=limit {
-        if done.load(Ordering::Relaxed) {
-            break;
-        }
-        let _ = write!(err, "\rCollecting profile: {elapsed}s / {seconds}s");
-        let _ = err.flush();
-        for _ in 0..10 {
-            if done.load(Ordering::Relaxed) {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-    let _ = write!(err, "\r\x1b[K");
-    let _ = err.flush();
-}
-
-/// Fetches `t` (the body is capped at `max_bytes`). A progress line is
-/// shown while a timed profile is collected and stderr is a terminal.
-pub fn get(t: &Target, max_bytes: u64) -> Result<Response, String> {
+/// Fetches `t` (the body is capped at `max_bytes`). While a timed
+/// profile is collected, a `Collecting profile: Ns / Ms` line is kept up
+/// to date on `progress` (the caller passes its stderr only when that is
+/// a terminal); the request then runs on its own thread.
+pub fn get(
+    t: &Target,
+    max_bytes: u64,
+    progress: Option<&mut dyn Write>,
+) -> Result<Response, String> {
     let insecure = t.url.starts_with("https+insecure://");
     let url = if insecure {
         t.url.replacen("https+insecure://", "https://", 1)
@@ -307,17 +292,37 @@ pub fn get(t: &Target, max_bytes: u64) -> Result<Response, String> {
         cfg = cfg.proxy(None);
     }
     let agent: ureq::Agent = cfg.build().into();
-    let done = AtomicBool::new(false);
-    let show = t.seconds > 0 && std::io::stderr().is_terminal();
-    let result = std::thread::scope(|s| {
-        if show {
-            s.spawn(|| progress(t.seconds, &done));
-        }
-        let r = agent.get(&url).call();
-        done.store(true, Ordering::Relaxed);
-        r
+    let shown = t.url.clone();
+    let fetch = move || request(&agent, &url, &shown, max_bytes);
+    let Some(out) = progress.filter(|_| t.seconds > 0) else {
+        return fetch();
+    };
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(fetch());
     });
-    let mut resp = result.map_err(|e| request_error(&t.url, e))?;
+    let mut elapsed = 0;
+    loop {
+        let _ = write!(out, "\rCollecting profile: {elapsed}s / {}s", t.seconds);
+        let _ = out.flush();
+        let r = rx.recv_timeout(Duration::from_secs(1));
+        if !matches!(r, Err(mpsc::RecvTimeoutError::Timeout)) {
+            let _ = write!(out, "\r\x1b[K");
+            let _ = out.flush();
+            return r.unwrap_or_else(|_| Err(format!("Get {:?}: request failed", t.url)));
+        }
+        elapsed += 1;
+    }
+}
+
+/// One GET of `url` (`shown` is the URL as the user sees it).
+fn request(
+    agent: &ureq::Agent,
+    url: &str,
+    shown: &str,
+    max_bytes: u64,
+) -> Result<Response, String> {
+    let mut resp = agent.get(url).call().map_err(|e| request_error(shown, e))?;
     let content_type = resp
         .headers()
         .get("content-type")
@@ -332,15 +337,15 @@ pub fn get(t: &Target, max_bytes: u64) -> Result<Response, String> {
         .reader()
         .take(max_bytes)
         .read_to_end(&mut body)
-        .map_err(|e| format!("reading {}: {}", t.url, e.to_string().to_lowercase()))?;
+        .map_err(|e| format!("reading {shown}: {}", e.to_string().to_lowercase()))?;
     if status != 200 {
         let mut msg = format!(
             "server response: {} {}",
             status.as_u16(),
             status.canonical_reason().unwrap_or("")
         );
-        let first = String::from_utf8_lossy(&body);
-        let first = first.lines().next().unwrap_or("").trim();
+        let text = String::from_utf8_lossy(&body);
+        let first = text.lines().next().unwrap_or("").trim();
         if content_type.starts_with("text/plain") && !first.is_empty() {
             msg.push_str(" - ");
             msg.push_str(first);
