@@ -240,6 +240,12 @@ fn is_loopback(url: &str) -> bool {
     host == "localhost" || host.starts_with("127.") || host == "[::1]"
 }
 
+fn no_such_host(url: &str) -> String {
+    let hp = host_port(url);
+    let host = hp.rsplit_once(':').map_or(hp.as_str(), |(h, _)| h);
+    format!("dial tcp: lookup {host}: no such host")
+}
+
 /// Go's wording for a failed request.
 fn request_error(url: &str, e: ureq::Error) -> String {
     let why = match e {
@@ -250,11 +256,8 @@ fn request_error(url: &str, e: ureq::Error) -> String {
             format!("dial tcp {}: i/o timeout", host_port(url))
         }
         ureq::Error::Timeout(_) => "net/http: timeout awaiting response headers".into(),
-        ureq::Error::HostNotFound => {
-            let hp = host_port(url);
-            let host = hp.rsplit_once(':').map_or(hp.as_str(), |(h, _)| h);
-            format!("dial tcp: lookup {host}: no such host")
-        }
+        ureq::Error::HostNotFound => no_such_host(url),
+        ureq::Error::Io(io) if io.to_string().contains("lookup address") => no_such_host(url),
         ureq::Error::Io(io) => io.to_string().to_lowercase(),
         other => other.to_string(),
     };

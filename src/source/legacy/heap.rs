@@ -152,7 +152,7 @@ fn sample(line: &str, h: &Header) -> Result<(Vec<i64>, i64, Vec<u64>), Failure> 
             )));
         }
         if count != 0 {
-            block = size / count;
+            block = size.wrapping_div(count);
             if h.v2 {
                 (count, size) = unsample(count, size, h.period);
             }

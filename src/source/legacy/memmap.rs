@@ -161,7 +161,9 @@ fn adjacent(a: &Entry, b: &Entry) -> bool {
     if a.limit != b.start {
         return false;
     }
-    !(a.offset != 0 && b.offset != 0 && a.offset + (a.limit - a.start) != b.offset)
+    !(a.offset != 0
+        && b.offset != 0
+        && a.offset.wrapping_add(a.limit.wrapping_sub(a.start)) != b.offset)
 }
 
 fn is_library(file: &str) -> bool {

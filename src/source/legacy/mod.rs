@@ -370,6 +370,36 @@ const LOCK_DROP: &str = concat!(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = parse(&data);
+        }
+
+        #[test]
+        fn text_profiles_never_panic(
+            header in prop::sample::select(vec![
+                "heap profile: 1: 2 [3: 4] @ heap/8192",
+                "heap profile: 1: 2 [1: 2] @ heapprofile",
+                "goroutine profile: total 3",
+                "--- mutex:",
+                "--- contentionz 1 ---",
+            ]),
+            lines in proptest::collection::vec("[-0-9a-fx@:\\[\\] #;=\t/.]{0,40}", 0..12),
+        ) {
+            let text = format!("{header}\n{}\n", lines.join("\n"));
+            let _ = parse(text.as_bytes());
+        }
+
+        #[test]
+        fn cpu_words_never_panic(words in proptest::collection::vec(0u64..8, 0..64)) {
+            let mut data: Vec<u8> = [0u64, 3, 0, 100, 0].iter().flat_map(|w| w.to_le_bytes()).collect();
+            data.extend(words.iter().flat_map(|w| w.to_le_bytes()));
+            let _ = parse(&data);
+        }
+    }
 
     #[test]
     fn hex_numbers_are_found_anywhere() {
