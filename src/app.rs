@@ -11,11 +11,21 @@ use crate::shell::{help, terminal};
 use crate::source::fetch;
 use std::io::{IsTerminal, Write};
 
+/// Loads and merges `sources` (files or URLs, no base), as pprof's
+/// `fetchProfiles`. Per-source failures are reported on `err` and skipped.
+pub fn load(sources: &[String], err: &mut dyn Write) -> Result<Profile, String> {
+    let req = fetch::Request {
+        sources: sources.to_vec(),
+        ..fetch::Request::default()
+    };
+    fetch::fetch(&req, err)?.into_profile("")
+}
+
 /// Loads the command line's sources and base (pprof's `fetchProfiles`)
 /// and builds the profile to explore. Per-source failures are reported on
 /// `err` and skipped. With a base, the sources stay apart for the shell
 /// (returned as [`session::Sources`]) so that `normalize` can rebuild.
-pub fn load(
+pub fn load_args(
     args: &Args,
     err: &mut dyn Write,
 ) -> Result<(Profile, Option<session::Sources>), String> {
@@ -75,7 +85,7 @@ pub fn run(argv: Vec<String>) -> i32 {
 }
 
 fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
-    let (profile, sources) = load(&args, err)?;
+    let (profile, sources) = load_args(&args, err)?;
     let stdout_tty = std::io::stdout().is_terminal();
     match args.color {
         ColorChoice::Always => owo_colors::set_override(true),
@@ -92,6 +102,7 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
         let color = args.color.enabled(stdout_tty);
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
+        let mut cache = crate::report::cache::Cache::default();
         let r = session::run(
             &profile,
             spec,
@@ -99,6 +110,7 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
             &args.cfg,
             &target,
             color,
+            &mut cache,
             &mut out,
             err,
         );

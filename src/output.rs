@@ -56,8 +56,9 @@ fn write_file(path: &Path, data: &[u8], err: &mut dyn Write) -> Result<(), Strin
         .map_err(|e| format!("{}: {}", path.display(), crate::source::io_reason(&e)))
 }
 
-/// Opens `path` with the first viewer that starts.
-fn open_viewer(kind: &str, path: &Path) -> Result<(), String> {
+/// Opens `path` with the first viewer that starts; waits for it to exit
+/// when `wait` (command-line mode), as pprof does.
+fn open_viewer(kind: &str, path: &Path, wait: bool) -> Result<(), String> {
     let candidates: Vec<Vec<String>> = match kind {
         "browser" => {
             let mut v: Vec<Vec<String>> = Vec::new();
@@ -87,14 +88,15 @@ fn open_viewer(kind: &str, path: &Path) -> Result<(), String> {
         let Some((prog, args)) = c.split_first() else {
             continue;
         };
-        if Command::new(prog)
+        if let Ok(mut child) = Command::new(prog)
             .args(args)
             .arg(path)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
             .spawn()
-            .is_ok()
         {
+            if wait {
+                let _ = child.wait();
+            }
             return Ok(());
         }
     }
@@ -124,13 +126,13 @@ pub fn deliver(
         (Rendered::Text(s), _) => s.into_bytes(),
         (Rendered::Bytes(b), _) => b,
     };
+    if !t.output.is_empty() {
+        return write_file(Path::new(t.output), &data, err);
+    }
     if let Output::Viewer(kind, ext) = spec.output {
         let path = next_free(&std::env::temp_dir(), "pprof", ext);
         std::fs::write(&path, &data).map_err(|e| format!("{}: {e}", path.display()))?;
-        return open_viewer(kind, &path);
-    }
-    if !t.output.is_empty() {
-        return write_file(Path::new(t.output), &data, err);
+        return open_viewer(kind, &path, !t.interactive);
     }
     let ext = match spec.output {
         Output::File(ext) | Output::Image(ext) => Some(ext),

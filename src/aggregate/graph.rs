@@ -1,9 +1,11 @@
 //! The call graph of a view: flat/cum per node, weighted edges, trimming and
 //! the sort orders (pprof's `graph.New`, `newTrimmedGraph`, `Nodes.Sort`).
 //!
-//! One pass over the kept samples per build, with a per-sample stamp so that
-//! recursion counts a node once per sample. Input: a [`View`] and a
-//! [`NodeTable`]; output: a [`Graph`] of plain numbers. No formatting here.
+//! One pass over the kept samples per build ([`walk`]), with a per-sample
+//! stamp so that recursion counts a node once per sample; other passes over
+//! the same walk (e.g. `tags`) plug in as a [`Visitor`]. Input: a [`View`]
+//! and a [`NodeTable`]; output: a [`Graph`] of plain numbers. No formatting
+//! here. The visual (dot) trimming lives in `visual`.
 
 use super::nodes::{NodeInfo, NodeTable};
 use crate::filter::View;
@@ -79,6 +81,17 @@ pub struct Edge {
 }
 
 impl Edge {
+    /// A new empty edge; inline until a non-inlined contribution arrives.
+    pub fn new(src: u32, dst: u32) -> Edge {
+        Edge {
+            src,
+            dst,
+            inline: true,
+            stamp: u32::MAX,
+            ..Default::default()
+        }
+    }
+
     /// weight, divided when `mean`.
     pub fn value(&self) -> i64 {
         if self.weight_div == 0 {
@@ -95,15 +108,55 @@ pub struct Graph {
     pub edges: Vec<Edge>,
 }
 
-/// Builds the graph of `view`, keeping only nodes with `kept[id]` when given.
-pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bool]>) -> Graph {
-    let n = table.infos.len();
-    let mut acc = vec![Node::default(); n];
-    let mut stamp = vec![u32::MAX; n];
-    let mut edges: Vec<Edge> = Vec::new();
-    let mut edge_index: FastMap<(u32, u32), u32> = FastMap::default();
-    let is_kept = |id: u32| kept.is_none_or(|k| k[id as usize]);
-    for k in 0..view.samples.len() {
+/// A kept frame met by [`walk`], root first.
+pub struct Frame {
+    /// The frame's node.
+    pub node: u32,
+    /// First time this node is met in the sample.
+    pub first: bool,
+    /// The previous kept node ([`NONE`] at the root).
+    pub parent: u32,
+    /// Removed nodes were skipped since `parent`.
+    pub residual: bool,
+    /// The frame is its location's outermost one (not inlined).
+    pub outermost: bool,
+}
+
+/// What [`walk`] reports: every kept frame, then the leaf that takes the
+/// sample's flat value.
+pub trait Visitor {
+    /// A kept frame of sample `k` (value `w`, divisor `d`).
+    fn frame(&mut self, k: usize, w: i64, d: i64, f: &Frame);
+    /// The leaf-most node of sample `k`, when that frame was kept.
+    fn leaf(&mut self, k: usize, w: i64, d: i64, node: u32);
+}
+
+/// Walks the kept samples of `view` from root to leaf (pprof's `newGraph`
+/// loop), keeping only nodes with `kept[id]` when given; frames mapped to
+/// [`NONE`] (see [`NodeTable::build_selected`]) are never kept. Samples
+/// whose value and divisor are both 0 are skipped.
+pub fn walk(
+    view: &View,
+    table: &NodeTable,
+    vo: ValueOptions,
+    kept: Option<&[bool]>,
+    v: &mut impl Visitor,
+) {
+    walk_range(view, table, vo, kept, 0..view.samples.len(), v);
+}
+
+/// [`walk`] over the kept samples in `range` only.
+fn walk_range(
+    view: &View,
+    table: &NodeTable,
+    vo: ValueOptions,
+    kept: Option<&[bool]>,
+    range: std::ops::Range<usize>,
+    v: &mut impl Visitor,
+) {
+    let mut stamp = vec![u32::MAX; table.infos.len()];
+    let is_kept = |id: u32| id != NONE && kept.is_none_or(|k| k[id as usize]);
+    for k in range {
         let (w, d) = vo.read(view.sample_values(k));
         if w == 0 && d == 0 {
             continue;
@@ -118,69 +171,229 @@ pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bo
                     residual = true;
                     continue;
                 }
-                let a = &mut acc[node as usize];
-                if stamp[node as usize] != k as u32 {
-                    stamp[node as usize] = k as u32;
-                    a.cum += w;
-                    a.cum_div += d;
-                }
-                if parent != NONE && parent != node {
-                    let next = edges.len() as u32;
-                    let e = *edge_index.entry((parent, node)).or_insert(next);
-                    if e == next {
-                        edges.push(Edge {
-                            src: parent,
-                            dst: node,
-                            inline: true,
-                            stamp: u32::MAX,
-                            ..Default::default()
-                        });
-                    }
-                    let edge = &mut edges[e as usize];
-                    if edge.stamp != k as u32 {
-                        edge.stamp = k as u32;
-                        edge.weight += w;
-                        edge.weight_div += d;
-                        edge.residual |= residual;
-                        if ni == last {
-                            edge.inline = false;
-                        }
-                    }
-                }
+                let first = stamp[node as usize] != k as u32;
+                stamp[node as usize] = k as u32;
+                let f = Frame {
+                    node,
+                    first,
+                    parent,
+                    residual,
+                    outermost: ni == last,
+                };
+                v.frame(k, w, d, &f);
                 parent = node;
                 residual = false;
             }
         }
         if parent != NONE && !residual {
-            let a = &mut acc[parent as usize];
-            a.flat += w;
-            a.flat_div += d;
+            v.leaf(k, w, d, parent);
         }
     }
-    // Select nodes, then wire edges between selected nodes.
-    let mut pos = vec![NONE; n];
-    let mut nodes = Vec::new();
-    for (id, mut a) in acc.into_iter().enumerate() {
-        if a.cum == 0 && a.flat == 0 {
-            continue;
+}
+
+/// Accumulates nodes (and, with `with_edges`, edges) for [`build`].
+struct Builder {
+    acc: Vec<Node>,
+    with_edges: bool,
+    edges: Vec<Edge>,
+    edge_index: FastMap<(u32, u32), u32>,
+}
+
+impl Builder {
+    fn new(n: usize, with_edges: bool) -> Builder {
+        Builder {
+            acc: vec![Node::default(); n],
+            with_edges,
+            edges: Vec::new(),
+            edge_index: FastMap::default(),
         }
-        if vo.drop_negative && (a.flat < 0 || (a.flat == 0 && a.cum < 0)) {
-            continue;
-        }
-        a.id = id as u32;
-        pos[id] = nodes.len() as u32;
-        nodes.push(a);
     }
-    for (i, e) in edges.iter_mut().enumerate() {
-        let (s, d) = (pos[e.src as usize], pos[e.dst as usize]);
-        if s == NONE || d == NONE {
-            e.removed = true;
-            continue;
+
+    /// Adds another builder's sums (a different range of samples).
+    fn absorb(&mut self, other: Builder) {
+        for (a, b) in self.acc.iter_mut().zip(&other.acc) {
+            a.flat += b.flat;
+            a.flat_div += b.flat_div;
+            a.cum += b.cum;
+            a.cum_div += b.cum_div;
         }
-        nodes[s as usize].outs.push(i as u32);
-        nodes[d as usize].ins.push(i as u32);
+        for e in other.edges {
+            let next = self.edges.len() as u32;
+            let i = *self.edge_index.entry((e.src, e.dst)).or_insert(next);
+            if i == next {
+                self.edges.push(e);
+            } else {
+                let f = &mut self.edges[i as usize];
+                f.weight += e.weight;
+                f.weight_div += e.weight_div;
+                f.residual |= e.residual;
+                f.inline &= e.inline;
+            }
+        }
     }
-    Graph { nodes, edges }
+}
+
+impl Visitor for Builder {
+    fn frame(&mut self, k: usize, w: i64, d: i64, f: &Frame) {
+        if f.first {
+            let a = &mut self.acc[f.node as usize];
+            a.cum += w;
+            a.cum_div += d;
+        }
+        if !self.with_edges || f.parent == NONE || f.parent == f.node {
+            return;
+        }
+        let next = self.edges.len() as u32;
+        let e = *self.edge_index.entry((f.parent, f.node)).or_insert(next);
+        if e == next {
+            self.edges.push(Edge::new(f.parent, f.node));
+        }
+        let edge = &mut self.edges[e as usize];
+        if edge.stamp != k as u32 {
+            edge.stamp = k as u32;
+            edge.weight += w;
+            edge.weight_div += d;
+            edge.residual |= f.residual;
+            if f.outermost {
+                edge.inline = false;
+            }
+        }
+    }
+
+    fn leaf(&mut self, _k: usize, w: i64, d: i64, node: u32) {
+        let a = &mut self.acc[node as usize];
+        a.flat += w;
+        a.flat_div += d;
+    }
+}
+
+/// Samples per thread below which building stays on one thread.
+const PARALLEL_MIN_SAMPLES: usize = 50_000;
+
+/// Accumulates over all kept samples, splitting them across threads.
+fn accumulate(
+    view: &View,
+    table: &NodeTable,
+    vo: ValueOptions,
+    kept: Option<&[bool]>,
+    with_edges: bool,
+) -> Builder {
+    let total = view.samples.len();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |t| t.get())
+        .min(total / PARALLEL_MIN_SAMPLES)
+        .clamp(1, 8);
+    let chunk = total.div_ceil(threads);
+    let mut parts: Vec<Builder> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let r = (t * chunk).min(total)..((t + 1) * chunk).min(total);
+                s.spawn(move || {
+                    let mut b = Builder::new(table.infos.len(), with_edges);
+                    walk_range(view, table, vo, kept, r, &mut b);
+                    b
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("graph worker"))
+            .collect()
+    });
+    let mut first = parts.remove(0);
+    for p in parts {
+        first.absorb(p);
+    }
+    first
+}
+
+/// Builds the graph of `view`, keeping only nodes with `kept[id]` when given.
+pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bool]>) -> Graph {
+    let b = accumulate(view, table, vo, kept, true);
+    Graph::select(b.acc, b.edges, vo.drop_negative)
+}
+
+/// Builds only the nodes (flat/cum) of `view`, without edges: the values a
+/// node gets do not depend on which other nodes are kept, so trimming can
+/// select nodes from this and compute edges once for the final set. Frames
+/// mapped to [`NONE`] (see [`NodeTable::build_selected`]) are skipped, which
+/// makes this one cheap pass for reports about a few functions (`list`).
+pub fn build_nodes(view: &View, table: &NodeTable, vo: ValueOptions) -> Graph {
+    let b = accumulate(view, table, vo, None, false);
+    Graph::select(b.acc, Vec::new(), vo.drop_negative)
+}
+
+/// [`build`], also feeding the same walk to `extra` (e.g. a tag sink); one
+/// thread, since `extra` sees the samples in order.
+pub fn build_with(
+    view: &View,
+    table: &NodeTable,
+    vo: ValueOptions,
+    kept: Option<&[bool]>,
+    extra: &mut impl Visitor,
+) -> Graph {
+    let mut b = Builder::new(table.infos.len(), true);
+    walk(view, table, vo, kept, &mut (&mut b, extra));
+    Graph::select(b.acc, b.edges, vo.drop_negative)
+}
+
+impl Visitor for () {
+    fn frame(&mut self, _: usize, _: i64, _: i64, _: &Frame) {}
+    fn leaf(&mut self, _: usize, _: i64, _: i64, _: u32) {}
+}
+
+impl<A: Visitor, B: Visitor> Visitor for (&mut A, &mut B) {
+    #[inline]
+    fn frame(&mut self, k: usize, w: i64, d: i64, f: &Frame) {
+        self.0.frame(k, w, d, f);
+        self.1.frame(k, w, d, f);
+    }
+    #[inline]
+    fn leaf(&mut self, k: usize, w: i64, d: i64, node: u32) {
+        self.0.leaf(k, w, d, node);
+        self.1.leaf(k, w, d, node);
+    }
+}
+
+impl Graph {
+    /// Keeps the accumulated nodes with a value (pprof's
+    /// `selectNodesForGraph`; `acc[i]` is node id `i`) and wires the edges
+    /// between kept nodes; edges touching a dropped node are marked removed.
+    pub fn select(acc: Vec<Node>, edges: Vec<Edge>, drop_negative: bool) -> Graph {
+        let space = acc.len();
+        let mut nodes = Vec::new();
+        for (id, mut a) in acc.into_iter().enumerate() {
+            if a.cum == 0 && a.flat == 0 {
+                continue;
+            }
+            if drop_negative && (a.flat < 0 || (a.flat == 0 && a.cum < 0)) {
+                continue;
+            }
+            a.id = id as u32;
+            nodes.push(a);
+        }
+        Graph::wire(nodes, edges, space)
+    }
+
+    /// A graph of `nodes` (ids below `id_space`, no edges listed yet) and
+    /// `edges`: edges between present nodes are listed on both ends, the
+    /// others are marked removed.
+    pub fn wire(mut nodes: Vec<Node>, mut edges: Vec<Edge>, id_space: usize) -> Graph {
+        let mut pos = vec![NONE; id_space];
+        for (i, n) in nodes.iter().enumerate() {
+            pos[n.id as usize] = i as u32;
+        }
+        for (i, e) in edges.iter_mut().enumerate() {
+            let (s, d) = (pos[e.src as usize], pos[e.dst as usize]);
+            if s == NONE || d == NONE {
+                e.removed = true;
+                continue;
+            }
+            nodes[s as usize].outs.push(i as u32);
+            nodes[d as usize].ins.push(i as u32);
+        }
+        Graph { nodes, edges }
+    }
 }
 
 impl Graph {
@@ -216,6 +429,25 @@ impl Graph {
         n.outs.iter().map(move |&i| &self.edges[i as usize])
     }
 
+    /// Position in `nodes` of every node id below `id_space` ([`NONE`] when
+    /// absent).
+    pub fn positions(&self, id_space: usize) -> Vec<u32> {
+        let mut pos = vec![NONE; id_space];
+        for (i, n) in self.nodes.iter().enumerate() {
+            pos[n.id as usize] = i as u32;
+        }
+        pos
+    }
+
+    /// Deletes edge `e` from its endpoints (`pos` from [`Graph::positions`]).
+    pub fn remove_edge(&mut self, e: u32, pos: &[u32]) {
+        let edge = &mut self.edges[e as usize];
+        edge.removed = true;
+        let (s, d) = (pos[edge.src as usize], pos[edge.dst as usize]);
+        self.nodes[s as usize].outs.retain(|&x| x != e);
+        self.nodes[d as usize].ins.retain(|&x| x != e);
+    }
+
     /// The set of node ids in the graph.
     pub fn kept_set(&self, table_len: usize, count: usize) -> Vec<bool> {
         let mut k = vec![false; table_len];
@@ -248,12 +480,45 @@ pub fn sort_nodes_named(
     order: Order,
     score: Option<&[i64]>,
 ) {
-    let last_resort = |a: &Node, b: &Node| {
-        infos[a.id as usize]
-            .go_repr()
-            .cmp(&infos[b.id as usize].go_repr())
+    let ident = Identity {
+        infos,
+        names,
+        map: None,
     };
-    let name = |a: &Node, b: &Node| names[a.id as usize].cmp(&names[b.id as usize]);
+    sort_nodes_by(nodes, &ident, order, score);
+}
+
+/// How graph node ids map to node-table entries and printable names: the
+/// identity for ordinary graphs, `map[id]` for call trees (where one table
+/// entry appears as many nodes).
+pub struct Identity<'a> {
+    pub infos: &'a [NodeInfo],
+    /// Printable names, indexed like `infos`.
+    pub names: &'a [String],
+    pub map: Option<&'a [u32]>,
+}
+
+impl Identity<'_> {
+    /// The node-table index of graph node `id`.
+    pub fn info_id(&self, id: u32) -> u32 {
+        self.map.map_or(id, |m| m[id as usize])
+    }
+    /// The NodeInfo of graph node `id`.
+    pub fn info(&self, id: u32) -> &NodeInfo {
+        &self.infos[self.info_id(id) as usize]
+    }
+    /// The printable name of graph node `id`.
+    pub fn name(&self, id: u32) -> &str {
+        &self.names[self.info_id(id) as usize]
+    }
+}
+
+/// Sorts nodes with pprof's full comparators; `score` (indexed by node id)
+/// selects the entropy order.
+pub fn sort_nodes_by(nodes: &mut [Node], ident: &Identity, order: Order, score: Option<&[i64]>) {
+    let last_resort =
+        |a: &Node, b: &Node| ident.info(a.id).go_repr().cmp(&ident.info(b.id).go_repr());
+    let name = |a: &Node, b: &Node| ident.name(a.id).cmp(ident.name(b.id));
     nodes.sort_by(|a, b| {
         let (first, third) = match (score, order) {
             (Some(s), _) => (
@@ -281,13 +546,21 @@ pub fn sort_nodes_named(
 
 /// Sorts edges: |weight| descending, then source name, then destination name.
 pub fn sort_edges(edges: &mut [&Edge], names: &[String]) {
-    edges.sort_by(|a, b| {
-        b.weight
-            .abs()
-            .cmp(&a.weight.abs())
-            .then_with(|| names[a.src as usize].cmp(&names[b.src as usize]))
-            .then_with(|| names[a.dst as usize].cmp(&names[b.dst as usize]))
-    });
+    sort_edges_by(edges, |id| names[id as usize].as_str());
+}
+
+/// [`sort_edges`] with a name look-up by node id.
+pub fn sort_edges_by<'n>(edges: &mut [&Edge], name: impl Fn(u32) -> &'n str) {
+    edges.sort_by(|a, b| edge_order(a, b, &name));
+}
+
+/// The edge order of [`sort_edges`].
+pub fn edge_order<'n>(a: &Edge, b: &Edge, name: impl Fn(u32) -> &'n str) -> std::cmp::Ordering {
+    b.weight
+        .abs()
+        .cmp(&a.weight.abs())
+        .then_with(|| name(a.src).cmp(name(b.src)))
+        .then_with(|| name(a.dst).cmp(name(b.dst)))
 }
 
 /// Result of trimming: the final graph plus the legend numbers.
@@ -309,39 +582,43 @@ pub struct TrimOptions {
 }
 
 /// pprof's `newTrimmedGraph` for text reports (not the visual variant).
+///
+/// A node's flat and cum do not depend on which other nodes are kept, so
+/// pprof's rebuilds after each cut are replaced by one node-only pass and a
+/// final pass that computes the edges among the selected nodes.
 pub fn trimmed(view: &View, table: &NodeTable, vo: ValueOptions, t: TrimOptions) -> Trimmed {
+    trimmed_from(view, table, vo, t, &build_nodes(view, table, vo))
+}
+
+/// [`trimmed`] starting from an already built node-only graph.
+pub fn trimmed_from(
+    view: &View,
+    table: &NodeTable,
+    vo: ValueOptions,
+    t: TrimOptions,
+    full: &Graph,
+) -> Trimmed {
     let names: Vec<String> = table.infos.iter().map(|i| i.printable_name()).collect();
-    let mut g = build(view, table, vo, None);
+    let mut g = Graph {
+        nodes: full.nodes.clone(),
+        edges: Vec::new(),
+    };
     let total = g.flat_sum();
     let node_cutoff = ((total as f64 * t.node_fraction) as i64).abs();
     let edge_cutoff = ((total as f64 * t.edge_fraction) as i64).abs();
-    let mut dropped_nodes = 0;
+    let before = g.nodes.len();
     if node_cutoff > 0 {
-        let mut kept = vec![false; table.infos.len()];
-        let mut count = 0;
-        for n in &g.nodes {
-            if n.cum.abs() >= node_cutoff {
-                kept[n.id as usize] = true;
-                count += 1;
-            }
-        }
-        if count != g.nodes.len() {
-            dropped_nodes = g.nodes.len() - count;
-            g = build(view, table, vo, Some(&kept));
-        }
+        g.nodes.retain(|n| n.cum.abs() >= node_cutoff);
     }
+    let dropped_nodes = before - g.nodes.len();
     let orig_count = g.nodes.len();
-    g.trim_edges(edge_cutoff);
     sort_nodes_named(&mut g.nodes, &table.infos, &names, t.order, None);
     if t.node_count > 0 {
-        g.trim_edges(edge_cutoff);
-        let max = (t.node_count as usize).min(g.nodes.len());
-        if max != g.nodes.len() {
-            let kept = g.kept_set(table.infos.len(), max);
-            g = build(view, table, vo, Some(&kept));
-            sort_nodes_named(&mut g.nodes, &table.infos, &names, t.order, None);
-        }
+        g.nodes.truncate(t.node_count as usize);
     }
+    let kept = g.kept_set(table.infos.len(), g.nodes.len());
+    let mut g = build(view, table, vo, Some(&kept));
+    sort_nodes_named(&mut g.nodes, &table.infos, &names, t.order, None);
     let dropped_edges = g.trim_edges(edge_cutoff);
     Trimmed {
         graph: g,

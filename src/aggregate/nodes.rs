@@ -148,7 +148,8 @@ pub struct NodeOptions {
 pub struct NodeTable {
     pub infos: Vec<NodeInfo>,
     /// `frame_nodes[frame_start[loc]..frame_start[loc+1]]`: nodes of the
-    /// location's frames, innermost first (after `noinlines`).
+    /// location's frames, innermost first (after `noinlines`); [`NONE`]
+    /// only in tables from [`NodeTable::build_selected`].
     pub frame_start: Vec<u32>,
     pub frame_nodes: Vec<u32>,
 }
@@ -162,7 +163,48 @@ impl NodeTable {
 
     /// Builds the table for every location of the view.
     pub fn build(view: &View, o: &NodeOptions) -> NodeTable {
+        Self::build_selected(view, o, None)
+    }
+
+    /// [`NodeTable::build`] restricted to the frames whose node name (the
+    /// function name, `""` without one) satisfies `select`; the other
+    /// frames map to [`NONE`] and get no node. `select` is asked once per
+    /// function. Cheap when few functions are wanted (`list`).
+    pub fn build_selected(
+        view: &View,
+        o: &NodeOptions,
+        mut select: Option<&mut dyn FnMut(&str) -> bool>,
+    ) -> NodeTable {
         let p = view.profile();
+        // Per function index (and last, for frames without one): 0 = not
+        // asked yet, 1 = selected, 2 = not.
+        let mut chosen = vec![
+            0u8;
+            if select.is_some() {
+                p.functions.len() + 1
+            } else {
+                0
+            }
+        ];
+        let mut selected = |f: u32| -> bool {
+            let Some(sel) = select.as_mut() else {
+                return true;
+            };
+            let i = if f == NONE {
+                p.functions.len()
+            } else {
+                f as usize
+            };
+            if chosen[i] == 0 {
+                let name = if f == NONE {
+                    ""
+                } else {
+                    p.str(p.functions[i].name)
+                };
+                chosen[i] = if sel(name) { 1 } else { 2 };
+            }
+            chosen[i] == 1
+        };
         let (keep_fn, keep_file, keep_line, keep_addr) = match o.granularity {
             Granularity::Addresses => (true, true, true, true),
             Granularity::Lines => (true, true, true, false),
@@ -189,28 +231,36 @@ impl NodeTable {
                 ""
             };
             let address = if keep_addr { l.address } else { 0 };
-            let mut push = |info: NodeInfo| {
+            let mut intern = |info: NodeInfo| {
                 let next = infos.len() as u32;
-                let id = *index.entry(info).or_insert_with_key(|k| {
+                *index.entry(info).or_insert_with_key(|k| {
                     infos.push(k.clone());
                     next
-                });
-                frame_nodes.push(id);
+                })
             };
             if lines.is_empty() {
-                push(NodeInfo {
-                    address,
-                    objfile: objfile.to_string(),
-                    ..Default::default()
-                });
-            }
-            for ln in lines {
-                if ln.function == NONE {
-                    push(NodeInfo {
+                let id = if selected(NONE) {
+                    intern(NodeInfo {
                         address,
                         objfile: objfile.to_string(),
                         ..Default::default()
-                    });
+                    })
+                } else {
+                    NONE
+                };
+                frame_nodes.push(id);
+            }
+            for ln in lines {
+                if !selected(ln.function) {
+                    frame_nodes.push(NONE);
+                    continue;
+                }
+                if ln.function == NONE {
+                    frame_nodes.push(intern(NodeInfo {
+                        address,
+                        objfile: objfile.to_string(),
+                        ..Default::default()
+                    }));
                     continue;
                 }
                 let f = &p.functions[ln.function as usize];
@@ -236,7 +286,7 @@ impl NodeTable {
                     info.objfile = objfile.to_string();
                     info.start_line = f.start_line;
                 }
-                push(info);
+                frame_nodes.push(intern(info));
             }
             frame_start.push(frame_nodes.len() as u32);
         }

@@ -6,7 +6,9 @@
 //! Works on finished [`Profile`]s and returns a new one; never touches wire
 //! data and never filters by user options.
 
-use super::{Function, Interner, Label, Line, Location, Mapping, NONE, Profile, StrId, ValueType};
+use super::{
+    Function, Interner, Label, Line, Location, Mapping, NONE, Profile, Samples, StrId, ValueType,
+};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
@@ -87,7 +89,7 @@ pub fn compatible(a: &Profile, b: &Profile) -> Result<(), String> {
     Ok(())
 }
 
-struct Merger {
+pub(super) struct Merger {
     strings: Interner,
     out: Profile,
     mappings: FastMap<MappingKey, u32>,
@@ -100,15 +102,15 @@ struct Merger {
 }
 
 /// Per-source id translation tables.
-struct SrcMaps {
+pub(super) struct SrcMaps {
     strings: Vec<u32>,
     mappings: Vec<(u32, i64)>,
-    locations: Vec<u32>,
+    pub(super) locations: Vec<u32>,
     functions: Vec<u32>,
 }
 
 impl Merger {
-    fn string(&mut self, src: &Profile, maps: &mut SrcMaps, id: StrId) -> StrId {
+    pub(super) fn string(&mut self, src: &Profile, maps: &mut SrcMaps, id: StrId) -> StrId {
         let slot = &mut maps.strings[id as usize];
         if *slot == NONE {
             *slot = self.strings.intern(src.str(id));
@@ -116,7 +118,7 @@ impl Merger {
         *slot
     }
 
-    fn mapping(&mut self, src: &Profile, maps: &mut SrcMaps, idx: u32) -> (u32, i64) {
+    pub(super) fn mapping(&mut self, src: &Profile, maps: &mut SrcMaps, idx: u32) -> (u32, i64) {
         if idx == NONE {
             return (NONE, 0);
         }
@@ -151,7 +153,7 @@ impl Merger {
         r
     }
 
-    fn function(&mut self, src: &Profile, maps: &mut SrcMaps, idx: u32) -> u32 {
+    pub(super) fn function(&mut self, src: &Profile, maps: &mut SrcMaps, idx: u32) -> u32 {
         if maps.functions[idx as usize] != NONE {
             return maps.functions[idx as usize];
         }
@@ -171,7 +173,7 @@ impl Merger {
         id
     }
 
-    fn location(&mut self, src: &Profile, maps: &mut SrcMaps, idx: u32) -> u32 {
+    pub(super) fn location(&mut self, src: &Profile, maps: &mut SrcMaps, idx: u32) -> u32 {
         if maps.locations[idx as usize] != NONE {
             return maps.locations[idx as usize];
         }
@@ -215,96 +217,131 @@ impl Merger {
         maps.locations[idx as usize] = id;
         id
     }
+}
 
-    fn sample(&mut self, locs: &[u32], values: &[i64], labels: &mut [Label]) {
+impl SrcMaps {
+    /// Empty translation tables for `src`.
+    pub(super) fn new(src: &Profile) -> SrcMaps {
+        SrcMaps {
+            strings: vec![NONE; src.strings.len()],
+            mappings: vec![(NONE, 0); src.mappings.len()],
+            locations: vec![NONE; src.locations.len()],
+            functions: vec![NONE; src.functions.len()],
+        }
+    }
+}
+
+impl Merger {
+    /// A merger with the combined headers of `srcs` (pprof's
+    /// `combineHeaders`), after checking they are compatible.
+    pub(super) fn start(srcs: &[&Profile]) -> Result<Merger, String> {
+        let first = srcs.first().ok_or("no profiles to merge")?;
+        for s in &srcs[1..] {
+            compatible(first, s)?;
+        }
+        let mut m = Merger {
+            strings: Interner::new(),
+            out: Profile::default(),
+            mappings: FastMap::default(),
+            locations: FastMap::default(),
+            functions: FastMap::default(),
+            sample_heads: FastMap::default(),
+            chain: Vec::new(),
+        };
+        m.out.samples.loc_start.push(0);
+        m.out.samples.label_start.push(0);
+        let mut seen_comments = std::collections::HashSet::new();
+        for s in srcs {
+            if m.out.time_nanos == 0 || s.time_nanos < m.out.time_nanos {
+                m.out.time_nanos = s.time_nanos;
+            }
+            m.out.duration_nanos += s.duration_nanos;
+            if m.out.period == 0 || m.out.period < s.period {
+                m.out.period = s.period;
+            }
+            for &c in &s.comments {
+                if seen_comments.insert(s.str(c).to_string()) {
+                    let id = m.strings.intern(s.str(c));
+                    m.out.comments.push(id);
+                }
+            }
+            if m.out.default_sample_type == 0 && s.default_sample_type != 0 {
+                m.out.default_sample_type = m.strings.intern(s.str(s.default_sample_type));
+            }
+        }
+        let intern = |m: &mut Merger, t: ValueType| ValueType {
+            ty: m.strings.intern(first.str(t.ty)),
+            unit: m.strings.intern(first.str(t.unit)),
+        };
+        m.out.sample_types = first
+            .sample_types
+            .iter()
+            .map(|&t| intern(&mut m, t))
+            .collect();
+        m.out.period_type = intern(&mut m, first.period_type);
+        m.out.drop_frames = m.strings.intern(first.str(first.drop_frames));
+        m.out.keep_frames = m.strings.intern(first.str(first.keep_frames));
+        Ok(m)
+    }
+
+    /// Looks up an already kept sample with these locations and labels
+    /// (labels sorted canonically first). Returns its index or the hash to
+    /// register a new one under.
+    pub(super) fn find_sample(
+        &self,
+        samples: &Samples,
+        locs: &[u32],
+        labels: &mut [Label],
+    ) -> Result<usize, u64> {
         // Canonical label order: by key, values in their original order.
         labels.sort_by_key(|l| (l.str == 0, l.key));
         let mut h = FastHasher::default();
         locs.hash(&mut h);
         labels.hash(&mut h);
         let hash = h.finish();
-        let k = values.len();
-        let out = &mut self.out.samples;
         let mut cur = self.sample_heads.get(&hash).copied().unwrap_or(NONE);
         while cur != NONE {
             let i = cur as usize;
-            if out.locs(i) == locs && out.labels(i) == labels {
-                for (j, v) in values.iter().enumerate() {
-                    out.values[i * k + j] += v;
-                }
-                return;
+            if samples.locs(i) == locs && samples.labels(i) == labels {
+                return Ok(i);
             }
             cur = self.chain[i];
         }
-        let idx = out.len() as u32;
-        out.push(locs, values, labels);
+        Err(hash)
+    }
+
+    /// Registers sample `idx` under `hash`.
+    pub(super) fn register_sample(&mut self, hash: u64, idx: u32) {
         self.chain
             .push(self.sample_heads.insert(hash, idx).unwrap_or(NONE));
+    }
+
+    /// The merged profile; merged again when summing left all-zero samples.
+    pub(super) fn finish(self, samples: Samples) -> Profile {
+        let mut out = self.out;
+        out.strings = self.strings.strings;
+        out.samples = samples;
+        let k = out.num_types();
+        let any_zero =
+            (0..out.samples.len()).any(|i| out.samples.values(i, k).iter().all(|&v| v == 0));
+        if any_zero {
+            return super::compact::merge_one(out);
+        }
+        out
     }
 }
 
 /// Merges `srcs` (at least one) into a new profile, as pprof's `Merge`.
 pub fn merge(srcs: &[&Profile]) -> Result<Profile, String> {
-    let first = srcs.first().ok_or("no profiles to merge")?;
-    for s in &srcs[1..] {
-        compatible(first, s)?;
+    if let [one] = srcs {
+        return Ok(super::compact::merge_one((*one).clone()));
     }
-    let mut m = Merger {
-        strings: Interner::new(),
-        out: Profile::default(),
-        mappings: FastMap::default(),
-        locations: FastMap::default(),
-        functions: FastMap::default(),
-        sample_heads: FastMap::default(),
-        chain: Vec::new(),
-    };
-    m.out.samples.loc_start.push(0);
-    m.out.samples.label_start.push(0);
-
-    // Headers.
-    let mut seen_comments = std::collections::HashSet::new();
-    for s in srcs {
-        if m.out.time_nanos == 0 || s.time_nanos < m.out.time_nanos {
-            m.out.time_nanos = s.time_nanos;
-        }
-        m.out.duration_nanos += s.duration_nanos;
-        if m.out.period == 0 || m.out.period < s.period {
-            m.out.period = s.period;
-        }
-        for &c in &s.comments {
-            if seen_comments.insert(s.str(c).to_string()) {
-                let id = m.strings.intern(s.str(c));
-                m.out.comments.push(id);
-            }
-        }
-        if m.out.default_sample_type == 0 && s.default_sample_type != 0 {
-            m.out.default_sample_type = m.strings.intern(s.str(s.default_sample_type));
-        }
-    }
-    m.out.sample_types = first
-        .sample_types
-        .iter()
-        .map(|t| ValueType {
-            ty: m.strings.intern(first.str(t.ty)),
-            unit: m.strings.intern(first.str(t.unit)),
-        })
-        .collect();
-    m.out.period_type = ValueType {
-        ty: m.strings.intern(first.str(first.period_type.ty)),
-        unit: m.strings.intern(first.str(first.period_type.unit)),
-    };
-    m.out.drop_frames = m.strings.intern(first.str(first.drop_frames));
-    m.out.keep_frames = m.strings.intern(first.str(first.keep_frames));
-
+    let mut m = Merger::start(srcs)?;
+    let mut samples = std::mem::take(&mut m.out.samples);
     let mut locs = Vec::new();
     let mut labels = Vec::new();
     for src in srcs {
-        let mut maps = SrcMaps {
-            strings: vec![NONE; src.strings.len()],
-            mappings: vec![(NONE, 0); src.mappings.len()],
-            locations: vec![NONE; src.locations.len()],
-            functions: vec![NONE; src.functions.len()],
-        };
+        let mut maps = SrcMaps::new(src);
         if m.out.mappings.is_empty() && !src.mappings.is_empty() {
             m.mapping(src, &mut maps, 0);
         }
@@ -316,10 +353,15 @@ pub fn merge(srcs: &[&Profile]) -> Result<Profile, String> {
             }
             locs.clear();
             for &l in src.samples.locs(i) {
-                locs.push(m.location(src, &mut maps, l));
+                let mapped = maps.locations[l as usize];
+                locs.push(if mapped != NONE {
+                    mapped
+                } else {
+                    m.location(src, &mut maps, l)
+                });
             }
             labels.clear();
-            for l in src.samples.labels(i) {
+            for l in src.samples.labels(i).iter().filter(|l| !l.is_empty()) {
                 labels.push(Label {
                     key: m.string(src, &mut maps, l.key),
                     str: m.string(src, &mut maps, l.str),
@@ -327,17 +369,21 @@ pub fn merge(srcs: &[&Profile]) -> Result<Profile, String> {
                     unit: m.string(src, &mut maps, l.unit),
                 });
             }
-            m.sample(&locs, values, &mut labels);
+            match m.find_sample(&samples, &locs, &mut labels) {
+                Ok(j) => {
+                    for (c, v) in values.iter().enumerate() {
+                        samples.values[j * k + c] += v;
+                    }
+                }
+                Err(hash) => {
+                    let idx = samples.len() as u32;
+                    samples.push(&locs, values, &labels);
+                    m.register_sample(hash, idx);
+                }
+            }
         }
     }
-    let mut out = m.out;
-    out.strings = m.strings.strings;
-    let k = out.num_types();
-    let any_zero = (0..out.samples.len()).any(|i| out.samples.values(i, k).iter().all(|&v| v == 0));
-    if any_zero {
-        return merge(&[&out]);
-    }
-    Ok(out)
+    Ok(m.finish(samples))
 }
 
 /// Adds a fake mapping (id 1, no file) used by every location when a profile
@@ -349,9 +395,4 @@ pub fn ensure_mapping(p: &mut Profile) {
             l.mapping = 0;
         }
     }
-}
-
-/// Convenience for a single profile.
-pub fn normalize(p: &Profile) -> Profile {
-    merge(&[p]).expect("a profile is compatible with itself")
 }

@@ -6,6 +6,7 @@
 //! string lives once in the string table. This module never parses wire data
 //! and never formats reports.
 
+pub mod compact;
 pub mod merge;
 pub mod prune;
 pub mod scale;
@@ -83,6 +84,12 @@ impl Label {
     /// True for a string label.
     pub fn is_str(&self) -> bool {
         self.str != 0
+    }
+
+    /// A label with neither string, number nor unit: it carries nothing and
+    /// is dropped when the profile is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.str == 0 && self.num == 0 && self.unit == 0
     }
 }
 

@@ -69,6 +69,7 @@ fn is_header(line: &str) -> bool {
         || t.starts_with("Dropped ")
         || t.starts_with("Active filters:")
         || t.starts_with("ROUTINE ")
+        || t.contains(" (flat, cum) ")
         || t.starts_with("Total:")
         || t.starts_with("File: ")
         || t.starts_with("Type: ")
@@ -110,15 +111,15 @@ pub fn paint(text: &str) -> String {
     out
 }
 
-/// A `list` source line with a sampled flat or cum value.
+/// A `list` source line (`flat cum NNN:text`, the text possibly starting
+/// right after the colon) with a sampled flat or cum value.
 fn is_hot_source_line(line: &str) -> bool {
     let mut it = line.split_whitespace();
     let (Some(a), Some(b), Some(c)) = (it.next(), it.next(), it.next()) else {
         return false;
     };
-    c.ends_with(':')
-        && c[..c.len() - 1].chars().all(|d| d.is_ascii_digit())
-        && (a != "." || b != ".")
+    let number = c.split_once(':').map_or("", |(n, _)| n);
+    !number.is_empty() && number.chars().all(|d| d.is_ascii_digit()) && (a != "." || b != ".")
 }
 
 /// An error line, red when colour is on.
@@ -145,5 +146,22 @@ mod tests {
         let p = paint("  176.23MB 99.00% 99.00%   176.23MB 99.00%  bytes.Repeat\n");
         assert!(p.contains("\x1b["));
         assert!(!paint("plain words\n").contains("\x1b["));
+    }
+
+    #[test]
+    fn paints_hot_list_lines() {
+        let hot = "      70ms      120ms      4:func fib(n int) int {";
+        assert!(is_hot_source_line(hot));
+        assert!(is_hot_source_line(
+            "         .      250ms     24:\twords := make([]uint64, n)"
+        ));
+        assert!(!is_hot_source_line(
+            "         .          .      1:package main"
+        ));
+        assert!(!is_hot_source_line("         .          .     36:"));
+        assert!(paint(&format!("{hot}\n")).contains("\x1b["));
+        assert!(is_header(
+            "     456kB   176.68MB (flat, cum) 99.25% of Total"
+        ));
     }
 }

@@ -7,10 +7,17 @@
 //! (warnings, notes) are collected in [`Report::messages`], never printed
 //! here.
 
+pub mod cache;
+pub mod callgrind;
+pub mod dot;
 pub mod header;
+pub mod list;
+pub mod proto;
+pub mod sourcefile;
 pub mod top;
+pub mod weblist;
 
-use crate::aggregate::graph::{Order, TrimOptions, ValueOptions};
+use crate::aggregate::graph::{self, Graph, Order, TrimOptions, ValueOptions};
 use crate::aggregate::nodes::{NodeOptions, NodeTable};
 use crate::config::{Config, Granularity, resolve_sample_index};
 use crate::filter::{Filters, View, tags};
@@ -37,6 +44,19 @@ pub enum Format {
     Callgrind,
     Proto,
 }
+
+/// The filters listed under "Active filters:", in pprof's order.
+const LEGEND_FILTERS: [&str; 9] = [
+    "focus",
+    "ignore",
+    "hide",
+    "show",
+    "show_from",
+    "tagfocus",
+    "tagignore",
+    "tagshow",
+    "taghide",
+];
 
 /// Applies pprof's per-command overrides to a copy of the config.
 pub fn apply_overrides(name: &str, format: Format, cfg: &Config) -> Config {
@@ -176,17 +196,7 @@ impl<'a> Report<'a> {
             return Err("zero divisor specified".into());
         }
         let mut active_filters = Vec::new();
-        for k in [
-            "focus",
-            "ignore",
-            "hide",
-            "show",
-            "show_from",
-            "tagfocus",
-            "tagignore",
-            "tagshow",
-            "taghide",
-        ] {
+        for k in LEGEND_FILTERS {
             let v = cfg.get(k);
             if !v.is_empty() {
                 active_filters.push(format!("{k}={v}"));
@@ -233,6 +243,55 @@ impl<'a> Report<'a> {
     /// The node table for this report.
     pub fn node_table(&self) -> NodeTable {
         NodeTable::build(&self.view, &self.node_options())
+    }
+
+    /// A cache key naming this report's view and node identity.
+    pub fn view_key(&self) -> String {
+        let mut k = format!("{:?}", self.node_options());
+        for o in LEGEND_FILTERS
+            .iter()
+            .chain(&["prune_from", "tagroot", "tagleaf"])
+        {
+            k.push('\u{1f}');
+            k.push_str(self.cfg.get(o));
+        }
+        k
+    }
+
+    /// The node table, from the session cache.
+    pub fn cached_table(&self, cache: &mut cache::Cache) -> std::sync::Arc<NodeTable> {
+        cache.table(self.view_key(), || self.node_table())
+    }
+
+    /// The node-only graph (every node's flat and cum), from the cache.
+    pub fn cached_nodes(
+        &self,
+        cache: &mut cache::Cache,
+        table: &NodeTable,
+    ) -> std::sync::Arc<Graph> {
+        let key = format!("{}\u{1f}{:?}", self.view_key(), self.values);
+        cache.nodes(key, || graph::build_nodes(&self.view, table, self.values))
+    }
+
+    /// The trimmed graph of text reports, from the cache.
+    pub fn cached_trimmed(
+        &self,
+        cache: &mut cache::Cache,
+        table: &NodeTable,
+    ) -> std::sync::Arc<graph::Trimmed> {
+        let key = format!(
+            "{}\u{1f}{:?}\u{1f}{:?}",
+            self.view_key(),
+            self.values,
+            self.trim_options()
+        );
+        if let Some(t) = cache.peek_trimmed(&key) {
+            return t;
+        }
+        let full = self.cached_nodes(cache, table);
+        cache.trimmed(key, || {
+            graph::trimmed_from(&self.view, table, self.values, self.trim_options(), &full)
+        })
     }
 
     /// Trimming parameters from the (overridden) config.
@@ -324,6 +383,7 @@ pub fn generate(
     regexp: Option<&str>,
     cfg: &Config,
     messages: &mut Vec<String>,
+    cache: &mut cache::Cache,
 ) -> Result<Rendered, String> {
     let mut r = Report::new(profile, spec.name, spec.format, cfg, messages)?;
     let symbol = match regexp {
@@ -333,9 +393,19 @@ pub fn generate(
         ),
         None => None,
     };
-    let _ = &symbol;
+    let needed = || {
+        symbol
+            .as_ref()
+            .ok_or_else(|| format!("command {} requires an argument", spec.name))
+    };
     match spec.format {
-        Format::Text => Ok(Rendered::Text(top::render(&mut r))),
+        Format::Text => Ok(Rendered::Text(top::render(&mut r, cache))),
+        Format::List => Ok(Rendered::Text(list::render(&r, needed()?)?)),
+        Format::WebList => Ok(Rendered::Text(weblist::render(&r, needed()?)?)),
+        Format::Callgrind => Ok(Rendered::Text(callgrind::render(&mut r))),
+        Format::Proto => Ok(Rendered::Bytes(proto::render(&r))),
+        Format::TopProto => Ok(Rendered::Bytes(proto::render_top(&mut r))),
+        Format::Dot => Ok(Rendered::Text(dot::render(&mut r))),
         _ => Err(format!("{}: not implemented yet in rpprof", spec.name)),
     }
 }

@@ -1,15 +1,15 @@
 //! `top` / `text`: the flat/cum table of the trimmed graph.
 
 use super::Report;
+use super::cache::Cache;
 use super::header::{Legend, report_labels};
-use crate::aggregate::graph::trimmed;
 use crate::render::units::percentage;
 use std::fmt::Write;
 
 /// Renders `top`.
-pub fn render(r: &mut Report) -> String {
-    let table = r.node_table();
-    let t = trimmed(&r.view, &table, r.values, r.trim_options());
+pub fn render(r: &mut Report, cache: &mut Cache) -> String {
+    let table = r.cached_table(cache);
+    let t = r.cached_trimmed(cache, &table);
     let g = &t.graph;
     r.select_output_unit(
         g.nodes.iter().map(|n| (n.flat_value(), n.cum_value())),

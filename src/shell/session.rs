@@ -13,6 +13,7 @@ use crate::config::{Config, GROUPS, OPTIONS, choice, option};
 use crate::model::Profile;
 use crate::output::{self, Target};
 use crate::report;
+use crate::report::cache::Cache;
 use crate::source::fetch::Fetched;
 use std::io::Write;
 
@@ -33,6 +34,8 @@ pub struct Session {
     pub color: bool,
     /// True when stdout is a terminal.
     pub stdout_tty: bool,
+    /// Aggregates of earlier commands, reused by later ones.
+    pub cache: Cache,
     /// Sources and base kept apart, to rebuild `profile` when `normalize`
     /// changes (rpprof's improvement: pprof reads it only at load time).
     pub sources: Option<Sources>,
@@ -56,16 +59,19 @@ impl Session {
             sample_types,
             color: false,
             stdout_tty: false,
+            cache: Cache::default(),
             sources: None,
         }
     }
 
-    /// Rebuilds the profile for the current `normalize` value.
+    /// Rebuilds the profile for the current `normalize` value (and drops
+    /// the aggregates of the old one).
     fn renormalize(&mut self) -> Result<(), String> {
         let normalize = self.cfg.bool("normalize");
         match &self.sources {
             Some(s) => {
                 self.profile = s.fetched.build(normalize, &s.comment)?;
+                self.cache.clear();
                 Ok(())
             }
             None if normalize => Err("must have base profile to normalize by".into()),
@@ -115,6 +121,21 @@ impl Session {
 
     /// Processes one input line.
     pub fn execute(&mut self, line: &str, out: &mut dyn Write, err: &mut dyn Write) -> Flow {
+        let started = std::time::Instant::now();
+        let flow = self.execute_line(line, out, err);
+        // RPPROF_TIME=1 reports how long each line took (for benchmarks).
+        if std::env::var_os("RPPROF_TIME").is_some_and(|v| v == "1") {
+            let _ = writeln!(
+                err,
+                "rpprof: {:?} took {:.3}s",
+                line.trim(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        flow
+    }
+
+    fn execute_line(&mut self, line: &str, out: &mut dyn Write, err: &mut dyn Write) -> Flow {
         let input = line.trim();
         let lines = self
             .shortcut(input)
@@ -263,6 +284,7 @@ impl Session {
                 stdout_tty: self.stdout_tty,
             },
             self.color,
+            &mut self.cache,
             out,
             err,
         )
@@ -278,11 +300,12 @@ pub fn run(
     cfg: &Config,
     target: &Target,
     color: bool,
+    cache: &mut Cache,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), String> {
     let mut messages = Vec::new();
-    let result = report::generate(profile, spec, regexp, cfg, &mut messages);
+    let result = report::generate(profile, spec, regexp, cfg, &mut messages, cache);
     for m in &messages {
         let _ = writeln!(err, "{m}");
     }
@@ -295,7 +318,11 @@ pub fn run(
                 &crate::render::color::sanitize(&t),
             ))
         }
-        report::Rendered::Text(t) if target.stdout_tty && target.output.is_empty() => {
+        report::Rendered::Text(t)
+            if target.stdout_tty
+                && target.output.is_empty()
+                && spec.output == commands::Output::Text =>
+        {
             report::Rendered::Text(crate::render::color::sanitize(&t).into_owned())
         }
         other => other,

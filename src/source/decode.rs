@@ -177,13 +177,15 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
     let mut locations = Vec::new();
     let mut functions = Vec::new();
     let mut comments = Vec::new();
-    let (mut n_samples, mut n_locs, mut n_labels, mut n_values) = (0usize, 0usize, 0usize, 0usize);
+    let (mut n_samples, mut n_locs, mut n_labels) = (0usize, 0usize, 0usize);
     let mut seen_time = false;
     let (mut drop, mut keep, mut dflt) = (0u64, 0u64, 0u64);
 
     // Pass 1: everything but the samples, which are only counted.
+    let mut checkpoints = Vec::new();
     let mut w = Wire::new(buf);
     while !w.done() {
+        let field_start = w.pos;
         let (num, v) = w.field()?;
         match num {
             1 => sample_types.push(sub::<pb::ValueType>(&v, "sample_type")?),
@@ -191,14 +193,20 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
                 let Value::Bytes(b) = v else {
                     return Err(malformed("sample: type mismatch"));
                 };
+                if n_samples % CHECKPOINT == 0 {
+                    checkpoints.push(Checkpoint {
+                        offset: field_start,
+                        sample: n_samples,
+                        locs: n_locs,
+                        labels: n_labels,
+                    });
+                }
                 n_samples += 1;
                 let mut s = Wire::new(b);
                 while !s.done() {
                     match s.field()? {
                         (1, Value::Bytes(x)) => n_locs += count_varints(x),
                         (1, _) => n_locs += 1,
-                        (2, Value::Bytes(x)) => n_values += count_varints(x),
-                        (2, _) => n_values += 1,
                         (3, _) => n_labels += 1,
                         _ => {}
                     }
@@ -231,7 +239,6 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
             _ => {}
         }
     }
-    let _ = n_values;
 
     if raw_strings.first().is_some_and(|s| !s.is_empty()) {
         return Err(malformed("string_table[0] must be ''"));
@@ -244,13 +251,7 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
         .map(|b| String::from_utf8_lossy(b).into_owned())
         .collect();
     let nstr = p.strings.len() as u64;
-    let s = |i: i64, what: &str| -> Result<u32, Error> {
-        if i < 0 || i as u64 >= nstr {
-            Err(malformed(format!("{what}: string index {i} out of range")))
-        } else {
-            Ok(i as u32)
-        }
-    };
+    let s = |i: i64, what: &str| str_index(i, nstr, what);
 
     p.sample_types = sample_types
         .iter()
@@ -350,41 +351,180 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
         });
     }
 
-    // Pass 2: the samples, straight into pre-sized columns.
+    // Pass 2: the samples, straight into pre-sized columns, in parallel
+    // ranges starting at checkpoints recorded by pass 1.
     let k = p.sample_types.len();
-    let mut smp = Samples {
-        loc_start: Vec::with_capacity(n_samples + 1),
-        locs: Vec::with_capacity(n_locs),
-        values: Vec::with_capacity(n_samples * k),
-        label_start: Vec::with_capacity(n_samples + 1),
-        labels: Vec::with_capacity(n_labels),
+    let ctx = SampleCtx {
+        ids: &location_ids,
+        nstr,
+        k,
     };
-    smp.loc_start.push(0);
-    smp.label_start.push(0);
-    let mut w = Wire::new(buf);
-    let mut idx = 0usize;
-    while !w.done() {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |t| t.get())
+        .min(n_samples / PARALLEL_MIN_SAMPLES)
+        .clamp(1, 4);
+    let mut cuts: Vec<Checkpoint> = (0..threads)
+        .map(|t| {
+            let want = t * n_samples / threads;
+            let i = checkpoints
+                .partition_point(|c| c.sample <= want)
+                .saturating_sub(1);
+            checkpoints.get(i).copied().unwrap_or_default()
+        })
+        .collect();
+    cuts.dedup_by_key(|c| c.sample);
+    cuts.push(Checkpoint {
+        offset: buf.len(),
+        sample: n_samples,
+        locs: n_locs,
+        labels: n_labels,
+    });
+    let mut smp = Samples {
+        loc_start: vec![0; n_samples + 1],
+        locs: vec![0; n_locs],
+        values: vec![0; n_samples * k],
+        label_start: vec![0; n_samples + 1],
+        labels: vec![Label::default(); n_labels],
+    };
+    // Hand each thread disjoint slices of the columns.
+    let mut slices = Vec::new();
+    {
+        let (mut le, mut te) = (&mut smp.loc_start[1..], &mut smp.label_start[1..]);
+        let (mut l, mut t, mut v) = (&mut smp.locs[..], &mut smp.labels[..], &mut smp.values[..]);
+        for w in cuts.windows(2) {
+            let n = w[1].sample - w[0].sample;
+            let (a, rest) = std::mem::take(&mut le).split_at_mut(n);
+            le = rest;
+            let (b, rest) = std::mem::take(&mut te).split_at_mut(n);
+            te = rest;
+            let (c, rest) = std::mem::take(&mut l).split_at_mut(w[1].locs - w[0].locs);
+            l = rest;
+            let (d, rest) = std::mem::take(&mut t).split_at_mut(w[1].labels - w[0].labels);
+            t = rest;
+            let (e, rest) = std::mem::take(&mut v).split_at_mut(n * k);
+            v = rest;
+            slices.push((
+                w[0],
+                w[1],
+                SampleSlices {
+                    loc_end: a,
+                    label_end: b,
+                    locs: c,
+                    labels: d,
+                    values: e,
+                },
+            ));
+        }
+    }
+    let results: Vec<Result<(), Error>> = std::thread::scope(|sc| {
+        let handles: Vec<_> = slices
+            .into_iter()
+            .map(|(a, b, out)| {
+                let ctx = &ctx;
+                sc.spawn(move || decode_samples(buf, a, b, ctx, out))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("decode worker"))
+            .collect()
+    });
+    for r in results {
+        r?;
+    }
+    if n_samples > 0 && k == 0 {
+        return Err(malformed("missing sample type information"));
+    }
+    p.samples = smp;
+    Ok(p)
+}
+
+/// Samples between checkpoints of pass 1.
+const CHECKPOINT: usize = 16_384;
+/// Samples per thread below which decoding stays on one thread.
+const PARALLEL_MIN_SAMPLES: usize = 100_000;
+
+/// A place in the buffer where a sample field starts, with the counts of
+/// everything decoded before it.
+#[derive(Clone, Copy, Default)]
+struct Checkpoint {
+    offset: usize,
+    sample: usize,
+    locs: usize,
+    labels: usize,
+}
+
+/// What decoding a sample needs from the rest of the profile.
+struct SampleCtx<'a> {
+    ids: &'a IdMap,
+    nstr: u64,
+    k: usize,
+}
+
+fn str_index(i: i64, nstr: u64, what: &str) -> Result<u32, Error> {
+    if i < 0 || i as u64 >= nstr {
+        Err(malformed(format!("{what}: string index {i} out of range")))
+    } else {
+        Ok(i as u32)
+    }
+}
+
+/// One thread's share of the sample columns.
+struct SampleSlices<'a> {
+    /// End offsets (absolute) of each sample's locations and labels.
+    loc_end: &'a mut [u32],
+    label_end: &'a mut [u32],
+    locs: &'a mut [u32],
+    labels: &'a mut [Label],
+    values: &'a mut [i64],
+}
+
+/// Decodes the samples `a.sample..b.sample`, whose fields start at byte
+/// `a.offset`, into `out` (sized from pass 1's counts). Labels are kept as
+/// decoded, empty ones included; the load-time merge drops those.
+fn decode_samples(
+    buf: &[u8],
+    a: Checkpoint,
+    b: Checkpoint,
+    ctx: &SampleCtx,
+    out: SampleSlices,
+) -> Result<(), Error> {
+    let k = ctx.k;
+    let overflow = || malformed("sample counts changed between passes");
+    let (mut nl, mut nt, mut nv) = (0usize, 0usize, 0usize);
+    let mut w = Wire { buf, pos: a.offset };
+    let mut idx = a.sample;
+    while idx < b.sample && !w.done() {
         let (num, v) = w.field()?;
         if num != 2 {
             continue;
         }
-        let Value::Bytes(b) = v else {
-            unreachable!("checked in pass 1")
+        let Value::Bytes(bytes) = v else {
+            return Err(malformed("sample: type mismatch"));
         };
-        let nvals_before = smp.values.len();
-        let mut sw = Wire::new(b);
+        let nv_before = nv;
+        let mut sw = Wire::new(bytes);
         while !sw.done() {
             let (f, v) = sw.field()?;
             match f {
-                1 => each_int(&v, "location_id", |id| {
-                    let li = location_ids.get(id).ok_or_else(|| {
-                        malformed(format!("sample {idx}: unknown location id {id}"))
-                    })?;
-                    smp.locs.push(li);
-                    Ok(())
-                })?,
+                1 => {
+                    let bad =
+                        |id: u64| malformed(format!("sample {idx}: unknown location id {id}"));
+                    if let Value::Bytes(b) = v {
+                        nl += packed_ids(b, ctx.ids, out.locs.get_mut(nl..).ok_or_else(overflow)?)
+                            .map_err(|e| e.map_or_else(|| malformed("bad varint"), bad))?;
+                    } else {
+                        let id = int(&v, "location_id")?;
+                        *out.locs.get_mut(nl).ok_or_else(overflow)? =
+                            ctx.ids.get(id).ok_or_else(|| bad(id))?;
+                        nl += 1;
+                    }
+                }
                 2 => each_int(&v, "value", |x| {
-                    smp.values.push(x as i64);
+                    if let Some(slot) = out.values.get_mut(nv) {
+                        *slot = x as i64;
+                    }
+                    nv += 1;
                     Ok(())
                 })?,
                 3 => {
@@ -393,35 +533,57 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
                     };
                     let l = decode_label(lb)?;
                     let what = format!("sample {idx} label");
-                    let label = Label {
-                        key: s(l.0, &what)?,
-                        str: s(l.1, &what)?,
+                    *out.labels.get_mut(nt).ok_or_else(overflow)? = Label {
+                        key: str_index(l.0, ctx.nstr, &what)?,
+                        str: str_index(l.1, ctx.nstr, &what)?,
                         num: l.2,
-                        unit: s(l.3, &what)?,
+                        unit: str_index(l.3, ctx.nstr, &what)?,
                     };
-                    // A label with neither string, number nor unit carries nothing.
-                    if label.str != 0 || label.num != 0 || label.unit != 0 {
-                        smp.labels.push(label);
-                    }
+                    nt += 1;
                 }
                 _ => {}
             }
         }
-        let nv = smp.values.len() - nvals_before;
-        if nv != k {
+        let got = nv - nv_before;
+        if got != k {
             return Err(malformed(format!(
-                "mismatch: sample has {nv} values vs. {k} types"
+                "mismatch: sample has {got} values vs. {k} types"
             )));
         }
-        smp.loc_start.push(smp.locs.len() as u32);
-        smp.label_start.push(smp.labels.len() as u32);
+        let i = idx - a.sample;
+        out.loc_end[i] = (a.locs + nl) as u32;
+        out.label_end[i] = (a.labels + nt) as u32;
         idx += 1;
     }
-    if n_samples > 0 && k == 0 {
-        return Err(malformed("missing sample type information"));
+    Ok(())
+}
+
+/// Decodes a packed list of location ids straight into indices (the hot
+/// loop of decoding). Errors: `None` for a bad varint, `Some(id)` for an
+/// unknown id.
+#[inline]
+fn packed_ids(b: &[u8], ids: &IdMap, out: &mut [u32]) -> Result<usize, Option<u64>> {
+    let mut i = 0;
+    let mut n = 0;
+    while i < b.len() {
+        let mut v: u64 = 0;
+        let mut shift = 0;
+        loop {
+            let Some(&x) = b.get(i) else { return Err(None) };
+            i += 1;
+            v |= u64::from(x & 0x7f) << shift;
+            if x < 0x80 {
+                break;
+            }
+            shift += 7;
+            if shift > 63 {
+                return Err(None);
+            }
+        }
+        *out.get_mut(n).ok_or(None)? = ids.get(v).ok_or(Some(v))?;
+        n += 1;
     }
-    p.samples = smp;
-    Ok(p)
+    Ok(n)
 }
 
 fn decode_label(b: &[u8]) -> Result<(i64, i64, i64, i64), Error> {

@@ -13,7 +13,7 @@
 
 use super::http;
 use crate::model::scale::{self, BASE_LABEL};
-use crate::model::{Profile, merge, prune};
+use crate::model::{Profile, compact, merge, prune};
 use std::io::Write;
 
 /// What to load.
@@ -76,8 +76,12 @@ fn fetch_one(path: &str, req: &Request, err: &mut dyn Write) -> Result<(Profile,
     }
 }
 
-/// Unit-scales and merges a group (pprof's `combineProfiles`).
+/// Unit-scales and merges a group (pprof's `combineProfiles`); a single
+/// profile is merged in place.
 fn combine_group(mut ps: Vec<Profile>) -> Result<Profile, String> {
+    if ps.len() == 1 {
+        return Ok(compact::merge_one(ps.pop().expect("one profile")));
+    }
     scale::scale_profiles(&mut ps)?;
     let refs: Vec<&Profile> = ps.iter().collect();
     merge::merge(&refs)

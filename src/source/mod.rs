@@ -5,6 +5,7 @@
 //! `source` → `decode`/`legacy` → model. Nothing here filters or reports.
 
 pub mod decode;
+pub mod encode;
 pub mod fetch;
 pub mod http;
 pub mod legacy;
@@ -15,7 +16,7 @@ use flate2::read::MultiGzDecoder;
 use std::io::Read;
 
 /// The largest decompressed profile accepted (guards against gzip bombs).
-pub const MAX_PROFILE_BYTES: u64 = 8 << 30;
+pub const MAX_PROFILE_BYTES: u64 = 4 << 30;
 
 /// Reads all of `r`, refusing more than [`MAX_PROFILE_BYTES`].
 fn read_limited(r: impl Read, hint: usize) -> Result<Vec<u8>, Error> {
@@ -56,7 +57,9 @@ pub fn gunzip(data: Vec<u8>) -> Result<Vec<u8>, Error> {
         } else {
             0
         };
-        let hint = hint.min(1 << 30);
+        // Deflate expands at most ~1032:1, so a lying trailer cannot make us
+        // reserve more than the data could ever produce.
+        let hint = hint.min(data.len().saturating_mul(1032)).min(1 << 30);
         read_limited(MultiGzDecoder::new(&data[..]), hint)
     } else {
         Ok(data)

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Benchmarks rpprof against `go tool pprof` in the same run, on the big
+# profiles of the shared corpus. Prints wall time and peak memory (from
+# /usr/bin/time) for each, and the ratios.
+#
+# usage: benches/compare.sh [CORPUS_GO_DIR]
+#   CORPUS_GO_DIR   default ../shared/corpus/go
+# Environment:
+#   PPROF_SYNTHETIC=1  also time `go tool pprof` on the 2M-sample profile
+#                      (about 8 minutes and 10 GB)
+#   RUNS=N             repetitions of each rpprof measurement (default 3; best kept)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+corpus=${1:-$here/../shared/corpus/go}
+corpus=$(cd "$corpus" && pwd)
+runs=${RUNS:-3}
+bin=$here/target/release/rpprof
+(cd "$here" && cargo build --release -q)
+synthetic=${SYNTHETIC:-$here/target/synthetic.pb.gz}
+[[ -s $synthetic ]] || "$corpus/make_synthetic.sh" "$synthetic" >/dev/null
+command -v go >/dev/null || { echo "go tool pprof not found (apt-get install golang-go)" >&2; exit 1; }
+
+measure() { # best wall seconds and its peak KB over $1 runs of the rest
+	local n=$1 best="" kb="" t
+	shift
+	for ((i = 0; i < n; i++)); do
+		t=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null </dev/null; } 2>&1 | tail -1)
+		if [[ -z $best ]] || awk -v a="${t% *}" -v b="$best" 'BEGIN{exit !(a<b)}'; then
+			best=${t% *}
+			kb=${t#* }
+		fi
+	done
+	echo "$best $kb"
+}
+
+row() { # label rpprof-result pprof-result
+	local r=($2) p=($3)
+	awk -v l="$1" -v rt="${r[0]}" -v rm="${r[1]}" -v pt="${p[0]:-}" -v pm="${p[1]:-}" 'BEGIN{
+		if (pt == "") printf "%-44s rpprof %7.2fs %6.0f MB\n", l, rt, rm/1024;
+		else printf "%-44s rpprof %7.2fs %6.0f MB | pprof %7.2fs %6.0f MB | %5.1fx faster, %4.1fx less memory\n", l, rt, rm/1024, pt, pm/1024, pt/rt, pm/rm }'
+}
+
+export TZ=UTC
+cd "$corpus"
+echo "machine: $(nproc) cores, $(uname -m); $(date -u +%Y-%m-%dT%H:%MZ)"
+r=$(measure "$runs" "$bin" -top big/heap.pb.gz)
+p=$(measure 1 go tool pprof -top big/heap.pb.gz)
+row "-top big/heap.pb.gz (503k samples)" "$r" "$p"
+r=$(measure "$runs" "$bin" -top big/synthetic_200k.pb.gz)
+p=$(measure 1 go tool pprof -top big/synthetic_200k.pb.gz)
+row "-top big/synthetic_200k.pb.gz" "$r" "$p"
+r=$(measure "$runs" "$bin" -top "$synthetic")
+if [[ ${PPROF_SYNTHETIC:-0} == 1 ]]; then
+	p=$(measure 1 go tool pprof -top "$synthetic")
+	row "-top synthetic.pb.gz (2M samples, 348 MB raw)" "$r" "$p"
+else
+	row "-top synthetic.pb.gz (2M samples, 348 MB raw)" "$r" ""
+fi
+# Per-command times inside one session on the 2M-sample profile.
+printf 'top\ntop\nfocus=Marshal\ntop\npeek Marshal\nlist Marshal\n' |
+	RPPROF_TIME=1 "$bin" "$synthetic" 2>&1 >/dev/null | grep '^rpprof:' | sed 's/^rpprof: /  session on synthetic.pb.gz: /'

@@ -1,0 +1,158 @@
+//! `callgrind` / `kcachegrind`: the address-level graph in callgrind format
+//! (pprof's `printCallgrind`).
+//!
+//! One cost line per node (`<address> <line> <flat>`) under `ob=`/`fl=`/`fn=`
+//! lines that are repeated only when the object file, file or function
+//! changes; each out-edge becomes `cfl=`/`cfn=`/`calls=` lines. Names are
+//! compressed (`(N) name` once, `(N)` after) and addresses written relative
+//! to the previous node when shorter. Values are in the output unit chosen
+//! without pprof's ×100 rule, truncated to integers.
+
+use super::Report;
+use crate::aggregate::graph::{Edge, Graph, sort_edges, trimmed};
+use crate::aggregate::nodes::NodeInfo;
+use crate::render::units;
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// Callgrind's name compression: `(N) name` the first time, `(N)` after,
+/// nothing for an empty name.
+fn compressed(seen: &mut HashMap<String, usize>, name: &str) -> String {
+    if name.is_empty() {
+        return String::new();
+    }
+    if let Some(id) = seen.get(name) {
+        return format!("({id})");
+    }
+    let id = seen.len() + 1;
+    seen.insert(name.to_string(), id);
+    format!("({id}) {name}")
+}
+
+/// `curr` relative to the previous node's address (`*`, `+N`, `-N`) when
+/// that is shorter than the absolute `0x..` form.
+fn address(prev: Option<u64>, curr: u64) -> String {
+    let abs = format!("{curr:#x}");
+    let Some(prev) = prev else {
+        return abs;
+    };
+    if prev == curr {
+        return "*".to_string();
+    }
+    let rel = format!("{:+}", curr.wrapping_sub(prev) as i64);
+    if rel.len() < abs.len() { rel } else { abs }
+}
+
+/// The callee names: the function name, with ` [k/n]` when nodes of one
+/// (file, name) belong to `n` different functions (object file, start line
+/// or system name differ).
+fn disambiguated(g: &Graph, infos: &[NodeInfo]) -> HashMap<u32, String> {
+    type Function<'a> = (&'a str, &'a str, i64);
+    let mut index: HashMap<(&str, &str), Vec<Function>> = HashMap::new();
+    fn function(i: &NodeInfo) -> Function<'_> {
+        (i.orig_name.as_str(), i.objfile.as_str(), i.start_line)
+    }
+    for n in &g.nodes {
+        let i = &infos[n.id as usize];
+        let fns = index.entry((&i.file, &i.name)).or_default();
+        if !fns.contains(&function(i)) {
+            fns.push(function(i));
+        }
+    }
+    g.nodes
+        .iter()
+        .map(|n| {
+            let i = &infos[n.id as usize];
+            let fns = &index[&(i.file.as_str(), i.name.as_str())];
+            let name = if fns.len() > 1 {
+                let k = fns.iter().position(|f| *f == function(i)).unwrap_or(0);
+                format!("{} [{}/{}]", i.name, k + 1, fns.len())
+            } else {
+                i.name.clone()
+            };
+            (n.id, name)
+        })
+        .collect()
+}
+
+/// Renders `callgrind`.
+pub fn render(r: &mut Report) -> String {
+    let table = r.node_table();
+    let t = trimmed(&r.view, &table, r.values, r.trim_options());
+    let g = &t.graph;
+    r.select_output_unit(
+        g.nodes.iter().map(|n| (n.flat_value(), n.cum_value())),
+        true,
+    );
+    let infos = &table.infos;
+    let names: Vec<String> = infos.iter().map(NodeInfo::printable_name).collect();
+    let callees = disambiguated(g, infos);
+    let scaled = |v: i64| units::scale(v, &r.sample_unit, &r.output_unit).0 as i64;
+    let mut out = String::new();
+    let _ = writeln!(out, "positions: instr line");
+    let _ = writeln!(out, "events: {}({})", r.sample_type, r.output_unit);
+    let (mut objfiles, mut files, mut fns) = (HashMap::new(), HashMap::new(), HashMap::new());
+    // pprof keeps the edges into nodes that the graph dropped for having
+    // zero flat and cum (possible with `mean`) and prints them with an
+    // empty callee name; without trimming, those are the removed edges.
+    let mut outs: HashMap<u32, Vec<&Edge>> = HashMap::new();
+    for e in &g.edges {
+        outs.entry(e.src).or_default().push(e);
+    }
+    let mut prev: Option<&NodeInfo> = None;
+    for n in &g.nodes {
+        let info = &infos[n.id as usize];
+        if prev
+            .is_none_or(|p| p.objfile != info.objfile || p.file != info.file || p.name != info.name)
+        {
+            let _ = writeln!(out);
+            let _ = writeln!(out, "ob={}", compressed(&mut objfiles, &info.objfile));
+            let _ = writeln!(out, "fl={}", compressed(&mut files, &info.file));
+            let _ = writeln!(out, "fn={}", compressed(&mut fns, &info.name));
+        }
+        let prev_addr = prev.map(|p| p.address);
+        let _ = writeln!(
+            out,
+            "{} {} {}",
+            address(prev_addr, info.address),
+            info.line,
+            scaled(n.flat_value())
+        );
+        let mut edges = outs.remove(&n.id).unwrap_or_default();
+        sort_edges(&mut edges, &names);
+        for e in edges {
+            let callee = &infos[e.dst as usize];
+            let _ = writeln!(out, "cfl={}", compressed(&mut files, &callee.file));
+            let callee_name = callees.get(&e.dst).map_or("", String::as_str);
+            let _ = writeln!(out, "cfn={}", compressed(&mut fns, callee_name));
+            let _ = writeln!(
+                out,
+                "calls=0 {} {}",
+                address(prev_addr, callee.address),
+                callee.line
+            );
+            let _ = writeln!(out, "* * {}", scaled(e.weight));
+        }
+        prev = Some(info);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compresses_names_and_addresses() {
+        let mut seen = HashMap::new();
+        assert_eq!(compressed(&mut seen, "main.f"), "(1) main.f");
+        assert_eq!(compressed(&mut seen, "main.g"), "(2) main.g");
+        assert_eq!(compressed(&mut seen, "main.f"), "(1)");
+        assert_eq!(compressed(&mut seen, ""), "");
+        assert_eq!(address(None, 0x1000), "0x1000");
+        assert_eq!(address(Some(0x1000), 0x1000), "*");
+        assert_eq!(address(Some(0x1000), 0x2000), "+4096");
+        assert_eq!(address(Some(0x66fb34), 0x66fbe4), "+176");
+        assert_eq!(address(Some(0x6700a4), 0x10), "0x10");
+    }
+}

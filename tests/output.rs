@@ -1,0 +1,333 @@
+//! Where reports go and the reports that are files: `> f` and `-output`,
+//! `profileNNN` files for binary formats, `proto`/`topproto` read back,
+//! `weblist` through a browser, `list` with its source search. Every run
+//! happens in a fresh temporary directory.
+
+use rpprof::config::Config;
+use rpprof::model::Profile;
+use rpprof::report::{self, Rendered};
+use rpprof::shell::commands::command;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn data(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(rel)
+}
+
+/// A fresh empty directory, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let d = std::env::temp_dir().join(format!("rpprof-test-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).expect("temp dir");
+        TempDir(d)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs rpprof in `dir` with `args`, feeding `script` lines on stdin.
+fn run(dir: &Path, args: &[&str], script: &str, env: &[(&str, &str)]) -> (String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rpprof"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env("TZ", "UTC")
+        .env("TERM", "dumb")
+        .env_remove("BROWSER")
+        .env_remove("DISPLAY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("rpprof starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(script.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("rpprof runs");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn heap() -> String {
+    data("leak/heap_5.pb.gz").display().to_string()
+}
+
+#[test]
+fn redirect_writes_the_report_to_the_file() {
+    let dir = TempDir::new("redirect");
+    let (out, err) = run(&dir.0, &[&heap()], "top 3 > top.txt\ntop 3\n", &[]);
+    assert!(err.contains("\nGenerating report in top.txt\n"), "{err}");
+    let written = std::fs::read_to_string(dir.0.join("top.txt")).expect("top.txt written");
+    assert!(written.contains("bytes.Repeat"), "{written}");
+    // The second, unredirected `top 3` printed the same report to stdout.
+    assert_eq!(out, format!("(pprof) (pprof) {written}(pprof) "));
+}
+
+#[test]
+fn proto_in_the_shell_never_overwrites_a_profile_file() {
+    let dir = TempDir::new("proto-files");
+    std::fs::write(dir.0.join("profile001.pb.gz"), b"keep me").unwrap();
+    let (out, err) = run(&dir.0, &[&heap()], "proto\n", &[]);
+    assert_eq!(out, "(pprof) (pprof) ");
+    assert!(
+        err.contains("\nGenerating report in profile002.pb.gz\n"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(dir.0.join("profile001.pb.gz")).unwrap(),
+        b"keep me"
+    );
+    let written = std::fs::read(dir.0.join("profile002.pb.gz")).unwrap();
+    assert_eq!(&written[..2], &[0x1f, 0x8b], "gzip data");
+    rpprof::source::parse(written).expect("a valid profile");
+}
+
+/// Runs report command `name` on `p` with `cfg`.
+fn generate(p: &Profile, name: &str, regexp: Option<&str>, cfg: &Config) -> Rendered {
+    let mut msgs = Vec::new();
+    report::generate(
+        p,
+        command(name).unwrap(),
+        regexp,
+        cfg,
+        &mut msgs,
+        &mut Default::default(),
+    )
+    .expect("report")
+}
+
+fn text(r: Rendered) -> String {
+    match r {
+        Rendered::Text(t) => t,
+        Rendered::Bytes(_) => panic!("binary report"),
+    }
+}
+
+fn bytes(r: Rendered) -> Vec<u8> {
+    match r {
+        Rendered::Bytes(b) => b,
+        Rendered::Text(_) => panic!("text report"),
+    }
+}
+
+/// Loads a written profile as rpprof loads a file.
+fn reload(dir: &Path, name: &str, data: &[u8]) -> Profile {
+    let path = dir.join(name);
+    std::fs::write(&path, data).unwrap();
+    rpprof::app::load(&[path.display().to_string()], &mut std::io::sink()).expect("reloads")
+}
+
+#[test]
+fn proto_round_trip_keeps_the_top_report() {
+    let dir = TempDir::new("proto-round-trip");
+    for file in ["leak/heap_5.pb.gz", "cpu/cpu.pb.gz"] {
+        let p =
+            rpprof::app::load(&[data(file).display().to_string()], &mut std::io::sink()).unwrap();
+        let mut cfg = Config::default();
+        cfg.put("compact_labels", "true");
+        let back = reload(&dir.0, "p.pb.gz", &bytes(generate(&p, "proto", None, &cfg)));
+        for g in ["functions", "lines", "addresses"] {
+            let mut c = cfg.clone();
+            c.put_choice(g);
+            assert_eq!(
+                text(generate(&back, "top", None, &c)),
+                text(generate(&p, "top", None, &c)),
+                "{file} at {g}"
+            );
+        }
+        // `list` sees the same inline frames and lines.
+        assert_eq!(
+            text(generate(&back, "list", Some("main"), &cfg)),
+            text(generate(&p, "list", Some("main"), &cfg))
+        );
+    }
+}
+
+#[test]
+fn proto_writes_the_filtered_view_with_divide_by() {
+    let dir = TempDir::new("proto-filtered");
+    let p = rpprof::app::load(&[heap()], &mut std::io::sink()).unwrap();
+    let mut cfg = Config::default();
+    cfg.put("focus", "handler");
+    cfg.put("hide", "Repeat");
+    cfg.put("divide_by", "1024");
+    let back = reload(&dir.0, "f.pb.gz", &bytes(generate(&p, "proto", None, &cfg)));
+    assert!(back.samples.len() < p.samples.len());
+    let names: Vec<&str> = back
+        .samples
+        .locs(0)
+        .iter()
+        .flat_map(|&l| back.loc_lines(l))
+        .map(|ln| back.str(back.functions[ln.function as usize].name))
+        .collect();
+    assert!(names.contains(&"main.handler"), "{names:?}");
+    assert!(!names.contains(&"bytes.Repeat"), "{names:?}");
+    let k = back.num_types();
+    let total =
+        |pr: &Profile, n: usize| -> i64 { (0..n).map(|i| pr.samples.values(i, k)[3]).sum() };
+    // Every value was divided by 1024 (and truncated).
+    assert!(total(&back, back.samples.len()) < 200 * 1024);
+}
+
+#[test]
+fn topproto_reads_back_as_the_top_table() {
+    let dir = TempDir::new("topproto");
+    let p = rpprof::app::load(&[heap()], &mut std::io::sink()).unwrap();
+    let mut cfg = Config::default();
+    cfg.put("nodecount", "3");
+    let data = bytes(generate(&p, "topproto", None, &cfg));
+    let raw = rpprof::source::parse(data.clone()).expect("decodes");
+    assert_eq!(raw.sample_type_names(), ["cum", "flat"]);
+    assert_eq!(raw.str(raw.sample_types[0].unit), "MB");
+    assert!(raw.mappings.is_empty());
+    assert_eq!(raw.samples.len(), 3);
+    assert_eq!(raw.time_nanos, p.time_nanos);
+    let first = raw.loc_lines(raw.samples.locs(0)[0])[0];
+    assert_eq!(
+        raw.str(raw.functions[first.function as usize].name),
+        "bytes.Repeat"
+    );
+    // 176.23MB flat and cum, truncated to whole MB.
+    assert_eq!(raw.samples.values(0, 2), [176, 176]);
+    let back = reload(&dir.0, "t.pb.gz", &data);
+    let top = text(generate(&back, "top", None, &Config::default()));
+    assert!(top.contains("Type: flat"), "{top}");
+}
+
+#[test]
+fn list_finds_sources_from_the_current_directory_up() {
+    // pprof trims `/go/src/example.com/leak/main.go` to `main.go` because
+    // the current directory is called `leak`, then finds it there.
+    let (out, err) = run(
+        &data("src/leak"),
+        &["../../leak/heap_5.pb.gz"],
+        "list Track\n",
+        &[],
+    );
+    assert!(err.starts_with("File: leak"), "{err}");
+    assert!(out.contains("ROUTINE ======================== main.(*RequestTracker).Track in /go/src/example.com/leak/main.go"), "{out}");
+    assert!(
+        out.contains("     28:\tt.data = append(t.data, bytes.Repeat([]byte(\"a\"), 10000))"),
+        "{out}"
+    );
+    // A relative name is also tried under the parents of a search entry.
+    let deep = data("src/cpu/deeper/still").display().to_string();
+    let args = [
+        "-source_path",
+        &deep,
+        "-trim_path=/go/src/example.com/cpu",
+        "-list=main.fib$",
+        "../../cpu/cpu.pb.gz",
+    ];
+    let (out, _) = run(&data("src/cpu"), &args, "", &[]);
+    assert!(
+        out.contains("ROUTINE ======================== main.fib in fib.go"),
+        "{out}"
+    );
+    assert!(out.contains("      4:func fib(n int) int {"), "{out}");
+}
+
+#[test]
+fn list_without_file_names_says_so() {
+    // No corpus profile lacks file names, so drop them in the model.
+    let mut p = rpprof::app::load(&[heap()], &mut std::io::sink()).unwrap();
+    for f in &mut p.functions {
+        f.filename = 0;
+    }
+    let out = text(generate(&p, "list", Some("Track"), &Config::default()));
+    assert_eq!(
+        out,
+        "Total: 178.01MB\nNo source information for main.(*RequestTracker).Track\n"
+    );
+}
+
+#[test]
+fn weblist_opens_an_escaped_html_page_in_the_browser() {
+    let dir = TempDir::new("weblist");
+    let saved = dir.0.join("seen.html");
+    let browser = dir.0.join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\ncp \"$1\" {}\n", saved.display()),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let src = data("src/cpu").display().to_string();
+    let profile = data("cpu/cpu.pb.gz").display().to_string();
+    let args = [
+        "-weblist=hashJob",
+        "-source_path",
+        &src,
+        "-trim_path=/go/src/example.com/cpu",
+        &profile,
+    ];
+    let browser_cmd = browser.display().to_string();
+    let tmp = dir.0.display().to_string();
+    let env = [("BROWSER", browser_cmd.as_str()), ("TMPDIR", tmp.as_str())];
+    let (out, err) = run(&dir.0, &args, "", &env);
+    assert_eq!(out, "");
+    assert_eq!(err, "");
+    let html = std::fs::read_to_string(&saved).expect("the browser saw the page");
+    // The page was a temporary file (in TMPDIR) named like pprof's.
+    assert!(dir.0.join("pprof001.html").exists());
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<div class=\"legend\">File: cpu<br>\nType: cpu<br>"));
+    assert!(html.contains(
+        "<h2>main.hashJob</h2><p class=\"filename\">/go/src/example.com/cpu/hash.go</p>"
+    ));
+    assert!(html.contains("  Total:       940ms      1.49s (flat, cum) 25.87%"));
+    // A sampled line, its escaped source, and the inlined calls behind it.
+    assert!(html.contains("<span class=line>     24</span> <span class=deadsrc>           .      250ms           \twords := make([]uint64, n) </span>"));
+    assert!(html.contains("round &lt; 8; round++"));
+    assert!(html.contains("<span class=livesrc>       890ms      1.17s"));
+    assert!(html.contains("<span class=unimportant>hash.go:17</span>"));
+    assert!(!html.contains("round < 8"));
+
+    // With -output the page is written there and no browser starts.
+    std::fs::remove_file(&saved).unwrap();
+    let mut with_output = args.to_vec();
+    with_output.insert(0, "-output=page.html");
+    let (_, err) = run(&dir.0, &with_output, "", &env);
+    assert_eq!(err, "Generating report in page.html\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.0.join("page.html")).unwrap(),
+        html
+    );
+    assert!(!saved.exists());
+}
+
+#[test]
+fn callgrind_goes_to_stdout_when_piped() {
+    let dir = TempDir::new("callgrind");
+    let (out, err) = run(&dir.0, &["-callgrind", "-focus=Track", &heap()], "", &[]);
+    assert_eq!(err, "");
+    assert!(
+        out.starts_with("positions: instr line\nevents: inuse_space(kB)\n\nob=(1) /go/bin/leak\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("fn=(2) main.(*RequestTracker).Track\n"),
+        "{out}"
+    );
+    assert!(std::fs::read_dir(&dir.0).unwrap().next().is_none());
+}
