@@ -8,7 +8,7 @@ use crate::output::Target;
 use crate::render::color::ColorChoice;
 use crate::shell::session::{self, Session};
 use crate::shell::{help, terminal};
-use crate::source::fetch;
+use crate::source::{fetch, save};
 use std::io::{IsTerminal, Write};
 
 /// Loads and merges `sources` (files or URLs, no base), as pprof's
@@ -32,6 +32,7 @@ pub fn load_args(
     let mut req = args.fetch_request();
     req.progress = std::io::stderr().is_terminal();
     let fetched = fetch::fetch(&req, err)?;
+    let remote = fetched.remote;
     let (profile, sources) = if fetched.base.is_some() {
         let p = fetched.build(args.cfg.bool("normalize"), &args.add_comment)?;
         let s = session::Sources {
@@ -45,6 +46,9 @@ pub fn load_args(
     if !matches!(args.symbolize.as_str(), "none" | "no") && fetch::main_binary_unavailable(&profile)
     {
         let _ = writeln!(err, "Main binary filename not available.");
+    }
+    if remote {
+        save::save_fetched(&profile, err);
     }
     Ok((profile, sources))
 }

@@ -90,14 +90,28 @@ fn serve(connections: usize) -> (String, mpsc::Receiver<String>) {
     (addr, rx)
 }
 
+/// A fresh directory for saved profiles, unique to this test process.
+fn save_dir(test: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("rpprof-http-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
 /// Runs rpprof with `args`; returns (stdout, stderr, exit status).
+/// Fetched profiles are saved under `save_dir("default")`.
 fn rpprof(args: &[&str]) -> (String, String, i32) {
+    rpprof_saving(args, &save_dir("default"))
+}
+
+/// Runs rpprof with `args`, saving fetched profiles in `saved`.
+fn rpprof_saving(args: &[&str], saved: &Path) -> (String, String, i32) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
     let out = Command::new(env!("CARGO_BIN_EXE_rpprof"))
         .args(args)
         .current_dir(dir)
         .env("TZ", "UTC")
         .env("HOME", std::env::temp_dir())
+        .env("PPROF_TMPDIR", saved)
         .stdin(Stdio::null())
         .output()
         .expect("rpprof runs");
@@ -109,24 +123,34 @@ fn rpprof(args: &[&str]) -> (String, String, i32) {
 }
 
 #[test]
-fn heap_by_url_matches_the_file() {
+fn heap_by_url_matches_the_file_and_is_saved() {
     let (addr, requests) = serve(1);
     let url = format!("http://{addr}/debug/pprof/heap");
-    let (out, err, rc) = rpprof(&["-top", "-nodecount=3", &url]);
+    let saved = save_dir("heap");
+    let (out, err, rc) = rpprof_saving(&["-top", "-nodecount=3", &url], &saved);
     assert_eq!(rc, 0, "{err}");
+    let copy =
+        saved.join("pprof.leak.alloc_objects.alloc_space.inuse_objects.inuse_space.001.pb.gz");
     assert_eq!(
-        err.lines().next(),
-        Some(format!("Fetching profile over HTTP from {url}").as_str())
+        err,
+        format!(
+            "Fetching profile over HTTP from {url}\nSaved profile in {}\n",
+            copy.display()
+        )
     );
     let (file_out, _, _) = rpprof(&["-top", "-nodecount=3", "leak/heap_1.pb.gz"]);
     assert_eq!(out, file_out);
+    let (copy_out, _, _) = rpprof(&["-top", "-nodecount=3", &copy.display().to_string()]);
+    assert_eq!(copy_out, file_out);
     assert_eq!(requests.recv().unwrap(), "/debug/pprof/heap");
+    let _ = std::fs::remove_dir_all(&saved);
 }
 
 #[test]
 fn host_port_fetches_a_timed_cpu_profile() {
     let (addr, requests) = serve(1);
-    let (out, err, rc) = rpprof(&["-top", "-nodecount=3", "-seconds=1", &addr]);
+    let saved = save_dir("cpu");
+    let (out, err, rc) = rpprof_saving(&["-top", "-nodecount=3", "-seconds=1", &addr], &saved);
     assert_eq!(rc, 0, "{err}");
     let mut lines = err.lines();
     assert_eq!(
@@ -137,9 +161,15 @@ fn host_port_fetches_a_timed_cpu_profile() {
         )
     );
     assert_eq!(lines.next(), Some("Please wait... (1s)"));
+    let copy = saved.join("pprof.leak.samples.cpu.001.pb.gz");
+    assert_eq!(
+        lines.next(),
+        Some(format!("Saved profile in {}", copy.display()).as_str())
+    );
     let (file_out, _, _) = rpprof(&["-top", "-nodecount=3", "leak/cpu.pb.gz"]);
     assert_eq!(out, file_out);
     assert_eq!(requests.recv().unwrap(), "/debug/pprof/profile?seconds=1");
+    let _ = std::fs::remove_dir_all(&saved);
 }
 
 #[test]

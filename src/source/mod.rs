@@ -1,7 +1,8 @@
 //! Where profile bytes come from: files, stdin and HTTP ([`http`]); gzip
 //! sniffing; format detection (protobuf via [`decode`], then the legacy
 //! formats of [`legacy`]); and [`fetch`], which loads every source and base
-//! of a command line and combines them. First stage of the pipeline:
+//! of a command line and combines them ([`save`] keeps a copy of what came
+//! over HTTP). First stage of the pipeline:
 //! `source` → `decode`/`legacy` → model. Nothing here filters or reports.
 
 pub mod decode;
@@ -9,6 +10,7 @@ pub mod encode;
 pub mod fetch;
 pub mod http;
 pub mod legacy;
+pub mod save;
 
 use crate::error::Error;
 use crate::model::Profile;
