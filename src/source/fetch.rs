@@ -197,11 +197,10 @@ impl Fetched {
 }
 
 /// True when pprof's symbolizer would say `Main binary filename not
-/// available.`: mapping 0 has no file, is not symbolized, and is used.
+/// available.`: mapping 0 is used, has no file, and claims no symbols.
+/// (The symbolize stage, when it runs, says this itself.)
 pub fn main_binary_unavailable(p: &Profile) -> bool {
-    p.mappings
-        .first()
-        .is_some_and(|m| m.file == 0 || p.str(m.file).is_empty())
-        && !p.mappings[0].has_functions
-        && p.locations.iter().any(|l| l.mapping == 0)
+    p.mappings.first().is_some_and(|m| {
+        p.str(m.file).is_empty() && !(m.has_functions || m.has_filenames || m.has_line_numbers)
+    }) && p.locations.iter().any(|l| l.mapping == 0)
 }
