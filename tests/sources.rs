@@ -1,6 +1,7 @@
 //! Several sources in one session: a merged or diffed view saved with
 //! `-proto` reloads to the same report (the `pprof::base` labels survive),
-//! and `normalize=true` typed in the shell gives what `-normalize` gives.
+//! `normalize=true` typed in the shell gives what `-normalize` gives, and
+//! Go's `?debug=1` heap text reads exactly like its protobuf twin.
 
 use std::io::Write;
 use std::path::Path;
@@ -73,4 +74,25 @@ fn incompatible_profiles_are_refused_with_pprofs_message() {
         err,
         "problem fetching source profiles: period type: incompatible types: {space bytes 0 0} {cpu nanoseconds 0 0}\n"
     );
+}
+
+/// The report body (from the "Showing nodes" line on).
+fn body(report: &str) -> &str {
+    &report[report.find("Showing nodes").expect("legend")..]
+}
+
+#[test]
+fn go_heap_text_reads_like_its_protobuf_twin() {
+    for extra in [
+        &["-sample_index=inuse_space"][..],
+        &["-sample_index=alloc_objects"],
+        &["-lines"],
+        &["-addresses"],
+    ] {
+        let args = |file| [&["-top", "-nodefraction=0"][..], extra, &[file]].concat();
+        let legacy = text(&args("leak/heap_5.txt"));
+        let proto = text(&args("leak/heap_5.pb.gz"));
+        assert_eq!(body(&legacy), body(&proto), "{extra:?}");
+        assert!(!legacy.contains("<unknown>"));
+    }
 }

@@ -5,8 +5,14 @@
 //! pprof ignores these lines and shows `<unknown>` without the binary;
 //! rpprof attaches them to the locations instead (a deliberate
 //! improvement). The comment PC is the sample address minus one, which is
-//! exactly the location address after the legacy −1 adjustment. Several
-//! lines with one PC are an inline chain, innermost first.
+//! exactly the location address after the legacy −1 adjustment.
+//!
+//! Inlining: Go gives every inlined frame its own PC in the stack, and
+//! prints its offset from the entry of the *physical* function, so
+//! consecutive frames with the same entry (`pc − offset`) and different
+//! names are one physical frame. They become one location with an inline
+//! chain at the first PC, as Go's protobuf writer makes them (so
+//! `bytes.Repeat` shows as `(inline)` just as in the protobuf profile).
 //!
 //! Go's writer hides `runtime.goexit` (always the root) and, for heap and
 //! goroutine/threadcreate profiles, the runtime frames above the first user
@@ -19,10 +25,17 @@
 //! finished; never reads binaries.
 
 use super::{Builder, Frame};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-/// One comment line: its PC and, when Go knew the function, the frame.
-fn parse_line(line: &str) -> Option<(u64, Option<Frame>)> {
+/// One comment line: its PC, the frame when Go knew the function, and the
+/// entry of the physical function (`pc − offset`) when printed.
+struct Comment {
+    pc: u64,
+    frame: Option<Frame>,
+    entry: Option<u64>,
+}
+
+fn parse_line(line: &str) -> Option<Comment> {
     let body = line.trim_start().strip_prefix('#')?;
     let mut fields: Vec<&str> = body
         .split('\t')
@@ -34,33 +47,60 @@ fn parse_line(line: &str) -> Option<(u64, Option<Frame>)> {
     }
     let pc = u64::from_str_radix(fields.first()?.strip_prefix("0x")?, 16).ok()?;
     if fields.len() < 3 {
-        return (fields.len() == 1).then_some((pc, None));
+        return (fields.len() == 1).then_some(Comment {
+            pc,
+            frame: None,
+            entry: None,
+        });
     }
     let func = fields[1];
-    let name = match func.rfind("+0x") {
-        Some(i) => &func[..i],
-        None => func,
+    let (name, entry) = match func.rfind("+0x") {
+        Some(i) => (
+            &func[..i],
+            u64::from_str_radix(&func[i + 3..], 16)
+                .ok()
+                .and_then(|off| pc.checked_sub(off)),
+        ),
+        None => (func, None),
     };
     let location = fields[2..].join(" ");
     let (file, line) = match location.rsplit_once(':') {
         Some((f, l)) if l.parse::<i64>().is_ok() => (f.to_string(), l.parse().unwrap_or(0)),
         _ => (location.clone(), 0),
     };
-    Some((
+    Some(Comment {
         pc,
-        Some(Frame {
+        frame: Some(Frame {
             name: name.to_string(),
             file,
             line,
         }),
-    ))
+        entry,
+    })
 }
 
 /// Comment frames gathered while a text profile is parsed.
 #[derive(Default)]
 pub struct Collector {
-    /// (sample index, pc, frame) in file order.
-    entries: Vec<(usize, u64, Option<Frame>)>,
+    /// (sample index, comment) in file order.
+    entries: Vec<(usize, Comment)>,
+}
+
+/// One physical frame of a sample's comment block.
+struct Group {
+    pc: u64,
+    entry: Option<u64>,
+    frames: Vec<Frame>,
+}
+
+impl Group {
+    /// True when `c` is a frame inlined into (or the owner of) this one.
+    fn takes(&self, c: &Comment) -> bool {
+        match (&c.frame, self.entry, c.entry) {
+            (Some(f), Some(a), Some(b)) => a == b && self.frames.iter().all(|g| g.name != f.name),
+            _ => false,
+        }
+    }
 }
 
 impl Collector {
@@ -70,48 +110,61 @@ impl Collector {
         if samples == 0 {
             return;
         }
-        if let Some((pc, frame)) = parse_line(line) {
-            self.entries.push((samples - 1, pc, frame));
+        if let Some(c) = parse_line(line) {
+            self.entries.push((samples - 1, c));
         }
     }
 
-    /// Attaches the frames to `b`'s locations and drops the uncommented
-    /// frames at both ends of each commented sample (those Go's writer hid).
+    /// Attaches the frames to `b`'s locations, folds inlined frames into
+    /// their physical frame, and drops the uncommented frames at both ends
+    /// of each commented sample (those Go's writer hid).
     pub fn apply(self, b: &mut Builder) {
         if self.entries.is_empty() {
             return;
         }
-        let mut symbols: HashMap<u64, Vec<Frame>> = HashMap::new();
-        let mut blocks: HashMap<usize, Vec<u64>> = HashMap::new();
-        let mut prev: Option<(usize, u64)> = None;
-        let mut fresh = false;
-        for (sample, pc, frame) in self.entries {
-            blocks.entry(sample).or_default().push(pc);
-            let same_chain = prev == Some((sample, pc));
-            if !same_chain {
-                fresh = !symbols.contains_key(&pc);
-                if fresh {
-                    symbols.insert(pc, Vec::new());
+        // Physical frames per sample, in block order, and the PCs of
+        // inlined frames folded into them.
+        let mut blocks: HashMap<usize, (Vec<Group>, HashSet<u64>)> = HashMap::new();
+        let mut prev_pc: Option<(usize, u64)> = None;
+        for (sample, c) in self.entries {
+            let (groups, folded) = blocks.entry(sample).or_default();
+            let same_pc = prev_pc == Some((sample, c.pc));
+            prev_pc = Some((sample, c.pc));
+            match groups.last_mut() {
+                Some(g) if same_pc || g.takes(&c) => {
+                    if c.pc != g.pc {
+                        folded.insert(c.pc);
+                    }
+                    g.frames.extend(c.frame);
                 }
+                _ => groups.push(Group {
+                    pc: c.pc,
+                    entry: c.entry,
+                    frames: c.frame.into_iter().collect(),
+                }),
             }
-            if fresh && let Some(f) = frame {
-                symbols.get_mut(&pc).expect("inserted above").push(f);
-            }
-            prev = Some((sample, pc));
+        }
+        let mut symbols: HashMap<u64, &[Frame]> = HashMap::new();
+        for g in blocks.values().flat_map(|(groups, _)| groups) {
+            symbols.entry(g.pc).or_insert(&g.frames);
         }
         for (i, frames) in b.frames.iter_mut().enumerate() {
             if let Some(f) = symbols.get(&b.addrs[i]) {
-                frames.clone_from(f);
+                *frames = f.to_vec();
             }
         }
         for (i, s) in b.samples.iter_mut().enumerate() {
-            let Some(pcs) = blocks.get(&i) else { continue };
-            let known = |l: &u32| pcs.contains(&b.addrs[*l as usize]);
+            let Some((groups, folded)) = blocks.get(&i) else {
+                continue;
+            };
+            let heads: HashSet<u64> = groups.iter().map(|g| g.pc).collect();
+            let known = |l: &u32| heads.contains(&b.addrs[*l as usize]);
             let end = s.locs.iter().rposition(known).map_or(0, |e| e + 1);
             let start = s.locs.iter().position(known).unwrap_or(end);
             if start < end {
                 s.locs.truncate(end);
                 s.locs.drain(..start);
+                s.locs.retain(|l| !folded.contains(&b.addrs[*l as usize]));
             }
         }
     }
@@ -123,17 +176,60 @@ mod tests {
 
     #[test]
     fn comment_lines() {
-        let (pc, f) = parse_line(
+        let c = parse_line(
             "#\t0x66fb1c\tmain.(*RequestTracker).Track+0x7c\t/go/src/example.com/leak/main.go:28",
         )
         .unwrap();
-        assert_eq!(pc, 0x66fb1c);
-        let f = f.unwrap();
+        assert_eq!((c.pc, c.entry), (0x66fb1c, Some(0x66faa0)));
+        let f = c.frame.unwrap();
         assert_eq!(f.name, "main.(*RequestTracker).Track");
         assert_eq!(f.file, "/go/src/example.com/leak/main.go");
         assert_eq!(f.line, 28);
-        assert_eq!(parse_line("#\t0x1234"), Some((0x1234, None)));
-        assert_eq!(parse_line("# runtime.MemStats"), None);
-        assert_eq!(parse_line("# Alloc = 1234"), None);
+        let c = parse_line("#\t0x1234").unwrap();
+        assert!(c.frame.is_none() && c.pc == 0x1234);
+        assert!(parse_line("# runtime.MemStats").is_none());
+        assert!(parse_line("# Alloc = 1234").is_none());
+    }
+
+    #[test]
+    fn inlined_frames_share_the_physical_entry() {
+        let group = |lines: &[&str]| {
+            let mut g = Group {
+                pc: 0,
+                entry: None,
+                frames: Vec::new(),
+            };
+            let mut n = 0;
+            for l in lines {
+                let c = parse_line(l).unwrap();
+                if g.frames.is_empty() || !g.takes(&c) {
+                    n += 1;
+                    g = Group {
+                        pc: c.pc,
+                        entry: c.entry,
+                        frames: c.frame.into_iter().collect(),
+                    };
+                } else {
+                    g.frames.extend(c.frame);
+                }
+            }
+            n
+        };
+        // bytes.Repeat inlined into Track: one physical frame.
+        assert_eq!(
+            group(&[
+                "#\t0x66fb34\tbytes.Repeat+0x94\t/b.go:610",
+                "#\t0x66fb1c\tmain.Track+0x7c\t/m.go:28",
+            ]),
+            1
+        );
+        // Plain recursion: two frames of one function stay apart.
+        assert_eq!(
+            group(&[
+                "#\t0x1020\tmain.fib+0x20\t/m.go:5",
+                "#\t0x1035\tmain.fib+0x35\t/m.go:6"
+            ]),
+            2
+        );
     }
 }
