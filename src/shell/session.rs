@@ -43,6 +43,7 @@ pub struct Session {
 
 /// What a `normalize` change rebuilds the profile from.
 pub struct Sources {
+    /// The merged sources and base, kept apart.
     pub fetched: Fetched,
     /// The `-add_comment` text.
     pub comment: String,

@@ -19,7 +19,9 @@ use std::io::Write;
 /// What to load.
 #[derive(Clone, Debug, Default)]
 pub struct Request {
+    /// Files or URLs to merge.
     pub sources: Vec<String>,
+    /// Files or URLs of the base (`-base` or `-diff_base`).
     pub bases: Vec<String>,
     /// The bases come from `-diff_base` (labelled) rather than `-base`.
     pub diff_base: bool,
@@ -34,13 +36,17 @@ pub struct Request {
 
 /// The merged base profile and how it is applied.
 pub struct Base {
+    /// The merged base profiles, values as loaded (positive).
     pub profile: Profile,
+    /// `-diff_base`: label the base samples instead of cancelling stacks.
     pub diff: bool,
 }
 
 /// The merged sources and the merged base, not yet combined.
 pub struct Fetched {
+    /// The merged sources.
     pub source: Profile,
+    /// The merged base, if one was given.
     pub base: Option<Base>,
     /// True when some profile came over HTTP.
     pub remote: bool,
