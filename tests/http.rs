@@ -236,3 +236,33 @@ fn html_page_is_not_a_profile() {
         "{err}"
     );
 }
+
+#[test]
+fn two_urls_are_fetched_together_and_merged() {
+    let (addr, requests) = serve(2);
+    let a = format!("http://{addr}/debug/pprof/heap");
+    let b = format!("{addr}/debug/pprof/heap?gc=1");
+    let saved = save_dir("two");
+    let (out, err, rc) = rpprof_saving(&["-top", "-nodecount=4", &a, &b], &saved);
+    assert_eq!(rc, 0, "{err}");
+    let mut lines = err.lines();
+    assert_eq!(
+        lines.next(),
+        Some(format!("Fetching profile over HTTP from {a}").as_str())
+    );
+    assert_eq!(
+        lines.next(),
+        Some(format!("Fetching profile over HTTP from http://{b}").as_str())
+    );
+    let (file_out, _, _) = rpprof(&[
+        "-top",
+        "-nodecount=4",
+        "leak/heap_1.pb.gz",
+        "leak/heap_1.pb.gz",
+    ]);
+    assert_eq!(out, file_out);
+    let mut seen = [requests.recv().unwrap(), requests.recv().unwrap()];
+    seen.sort();
+    assert_eq!(seen, ["/debug/pprof/heap", "/debug/pprof/heap?gc=1"]);
+    let _ = std::fs::remove_dir_all(&saved);
+}

@@ -52,27 +52,36 @@ pub struct Fetched {
     pub remote: bool,
 }
 
-/// Loads one source: a URL when `path` is not an existing file and reads
-/// as one, otherwise a file (`-` is stdin). Returns the profile and
-/// whether it was remote.
-fn fetch_one(path: &str, req: &Request, err: &mut dyn Write) -> Result<(Profile, bool), String> {
-    let is_file = path == "-" || std::path::Path::new(path).exists();
-    let target = if is_file {
-        None
-    } else {
-        http::adjust_url(path, req.seconds, req.timeout)
-    };
-    let Some(t) = target else {
-        return super::load_path(path)
-            .map(|p| (p, false))
-            .map_err(|e| e.to_string());
-    };
+/// The URL to fetch for `path`: `None` for an existing file, `-` (stdin)
+/// and anything that does not read as a URL.
+fn target(path: &str, req: &Request) -> Option<http::Target> {
+    if path == "-" || std::path::Path::new(path).exists() {
+        return None;
+    }
+    http::adjust_url(path, req.seconds, req.timeout)
+}
+
+/// pprof's lines before a fetch over HTTP.
+fn announce(t: &http::Target, err: &mut dyn Write) {
     let _ = writeln!(err, "Fetching profile over HTTP from {}", t.url);
     if t.seconds > 0 {
         let _ = writeln!(err, "Please wait... ({})", http::go_seconds(t.seconds));
     }
-    let progress = if req.progress { Some(err) } else { None };
-    let resp = http::get(&t, super::MAX_PROFILE_BYTES, progress)?;
+}
+
+/// Loads one source, from `t` if it is a URL, otherwise from the file
+/// `path`. Returns the profile and whether it was remote.
+fn load(
+    path: &str,
+    t: Option<&http::Target>,
+    progress: Option<&mut (dyn Write + '_)>,
+) -> Result<(Profile, bool), String> {
+    let Some(t) = t else {
+        return super::load_path(path)
+            .map(|p| (p, false))
+            .map_err(|e| e.to_string());
+    };
+    let resp = http::get(t, super::MAX_PROFILE_BYTES, progress)?;
     match super::parse(resp.body) {
         Ok(p) => Ok((p, true)),
         Err(e) if resp.content_type.starts_with("text/html") => {
@@ -80,6 +89,45 @@ fn fetch_one(path: &str, req: &Request, err: &mut dyn Write) -> Result<(Profile,
         }
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// Loads every path of a group. Several URLs are fetched concurrently, as
+/// pprof does (a timed profile from each of two servers takes the time of
+/// one); otherwise one at a time, with the progress line.
+fn load_all(
+    paths: &[String],
+    req: &Request,
+    err: &mut dyn Write,
+) -> Vec<Result<(Profile, bool), String>> {
+    let targets: Vec<Option<http::Target>> = paths.iter().map(|p| target(p, req)).collect();
+    if targets.iter().flatten().count() < 2 {
+        let mut out = Vec::with_capacity(paths.len());
+        for (path, t) in paths.iter().zip(&targets) {
+            if let Some(t) = t {
+                announce(t, err);
+            }
+            let progress = if req.progress { Some(&mut *err) } else { None };
+            out.push(load(path, t.as_ref(), progress));
+        }
+        return out;
+    }
+    for t in targets.iter().flatten() {
+        announce(t, err);
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = paths
+            .iter()
+            .zip(&targets)
+            .map(|(path, t)| s.spawn(move || load(path, t.as_ref(), None)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("loading failed unexpectedly".into()))
+            })
+            .collect()
+    })
 }
 
 /// Unit-scales and merges a group (pprof's `combineProfiles`); a single
@@ -103,8 +151,8 @@ fn grab(
     let mut loaded = Vec::new();
     let mut failures = Vec::new();
     let mut remote = false;
-    for path in paths {
-        match fetch_one(path, req, err) {
+    for (path, result) in paths.iter().zip(load_all(paths, req, err)) {
+        match result {
             Ok((mut p, r)) => {
                 merge::ensure_mapping(&mut p);
                 remote |= r;

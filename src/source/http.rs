@@ -271,7 +271,7 @@ fn request_error(url: &str, e: ureq::Error) -> String {
 pub fn get(
     t: &Target,
     max_bytes: u64,
-    progress: Option<&mut dyn Write>,
+    progress: Option<&mut (dyn Write + '_)>,
 ) -> Result<Response, String> {
     let insecure = t.url.starts_with("https+insecure://");
     let url = if insecure {
