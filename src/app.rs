@@ -126,8 +126,15 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
     s.stdout_tty = stdout_tty;
     let stdin_tty = std::io::stdin().is_terminal();
     s.color = args.color.enabled(stdout_tty && stdin_tty);
+    // The greeting quotes profile strings (file, comments): keep their
+    // control characters off a terminal.
+    let stderr_tty = std::io::stderr().is_terminal();
     for l in s.greeting() {
-        let _ = writeln!(err, "{l}");
+        if stderr_tty {
+            let _ = writeln!(err, "{}", crate::render::color::sanitize(&l));
+        } else {
+            let _ = writeln!(err, "{l}");
+        }
     }
     if stdin_tty {
         return terminal::run(&mut s);

@@ -155,7 +155,9 @@ fn walk_range(
     v: &mut impl Visitor,
 ) {
     let mut stamp = vec![u32::MAX; table.infos.len()];
-    let is_kept = |id: u32| id != NONE && kept.is_none_or(|k| k[id as usize]);
+    let all = vec![true; if kept.is_none() { table.infos.len() } else { 0 }];
+    let kept = kept.unwrap_or(&all);
+    let is_kept = |id: u32| kept.get(id as usize).copied().unwrap_or(false);
     for k in range {
         let (w, d) = vo.read(view.sample_values(k));
         if w == 0 && d == 0 {
@@ -191,31 +193,71 @@ fn walk_range(
     }
 }
 
-/// Accumulates nodes (and, with `with_edges`, edges) for [`build`].
-struct Builder {
-    acc: Vec<Node>,
-    with_edges: bool,
+/// Which edges a build records. Fewer edges make a pass over a big profile
+/// much cheaper: every recorded edge costs a hash probe per frame.
+#[derive(Clone, Copy, Debug)]
+pub enum EdgeScope<'a> {
+    /// Every edge between kept nodes.
+    All,
+    /// No edges: node values only.
+    None,
+    /// Only the edges with an end among the marked node ids (`peek`).
+    Touching(&'a [bool]),
+}
+
+impl EdgeScope<'_> {
+    #[inline]
+    fn wants(&self, src: u32, dst: u32) -> bool {
+        match self {
+            EdgeScope::All => true,
+            EdgeScope::None => false,
+            EdgeScope::Touching(marked) => marked[src as usize] || marked[dst as usize],
+        }
+    }
+}
+
+/// Accumulates nodes (and the edges in `scope`) for [`build`].
+struct Builder<'s> {
+    /// flat, flat_div, cum, cum_div per node id (compact: this is the
+    /// hottest memory of a build).
+    acc: Vec<[i64; 4]>,
+    scope: EdgeScope<'s>,
     edges: Vec<Edge>,
     edge_index: FastMap<(u32, u32), u32>,
 }
 
-impl Builder {
-    fn new(n: usize, with_edges: bool) -> Builder {
+impl<'s> Builder<'s> {
+    fn new(n: usize, scope: EdgeScope<'s>) -> Builder<'s> {
         Builder {
-            acc: vec![Node::default(); n],
-            with_edges,
+            acc: vec![[0; 4]; n],
+            scope,
             edges: Vec::new(),
             edge_index: FastMap::default(),
         }
     }
 
+    /// The accumulated graph (pprof's `selectNodesForGraph`).
+    fn finish(self, drop_negative: bool) -> Graph {
+        let acc = self
+            .acc
+            .iter()
+            .map(|a| Node {
+                flat: a[0],
+                flat_div: a[1],
+                cum: a[2],
+                cum_div: a[3],
+                ..Default::default()
+            })
+            .collect();
+        Graph::select(acc, self.edges, drop_negative)
+    }
+
     /// Adds another builder's sums (a different range of samples).
-    fn absorb(&mut self, other: Builder) {
+    fn absorb(&mut self, other: Builder<'s>) {
         for (a, b) in self.acc.iter_mut().zip(&other.acc) {
-            a.flat += b.flat;
-            a.flat_div += b.flat_div;
-            a.cum += b.cum;
-            a.cum_div += b.cum_div;
+            for c in 0..4 {
+                a[c] += b[c];
+            }
         }
         for e in other.edges {
             let next = self.edges.len() as u32;
@@ -233,14 +275,14 @@ impl Builder {
     }
 }
 
-impl Visitor for Builder {
+impl Visitor for Builder<'_> {
     fn frame(&mut self, k: usize, w: i64, d: i64, f: &Frame) {
         if f.first {
             let a = &mut self.acc[f.node as usize];
-            a.cum += w;
-            a.cum_div += d;
+            a[2] += w;
+            a[3] += d;
         }
-        if !self.with_edges || f.parent == NONE || f.parent == f.node {
+        if f.parent == NONE || f.parent == f.node || !self.scope.wants(f.parent, f.node) {
             return;
         }
         let next = self.edges.len() as u32;
@@ -262,8 +304,8 @@ impl Visitor for Builder {
 
     fn leaf(&mut self, _k: usize, w: i64, d: i64, node: u32) {
         let a = &mut self.acc[node as usize];
-        a.flat += w;
-        a.flat_div += d;
+        a[0] += w;
+        a[1] += d;
     }
 }
 
@@ -271,25 +313,38 @@ impl Visitor for Builder {
 const PARALLEL_MIN_SAMPLES: usize = 50_000;
 
 /// Accumulates over all kept samples, splitting them across threads.
-fn accumulate(
+fn accumulate<'s>(
     view: &View,
     table: &NodeTable,
     vo: ValueOptions,
     kept: Option<&[bool]>,
-    with_edges: bool,
-) -> Builder {
+    scope: EdgeScope<'s>,
+) -> Builder<'s> {
     let total = view.samples.len();
     let threads = std::thread::available_parallelism()
         .map_or(1, |t| t.get())
         .min(total / PARALLEL_MIN_SAMPLES)
         .clamp(1, 8);
+    accumulate_split(view, table, vo, kept, scope, threads)
+}
+
+/// [`accumulate`] over `threads` equal ranges of samples.
+fn accumulate_split<'s>(
+    view: &View,
+    table: &NodeTable,
+    vo: ValueOptions,
+    kept: Option<&[bool]>,
+    scope: EdgeScope<'s>,
+    threads: usize,
+) -> Builder<'s> {
+    let total = view.samples.len();
     let chunk = total.div_ceil(threads);
     let mut parts: Vec<Builder> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let r = (t * chunk).min(total)..((t + 1) * chunk).min(total);
                 s.spawn(move || {
-                    let mut b = Builder::new(table.infos.len(), with_edges);
+                    let mut b = Builder::new(table.infos.len(), scope);
                     walk_range(view, table, vo, kept, r, &mut b);
                     b
                 })
@@ -309,8 +364,18 @@ fn accumulate(
 
 /// Builds the graph of `view`, keeping only nodes with `kept[id]` when given.
 pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bool]>) -> Graph {
-    let b = accumulate(view, table, vo, kept, true);
-    Graph::select(b.acc, b.edges, vo.drop_negative)
+    build_scoped(view, table, vo, kept, EdgeScope::All)
+}
+
+/// [`build`] recording only the edges in `scope`.
+pub fn build_scoped(
+    view: &View,
+    table: &NodeTable,
+    vo: ValueOptions,
+    kept: Option<&[bool]>,
+    scope: EdgeScope,
+) -> Graph {
+    accumulate(view, table, vo, kept, scope).finish(vo.drop_negative)
 }
 
 /// Builds only the nodes (flat/cum) of `view`, without edges: the values a
@@ -319,8 +384,7 @@ pub fn build(view: &View, table: &NodeTable, vo: ValueOptions, kept: Option<&[bo
 /// mapped to [`NONE`] (see [`NodeTable::build_selected`]) are skipped, which
 /// makes this one cheap pass for reports about a few functions (`list`).
 pub fn build_nodes(view: &View, table: &NodeTable, vo: ValueOptions) -> Graph {
-    let b = accumulate(view, table, vo, None, false);
-    Graph::select(b.acc, Vec::new(), vo.drop_negative)
+    build_scoped(view, table, vo, None, EdgeScope::None)
 }
 
 /// [`build`], also feeding the same walk to `extra` (e.g. a tag sink); one
@@ -332,9 +396,9 @@ pub fn build_with(
     kept: Option<&[bool]>,
     extra: &mut impl Visitor,
 ) -> Graph {
-    let mut b = Builder::new(table.infos.len(), true);
+    let mut b = Builder::new(table.infos.len(), EdgeScope::All);
     walk(view, table, vo, kept, &mut (&mut b, extra));
-    Graph::select(b.acc, b.edges, vo.drop_negative)
+    b.finish(vo.drop_negative)
 }
 
 impl Visitor for () {
@@ -566,6 +630,8 @@ pub fn edge_order<'n>(a: &Edge, b: &Edge, name: impl Fn(u32) -> &'n str) -> std:
 /// Result of trimming: the final graph plus the legend numbers.
 pub struct Trimmed {
     pub graph: Graph,
+    /// Printable names of every node id of the table.
+    pub names: Vec<String>,
     pub orig_count: usize,
     pub dropped_nodes: usize,
     pub dropped_edges: usize,
@@ -587,16 +653,25 @@ pub struct TrimOptions {
 /// pprof's rebuilds after each cut are replaced by one node-only pass and a
 /// final pass that computes the edges among the selected nodes.
 pub fn trimmed(view: &View, table: &NodeTable, vo: ValueOptions, t: TrimOptions) -> Trimmed {
-    trimmed_from(view, table, vo, t, &build_nodes(view, table, vo))
+    trimmed_from(
+        view,
+        table,
+        vo,
+        t,
+        &build_nodes(view, table, vo),
+        EdgeScope::All,
+    )
 }
 
-/// [`trimmed`] starting from an already built node-only graph.
+/// [`trimmed`] starting from an already built node-only graph, recording
+/// only the edges in `scope`.
 pub fn trimmed_from(
     view: &View,
     table: &NodeTable,
     vo: ValueOptions,
     t: TrimOptions,
     full: &Graph,
+    scope: EdgeScope,
 ) -> Trimmed {
     let names: Vec<String> = table.infos.iter().map(|i| i.printable_name()).collect();
     let mut g = Graph {
@@ -617,13 +692,82 @@ pub fn trimmed_from(
         g.nodes.truncate(t.node_count as usize);
     }
     let kept = g.kept_set(table.infos.len(), g.nodes.len());
-    let mut g = build(view, table, vo, Some(&kept));
+    let mut g = build_scoped(view, table, vo, Some(&kept), scope);
     sort_nodes_named(&mut g.nodes, &table.infos, &names, t.order, None);
     let dropped_edges = g.trim_edges(edge_cutoff);
     Trimmed {
         graph: g,
+        names,
         orig_count,
         dropped_nodes,
         dropped_edges,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::nodes::NodeOptions;
+    use crate::config::Granularity;
+    use std::borrow::Cow;
+
+    fn edges(g: &Graph) -> Vec<(u32, u32, i64, bool, bool)> {
+        let mut v: Vec<_> = g
+            .edges
+            .iter()
+            .filter(|e| !e.removed)
+            .map(|e| (e.src, e.dst, e.weight, e.inline, e.residual))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn split_accumulation_equals_one_ordered_walk() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cpu/cpu.pb.gz");
+        let p = crate::model::compact::merge_one(
+            crate::source::parse(std::fs::read(path).unwrap()).unwrap(),
+        );
+        let view = View::all(Cow::Borrowed(&p));
+        let o = NodeOptions {
+            granularity: Granularity::Lines,
+            noinlines: false,
+            obj_names: false,
+            trim_files: true,
+            trim_path: String::new(),
+            source_path: String::new(),
+        };
+        let table = NodeTable::build(&view, &o);
+        let vo = ValueOptions {
+            index: 1,
+            mean: true,
+            drop_negative: false,
+        };
+        let one = build_with(&view, &table, vo, None, &mut ());
+        let kept: Vec<bool> = (0..table.infos.len()).map(|i| i % 3 != 0).collect();
+        for threads in [2, 3, 7] {
+            let many =
+                accumulate_split(&view, &table, vo, None, EdgeScope::All, threads).finish(false);
+            let key = |g: &Graph| {
+                g.nodes
+                    .iter()
+                    .map(|n| (n.id, n.flat, n.flat_div, n.cum, n.cum_div))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(key(&one), key(&many));
+            assert_eq!(edges(&one), edges(&many));
+            let a = build_with(&view, &table, vo, Some(&kept), &mut ());
+            let b = accumulate_split(&view, &table, vo, Some(&kept), EdgeScope::All, threads)
+                .finish(false);
+            assert_eq!(edges(&a), edges(&b));
+            assert!(
+                edges(&a).iter().any(|e| e.4),
+                "residual edges are exercised"
+            );
+        }
+        // A node-only pass has the same values as the full graph.
+        let nodes = build_nodes(&view, &table, vo);
+        assert_eq!(nodes.nodes.len(), one.nodes.len());
+        assert!(nodes.edges.is_empty());
     }
 }
