@@ -4,11 +4,11 @@
 //! whitespace normalisation as the shared corpus runner. The case format is
 //! the corpus's: `NAME | ARGS | STDIN_SCRIPT` (`;` separates input lines).
 //!
-//! `tests/data/own_cases.txt` holds cases where rpprof deliberately differs
-//! from pprof or pprof has no answer (folded stacks, symbolized Go text
-//! profiles); their goldens live in `tests/data/own/` and were checked by
-//! hand. `UPDATE_OWN_GOLDEN=1 cargo test` rewrites those (never the pprof
-//! ones).
+//! `tests/data/rpprof_cases.txt` holds cases where rpprof deliberately
+//! differs from pprof or pprof has no answer (folded stacks, symbolized Go
+//! text profiles), plus gperftools profiles checked against pprof; their
+//! goldens live in `tests/data/rpprof/`. `UPDATE_RPPROF_GOLDEN=1 cargo
+//! test` rewrites those (never the ones of `cases.txt`).
 
 use std::io::Write;
 use std::path::Path;
@@ -122,13 +122,13 @@ fn corpus_cases_match_go_tool_pprof() {
 }
 
 #[test]
-fn own_cases_match_their_goldens() {
-    let update = std::env::var_os("UPDATE_OWN_GOLDEN").is_some();
-    let (count, failures) = check_cases("own_cases.txt", "own", update);
-    assert!(count >= 5, "only {count} own cases found");
+fn rpprof_cases_match_their_goldens() {
+    let update = std::env::var_os("UPDATE_RPPROF_GOLDEN").is_some();
+    let (count, failures) = check_cases("rpprof_cases.txt", "rpprof", update);
+    assert!(count >= 5, "only {count} rpprof cases found");
     assert!(
         failures.is_empty(),
-        "{} of {count} own cases failed:\n{}",
+        "{} of {count} rpprof cases failed:\n{}",
         failures.len(),
         failures.join("\n")
     );
