@@ -3,47 +3,54 @@
 //! `go tool pprof` (1 for a failed run, 0 otherwise).
 
 use crate::cli::{self, Args};
-use crate::model::{Profile, compact, merge, prune};
+use crate::model::Profile;
 use crate::output::Target;
 use crate::render::color::ColorChoice;
 use crate::shell::session::{self, Session};
 use crate::shell::{help, terminal};
-use crate::source;
+use crate::source::{fetch, save};
 use std::io::{IsTerminal, Write};
 
-/// Loads and merges the sources, as pprof's `fetchProfiles`. Per-source
-/// failures are reported on `err` and skipped.
+/// Loads and merges `sources` (files or URLs, no base), as pprof's
+/// `fetchProfiles`. Per-source failures are reported on `err` and skipped.
 pub fn load(sources: &[String], err: &mut dyn Write) -> Result<Profile, String> {
-    let mut loaded = Vec::new();
-    for s in sources {
-        match source::load_path(s) {
-            Ok(p) => loaded.push(p),
-            Err(e) => {
-                let _ = writeln!(err, "{s}: {e}");
-            }
-        }
-    }
-    if loaded.is_empty() {
-        return Err("failed to fetch any source profiles".into());
-    }
-    if loaded.len() < sources.len() {
-        let _ = writeln!(
-            err,
-            "Fetched {} source profiles out of {}",
-            loaded.len(),
-            sources.len()
-        );
-    }
-    let mut p = if loaded.len() == 1 {
-        compact::merge_one(loaded.pop().expect("one profile"))
-    } else {
-        let refs: Vec<&Profile> = loaded.iter().collect();
-        merge::merge(&refs).map_err(|e| format!("problem fetching source profiles: {e}"))?
+    let req = fetch::Request {
+        sources: sources.to_vec(),
+        ..fetch::Request::default()
     };
-    drop(loaded);
-    prune::remove_uninteresting(&mut p)?;
-    merge::ensure_mapping(&mut p);
-    Ok(p)
+    fetch::fetch(&req, err)?.into_profile("")
+}
+
+/// Loads the command line's sources and base (pprof's `fetchProfiles`)
+/// and builds the profile to explore. Per-source failures are reported on
+/// `err` and skipped. With a base, the sources stay apart for the shell
+/// (returned as [`session::Sources`]) so that `normalize` can rebuild.
+pub fn load_args(
+    args: &Args,
+    err: &mut dyn Write,
+) -> Result<(Profile, Option<session::Sources>), String> {
+    let mut req = args.fetch_request();
+    req.progress = std::io::stderr().is_terminal();
+    let fetched = fetch::fetch(&req, err)?;
+    let remote = fetched.remote;
+    let (profile, sources) = if fetched.base.is_some() {
+        let p = fetched.build(args.cfg.bool("normalize"), &args.add_comment)?;
+        let s = session::Sources {
+            fetched,
+            comment: args.add_comment.clone(),
+        };
+        (p, Some(s))
+    } else {
+        (fetched.into_profile(&args.add_comment)?, None)
+    };
+    if !matches!(args.symbolize.as_str(), "none" | "no") && fetch::main_binary_unavailable(&profile)
+    {
+        let _ = writeln!(err, "Main binary filename not available.");
+    }
+    if remote {
+        save::save_fetched(&profile, err);
+    }
+    Ok((profile, sources))
 }
 
 /// Runs rpprof with `argv` (without the program name); returns the exit
@@ -82,11 +89,7 @@ pub fn run(argv: Vec<String>) -> i32 {
 }
 
 fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
-    let mut profile = load(&args.sources, err)?;
-    if !args.add_comment.is_empty() {
-        let c = profile.intern_slow(&args.add_comment);
-        profile.comments.push(c);
-    }
+    let (profile, sources) = load_args(&args, err)?;
     let stdout_tty = std::io::stdout().is_terminal();
     match args.color {
         ColorChoice::Always => owo_colors::set_override(true),
@@ -119,6 +122,7 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
         return r;
     }
     let mut s = Session::new(profile, args.cfg);
+    s.sources = sources;
     s.stdout_tty = stdout_tty;
     let stdin_tty = std::io::stdin().is_terminal();
     s.color = args.color.enabled(stdout_tty && stdin_tty);
