@@ -6,9 +6,7 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 const HEAP: &str = "tests/data/leak/heap_5.pb.gz";
 
@@ -21,27 +19,12 @@ struct Run {
 
 /// Runs `rpprof ARGS` in the crate directory with `stdin` piped in.
 fn rpprof(args: &[&str], stdin: &str) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rpprof"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_clear()
-        .env("TZ", "UTC")
-        .env("TERM", "dumb")
-        .env("HOME", std::env::temp_dir())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("rpprof starts");
-    let mut input = child.stdin.take().expect("stdin");
-    // A run that fails at load time may exit before reading its input.
-    let _ = input.write_all(stdin.as_bytes());
-    drop(input);
-    let o = child.wait_with_output().expect("rpprof runs");
+    let o = common::run_rpprof(Path::new(env!("CARGO_MANIFEST_DIR")), args, stdin);
+    assert_ne!(o.code, -1, "killed by a signal: {}", o.stderr);
     Run {
-        out: String::from_utf8_lossy(&o.stdout).into_owned(),
-        err: String::from_utf8_lossy(&o.stderr).into_owned(),
-        code: o.status.code().expect("exit status, not a signal"),
+        out: o.out(),
+        err: o.stderr,
+        code: o.code,
     }
 }
 

@@ -10,9 +10,9 @@
 //! goldens live in `tests/data/rpprof/`. `UPDATE_RPPROF_GOLDEN=1 cargo
 //! test` rewrites those (never the ones of `cases.txt`).
 
-use std::io::Write;
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 fn normalise(s: &str) -> String {
     let mut out = String::new();
@@ -29,31 +29,11 @@ fn normalise(s: &str) -> String {
 }
 
 fn run_case(dir: &Path, args: &[&str], script: Option<&str>) -> (String, String, i32) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rpprof"))
-        .args(args)
-        .current_dir(dir)
-        .env("TZ", "UTC")
-        .env("TERM", "dumb")
-        .env("HOME", std::env::temp_dir())
-        .env_remove("PPROF_BINARY_PATH")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("rpprof starts");
-    let mut stdin = child.stdin.take().expect("stdin");
-    if let Some(s) = script {
-        for piece in s.split(';') {
-            writeln!(stdin, "{piece}").expect("write stdin");
-        }
-    }
-    drop(stdin);
-    let out = child.wait_with_output().expect("rpprof runs");
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code().unwrap_or(-1),
-    )
+    let stdin: String = script
+        .map(|s| s.split(';').map(|piece| format!("{piece}\n")).collect())
+        .unwrap_or_default();
+    let o = common::run_rpprof(dir, args, &stdin);
+    (o.out(), o.stderr, o.code)
 }
 
 /// Runs every case of `dir/cases_file` and compares with `dir/golden_dir`;

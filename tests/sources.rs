@@ -3,32 +3,19 @@
 //! `normalize=true` typed in the shell gives what `-normalize` gives, and
 //! Go's `?debug=1` heap text reads exactly like its protobuf twin.
 
-use std::io::Write;
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// Runs rpprof in `tests/data` with `args` and `stdin`; returns stdout
 /// (raw bytes) and stderr.
 fn rpprof(args: &[&str], stdin: &str) -> (Vec<u8>, String) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rpprof"))
-        .args(args)
-        .current_dir(dir)
-        .env("TZ", "UTC")
-        .env("HOME", std::env::temp_dir())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("rpprof starts");
-    let mut input = child.stdin.take().expect("stdin");
-    input.write_all(stdin.as_bytes()).expect("write stdin");
-    drop(input);
-    let out = child.wait_with_output().expect("rpprof runs");
-    (
-        out.stdout,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let o = common::run_rpprof(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data"),
+        args,
+        stdin,
+    );
+    (o.stdout, o.stderr)
 }
 
 fn text(args: &[&str]) -> String {

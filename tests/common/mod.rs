@@ -128,3 +128,47 @@ impl Builder {
         self.p.encode_to_vec()
     }
 }
+
+/// What one run of the binary printed.
+pub struct Output {
+    pub stdout: Vec<u8>,
+    pub stderr: String,
+    /// The exit status (-1 when killed by a signal).
+    pub code: i32,
+}
+
+impl Output {
+    /// stdout as text.
+    pub fn out(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+}
+
+/// Runs `rpprof ARGS` in `dir` with `stdin` piped in, in a clean
+/// environment (`TZ=UTC`, `TERM=dumb`, a temporary `HOME`).
+pub fn run_rpprof(dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rpprof"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("TZ", "UTC")
+        .env("TERM", "dumb")
+        .env("HOME", std::env::temp_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("rpprof starts");
+    let mut input = child.stdin.take().expect("stdin");
+    // A run that fails at load time may exit before reading its input.
+    let _ = input.write_all(stdin.as_bytes());
+    drop(input);
+    let o = child.wait_with_output().expect("rpprof runs");
+    Output {
+        stdout: o.stdout,
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        code: o.status.code().unwrap_or(-1),
+    }
+}
