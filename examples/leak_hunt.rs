@@ -30,4 +30,18 @@ fn main() {
         println!("(pprof) {line}");
         session.execute(line, &mut stdout.lock(), &mut stderr.lock());
     }
+    // What grew between the first and the last snapshot: the leak, alone.
+    let first = root
+        .join("examples/data/heap_1.pb.gz")
+        .display()
+        .to_string();
+    let args = [
+        "-top",
+        "-nodecount=3",
+        "-base",
+        &first,
+        &heap.display().to_string(),
+    ];
+    println!("$ rpprof {}", args.join(" "));
+    rpprof::app::run(args.iter().map(|a| a.to_string()).collect());
 }

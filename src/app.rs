@@ -3,61 +3,42 @@
 //! `go tool pprof` (1 for a failed run, 0 otherwise).
 
 use crate::cli::{self, Args};
-use crate::model::{Profile, compact, merge, prune};
+use crate::model::Profile;
 use crate::output::Target;
 use crate::render::color::ColorChoice;
 use crate::shell::session::{self, Session};
 use crate::shell::{help, terminal};
-use crate::source;
+use crate::source::{fetch, save};
 use crate::symbolize::{self, binary::ObjectFile, locate::Locator};
 use std::io::{IsTerminal, Write};
 
-/// Loads and merges the sources, symbolizes the result with pprof's
-/// defaults and applies its `drop_frames`, as pprof's `fetchProfiles`.
-/// Per-source failures and symbolization messages are reported on `err`.
+/// Loads and merges `sources` (files or URLs, no base) and symbolizes them
+/// with pprof's defaults, as pprof's `fetchProfiles`. Per-source failures
+/// and symbolization messages are reported on `err`.
 pub fn load(sources: &[String], err: &mut dyn Write) -> Result<Profile, String> {
-    load_with(sources, &symbolize::Options::default(), err)
+    let req = fetch::Request {
+        sources: sources.to_vec(),
+        ..fetch::Request::default()
+    };
+    let mut fetched = fetch::fetch(&req, err)?;
+    symbolize_fetched(&mut fetched, &symbolize::Options::default(), err);
+    fetched.into_profile("")
 }
 
-/// [`load`] with explicit symbolization options (`-symbolize`, the binary
-/// named on the command line, `-buildid`, search paths).
-pub fn load_with(
-    sources: &[String],
-    sym: &symbolize::Options,
-    err: &mut dyn Write,
-) -> Result<Profile, String> {
-    let mut loaded = Vec::new();
-    for s in sources {
-        match source::load_path(s) {
-            Ok(p) => loaded.push(p),
-            Err(e) => {
-                let _ = writeln!(err, "{s}: {e}");
+/// Symbolizes the merged sources and the merged base (before they are
+/// combined and pruned), printing each symbolization message once.
+fn symbolize_fetched(f: &mut fetch::Fetched, o: &symbolize::Options, err: &mut dyn Write) {
+    let mut lines = symbolize::symbolize(&mut f.source, o);
+    if let Some(b) = &mut f.base {
+        for l in symbolize::symbolize(&mut b.profile, o) {
+            if !lines.contains(&l) {
+                lines.push(l);
             }
         }
     }
-    if loaded.is_empty() {
-        return Err("failed to fetch any source profiles".into());
+    for l in lines {
+        let _ = writeln!(err, "{l}");
     }
-    if loaded.len() < sources.len() {
-        let _ = writeln!(
-            err,
-            "Fetched {} source profiles out of {}",
-            loaded.len(),
-            sources.len()
-        );
-    }
-    let mut p = if loaded.len() == 1 {
-        compact::merge_one(loaded.pop().expect("one profile"))
-    } else {
-        let refs: Vec<&Profile> = loaded.iter().collect();
-        merge::merge(&refs).map_err(|e| format!("problem fetching source profiles: {e}"))?
-    };
-    drop(loaded);
-    for line in symbolize::symbolize(&mut p, sym) {
-        let _ = writeln!(err, "{line}");
-    }
-    prune::remove_uninteresting(&mut p)?;
-    Ok(p)
 }
 
 /// pprof's `[binary]` argument: with two or more positional arguments, a
@@ -70,6 +51,44 @@ pub fn split_binary(sources: &[String]) -> (String, &[String]) {
         return (sources[0].clone(), &sources[1..]);
     }
     (String::new(), sources)
+}
+
+/// Loads the command line's sources and base (pprof's `fetchProfiles`)
+/// and builds the profile to explore. Per-source failures are reported on
+/// `err` and skipped. With a base, the sources stay apart for the shell
+/// (returned as [`session::Sources`]) so that `normalize` can rebuild.
+pub fn load_args(
+    args: &Args,
+    err: &mut dyn Write,
+) -> Result<(Profile, Option<session::Sources>), String> {
+    let (exec, sources) = split_binary(&args.sources);
+    let mut req = args.fetch_request();
+    req.sources = sources.to_vec();
+    req.progress = std::io::stderr().is_terminal();
+    let mut fetched = fetch::fetch(&req, err)?;
+    let sym = symbolize::Options {
+        mode: args.symbolize.clone(),
+        exec,
+        build_id: args.buildid.clone(),
+        locator: Locator::from_env(),
+        progress: std::io::stderr().is_terminal(),
+    };
+    symbolize_fetched(&mut fetched, &sym, err);
+    let remote = fetched.remote;
+    let (profile, sources) = if fetched.base.is_some() {
+        let p = fetched.build(args.cfg.bool("normalize"), &args.add_comment)?;
+        let s = session::Sources {
+            fetched,
+            comment: args.add_comment.clone(),
+        };
+        (p, Some(s))
+    } else {
+        (fetched.into_profile(&args.add_comment)?, None)
+    };
+    if remote {
+        save::save_fetched(&profile, err);
+    }
+    Ok((profile, sources))
 }
 
 /// Runs rpprof with `argv` (without the program name); returns the exit
@@ -108,15 +127,7 @@ pub fn run(argv: Vec<String>) -> i32 {
 }
 
 fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
-    let (exec, sources) = split_binary(&args.sources);
-    let sym = symbolize::Options {
-        mode: args.symbolize.clone(),
-        exec,
-        build_id: args.buildid.clone(),
-        locator: Locator::from_env(),
-        progress: std::io::stderr().is_terminal(),
-    };
-    let profile = load_with(sources, &sym, err)?;
+    let (profile, sources) = load_args(&args, err)?;
     let stdout_tty = std::io::stdout().is_terminal();
     match args.color {
         ColorChoice::Always => owo_colors::set_override(true),
@@ -149,11 +160,19 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
         return r;
     }
     let mut s = Session::new(profile, args.cfg);
+    s.sources = sources;
     s.stdout_tty = stdout_tty;
     let stdin_tty = std::io::stdin().is_terminal();
     s.color = args.color.enabled(stdout_tty && stdin_tty);
+    // The greeting quotes profile strings (file, comments): keep their
+    // control characters off a terminal.
+    let stderr_tty = std::io::stderr().is_terminal();
     for l in s.greeting() {
-        let _ = writeln!(err, "{l}");
+        if stderr_tty {
+            let _ = writeln!(err, "{}", crate::render::color::sanitize(&l));
+        } else {
+            let _ = writeln!(err, "{l}");
+        }
     }
     if stdin_tty {
         return terminal::run(&mut s);

@@ -296,7 +296,37 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
     if a.sources.is_empty() {
         return Err(err("no profile source specified".into(), true));
     }
+    a.base = a.base.filter(|b| !b.is_empty());
+    a.diff_base = a.diff_base.filter(|b| !b.is_empty());
+    if a.base.is_some() && a.diff_base.is_some() {
+        return Err(err(
+            "-base and -diff_base flags cannot both be specified".into(),
+            false,
+        ));
+    }
+    if a.cfg.bool("normalize") && a.base.is_none() && a.diff_base.is_none() {
+        return Err(err("must have base profile to normalize by".into(), false));
+    }
     Ok(a)
+}
+
+impl Args {
+    /// The profiles to load, as a fetch request (without progress display).
+    pub fn fetch_request(&self) -> crate::source::fetch::Request {
+        let (bases, diff_base) = match (&self.base, &self.diff_base) {
+            (Some(b), _) => (vec![b.clone()], false),
+            (None, Some(d)) => (vec![d.clone()], true),
+            (None, None) => (Vec::new(), false),
+        };
+        crate::source::fetch::Request {
+            sources: self.sources.clone(),
+            bases,
+            diff_base,
+            seconds: self.seconds,
+            timeout: self.timeout,
+            progress: false,
+        }
+    }
 }
 
 /// Names of all flags (for tests walking the tables).
@@ -350,6 +380,11 @@ mod tests {
             e("-trim=maybe x"),
             "invalid boolean value \"maybe\" for -trim: parse error"
         );
+        assert_eq!(
+            e("-base a -diff_base b x"),
+            "-base and -diff_base flags cannot both be specified"
+        );
+        assert_eq!(e("-normalize x"), "must have base profile to normalize by");
     }
 
     #[test]

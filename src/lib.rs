@@ -3,9 +3,11 @@
 //! The pipeline, one module per stage:
 //!
 //! ```text
-//! source (files, gzip) ─▶ source::decode ─▶ model::Profile (validated, immutable)
-//!   ─▶ model::merge ─▶ symbolize (binaries, addr2line, demangling)
-//!   ─▶ model::prune (the profile's drop_frames)
+//! source (files, stdin, source::http; gzip) ─▶ source::decode | source::legacy
+//!   ─▶ model::Profile (validated, immutable)
+//!   ─▶ source::fetch: model::scale + model::merge per group (sources, base)
+//!   ─▶ symbolize (binaries, addr2line, demangling) per group
+//!   ─▶ base subtraction / diff labels / normalize, model::prune
 //! per command: (&Profile, &Config) ─▶ filter::View ─▶ aggregate (nodes, graph)
 //!   ─▶ report (text) ─▶ output (stdout, files, viewers)
 //! shell: line source ─▶ shell::grammar (nom) ─▶ shell::session ─▶ report

@@ -3,10 +3,16 @@
 //! what `go tool pprof` printed (`tests/data/golden/`), after the same
 //! whitespace normalisation as the shared corpus runner. The case format is
 //! the corpus's: `NAME | ARGS | STDIN_SCRIPT` (`;` separates input lines).
+//!
+//! `tests/data/rpprof_cases.txt` holds cases where rpprof deliberately
+//! differs from pprof or pprof has no answer (folded stacks, symbolized Go
+//! text profiles), plus gperftools profiles checked against pprof; their
+//! goldens live in `tests/data/rpprof/`. `UPDATE_RPPROF_GOLDEN=1 cargo
+//! test` rewrites those (never the ones of `cases.txt`).
 
-use std::io::Write;
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 fn normalise(s: &str) -> String {
     let mut out = String::new();
@@ -23,37 +29,19 @@ fn normalise(s: &str) -> String {
 }
 
 fn run_case(dir: &Path, args: &[&str], script: Option<&str>) -> (String, String, i32) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rpprof"))
-        .args(args)
-        .current_dir(dir)
-        .env("TZ", "UTC")
-        .env("TERM", "dumb")
-        .env("HOME", std::env::temp_dir())
-        .env_remove("PPROF_BINARY_PATH")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("rpprof starts");
-    let mut stdin = child.stdin.take().expect("stdin");
-    if let Some(s) = script {
-        for piece in s.split(';') {
-            writeln!(stdin, "{piece}").expect("write stdin");
-        }
-    }
-    drop(stdin);
-    let out = child.wait_with_output().expect("rpprof runs");
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code().unwrap_or(-1),
-    )
+    let stdin: String = script
+        .map(|s| s.split(';').map(|piece| format!("{piece}\n")).collect())
+        .unwrap_or_default();
+    let o = common::run_rpprof(dir, args, &stdin);
+    (o.out(), o.stderr, o.code)
 }
 
-#[test]
-fn corpus_cases_match_go_tool_pprof() {
+/// Runs every case of `dir/cases_file` and compares with `dir/golden_dir`;
+/// returns the number of cases and the failures. With `update`, writes
+/// the outputs as the new goldens instead.
+fn check_cases(cases_file: &str, golden_dir: &str, update: bool) -> (usize, Vec<String>) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
-    let cases = std::fs::read_to_string(dir.join("cases.txt")).expect("cases.txt");
+    let cases = std::fs::read_to_string(dir.join(cases_file)).expect("cases file");
     let mut failures = Vec::new();
     let mut count = 0;
     for line in cases
@@ -70,10 +58,15 @@ fn corpus_cases_match_go_tool_pprof() {
             .collect();
         let script = parts.next().filter(|s| !s.is_empty());
         let (out, err, rc) = run_case(&dir, &args, script);
-        let golden = |ext: &str| {
-            std::fs::read_to_string(dir.join(format!("golden/{name}.{ext}"))).expect("golden")
-        };
         count += 1;
+        let path = |ext: &str| dir.join(format!("{golden_dir}/{name}.{ext}"));
+        if update {
+            std::fs::write(path("out"), &out).expect("write golden");
+            std::fs::write(path("err"), &err).expect("write golden");
+            std::fs::write(path("rc"), format!("{rc}\n")).expect("write golden");
+            continue;
+        }
+        let golden = |ext: &str| std::fs::read_to_string(path(ext)).expect("golden");
         if normalise(&out) != normalise(&golden("out")) {
             failures.push(format!(
                 "{name}: stdout differs\n--- want\n{}\n--- got\n{out}",
@@ -93,10 +86,29 @@ fn corpus_cases_match_go_tool_pprof() {
             ));
         }
     }
+    (count, failures)
+}
+
+#[test]
+fn corpus_cases_match_go_tool_pprof() {
+    let (count, failures) = check_cases("cases.txt", "golden", false);
     assert!(count > 70, "only {count} cases found");
     assert!(
         failures.is_empty(),
         "{} of {count} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn rpprof_cases_match_their_goldens() {
+    let update = std::env::var_os("UPDATE_RPPROF_GOLDEN").is_some();
+    let (count, failures) = check_cases("rpprof_cases.txt", "rpprof", update);
+    assert!(count >= 5, "only {count} rpprof cases found");
+    assert!(
+        failures.is_empty(),
+        "{} of {count} rpprof cases failed:\n{}",
         failures.len(),
         failures.join("\n")
     );

@@ -1,5 +1,10 @@
 //! Aggregation: frames → graph nodes at a granularity ([`nodes`]), samples →
-//! weighted graph with trimming and sort orders ([`graph`]).
+//! weighted graph with trimming and sort orders ([`graph`]), plus what only
+//! `dot` needs: per-node label tags ([`tags`]), the `call_tree` variant
+//! ([`calltree`]) and visual-mode trimming ([`visual`]).
 
+pub mod calltree;
 pub mod graph;
 pub mod nodes;
+pub mod tags;
+pub mod visual;

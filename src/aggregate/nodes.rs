@@ -142,6 +142,9 @@ pub struct NodeOptions {
     pub obj_names: bool,
     pub trim_path: String,
     pub source_path: String,
+    /// Apply the `trim_path`/`source_path` display trimming to file names
+    /// (pprof does it for every graph report, but not for `traces`).
+    pub trim_files: bool,
 }
 
 /// The node of every frame.
@@ -278,7 +281,12 @@ impl NodeTable {
                     info.file = file_cache
                         .entry(f.filename)
                         .or_insert_with(|| {
-                            clean_path(&trim_path(p.str(f.filename), &o.trim_path, &o.source_path))
+                            let name = p.str(f.filename);
+                            if o.trim_files {
+                                clean_path(&trim_path(name, &o.trim_path, &o.source_path))
+                            } else {
+                                clean_path(name)
+                            }
                         })
                         .clone();
                 }

@@ -8,6 +8,7 @@
 //! matched no samples") are returned, not printed.
 
 pub mod regexp;
+pub mod tagroot;
 pub mod tags;
 
 use crate::config::Config;

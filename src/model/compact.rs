@@ -35,21 +35,16 @@ pub fn merge_one(mut p: Profile) -> Profile {
                     m.location(&p, &mut maps, old)
                 };
             }
-            let mut nb = 0;
-            for t in 0..b_lab - a_lab {
+            let (nl, nb) = (b_loc - a_loc, b_lab - a_lab);
+            for t in 0..nb {
                 let l = s.labels[a_lab + t];
-                if l.is_empty() {
-                    continue;
-                }
-                s.labels[w_lab + nb] = Label {
+                s.labels[w_lab + t] = Label {
                     key: m.string(&p, &mut maps, l.key),
                     str: m.string(&p, &mut maps, l.str),
                     num: l.num,
                     unit: m.string(&p, &mut maps, l.unit),
                 };
-                nb += 1;
             }
-            let nl = b_loc - a_loc;
             labels.clear();
             labels.extend_from_slice(&s.labels[w_lab..w_lab + nb]);
             locs.clear();
@@ -58,7 +53,7 @@ pub fn merge_one(mut p: Profile) -> Profile {
             match m.find_sample(&s, &locs, &mut labels) {
                 Ok(j) => {
                     for c in 0..k {
-                        s.values[j * k + c] += s.values[i * k + c];
+                        s.values[j * k + c] = s.values[j * k + c].wrapping_add(s.values[i * k + c]);
                     }
                 }
                 Err(hash) => {

@@ -361,7 +361,7 @@ pub fn merge(srcs: &[&Profile]) -> Result<Profile, String> {
                 });
             }
             labels.clear();
-            for l in src.samples.labels(i).iter().filter(|l| !l.is_empty()) {
+            for l in src.samples.labels(i) {
                 labels.push(Label {
                     key: m.string(src, &mut maps, l.key),
                     str: m.string(src, &mut maps, l.str),
@@ -372,7 +372,7 @@ pub fn merge(srcs: &[&Profile]) -> Result<Profile, String> {
             match m.find_sample(&samples, &locs, &mut labels) {
                 Ok(j) => {
                     for (c, v) in values.iter().enumerate() {
-                        samples.values[j * k + c] += v;
+                        samples.values[j * k + c] = samples.values[j * k + c].wrapping_add(*v);
                     }
                 }
                 Err(hash) => {

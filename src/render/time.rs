@@ -1,5 +1,6 @@
 //! Calendar formatting of profile timestamps (UTC), as pprof's
-//! `Jan 2, 2006 at 3:04pm (MST)` layout and Go's `time.Time.String()`.
+//! `Jan 2, 2006 at 3:04pm (MST)` layout and Go's `time.Time.String()`, and
+//! Go's `time.Duration.String()`.
 
 /// (year, month 1-12, day, hour, minute, second) of a Unix time in UTC.
 pub fn civil(unix_secs: i64) -> (i64, u32, u32, u32, u32, u32) {
@@ -58,6 +59,46 @@ pub fn go_time_string(nanos: i64) -> String {
     format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}{frac} +0000 UTC")
 }
 
+/// Go's `time.Duration.String()`: `1h2m3.5s`, `4.213s`, `500ms`, `1.5µs`,
+/// `12ns`, `0s`.
+pub fn go_duration_string(nanos: i64) -> String {
+    if nanos == 0 {
+        return "0s".to_string();
+    }
+    let sign = if nanos < 0 { "-" } else { "" };
+    let u = nanos.unsigned_abs();
+    // The integer part, then `.fraction` with trailing zeros removed.
+    let fixed = |v: u64, digits: u32| {
+        let scale = 10u64.pow(digits);
+        let frac = format!("{:0width$}", v % scale, width = digits as usize);
+        let frac = frac.trim_end_matches('0');
+        if frac.is_empty() {
+            (v / scale).to_string()
+        } else {
+            format!("{}.{frac}", v / scale)
+        }
+    };
+    let body = if u < 1_000 {
+        format!("{u}ns")
+    } else if u < 1_000_000 {
+        format!("{}µs", fixed(u, 3))
+    } else if u < 1_000_000_000 {
+        format!("{}ms", fixed(u, 6))
+    } else {
+        let secs = u / 1_000_000_000;
+        let s = fixed(u % 60_000_000_000, 9);
+        let (m, h) = ((secs / 60) % 60, secs / 3600);
+        if h > 0 {
+            format!("{h}h{m}m{s}s")
+        } else if m > 0 {
+            format!("{m}m{s}s")
+        } else {
+            format!("{s}s")
+        }
+    };
+    format!("{sign}{body}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +113,13 @@ mod tests {
             header_time(1_700_000_000_000_000_000),
             "Nov 14, 2023 at 10:13pm (UTC)"
         );
+        assert_eq!(go_duration_string(0), "0s");
+        assert_eq!(go_duration_string(12), "12ns");
+        assert_eq!(go_duration_string(1_500), "1.5µs");
+        assert_eq!(go_duration_string(500_000_000), "500ms");
+        assert_eq!(go_duration_string(4_213_000_000), "4.213s");
+        assert_eq!(go_duration_string(270_000_000_000), "4m30s");
+        assert_eq!(go_duration_string(3_723_500_000_000), "1h2m3.5s");
+        assert_eq!(go_duration_string(-5_000_000_000), "-5s");
     }
 }

@@ -3,6 +3,7 @@
 //! "Showing nodes accounting for", dropped nodes/edges).
 
 use super::Report;
+use crate::aggregate::graph::Trimmed;
 use crate::render::{time, units};
 
 /// pprof's `ProfileLabels`.
@@ -51,6 +52,20 @@ pub struct Legend {
     pub orig_count: usize,
     pub dropped_nodes: usize,
     pub dropped_edges: usize,
+}
+
+impl Legend {
+    /// The legend of a trimmed graph for the text reports (which never
+    /// mention dropped edges).
+    pub fn of(t: &Trimmed) -> Legend {
+        Legend {
+            flat_sum: t.graph.nodes.iter().map(|n| n.flat_value()).sum(),
+            shown: t.graph.nodes.len(),
+            orig_count: t.orig_count,
+            dropped_nodes: t.dropped_nodes,
+            dropped_edges: 0,
+        }
+    }
 }
 
 fn dropped(n: usize, what: &str, by: &str, value: String) -> String {

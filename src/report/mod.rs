@@ -10,17 +10,22 @@
 pub mod cache;
 pub mod callgrind;
 pub mod disasm;
+pub mod dot;
 pub mod header;
 pub mod list;
 pub mod proto;
+pub mod raw;
 pub mod sourcefile;
+pub mod tags;
 pub mod top;
+pub mod traces;
+pub mod tree;
 pub mod weblist;
 
 use crate::aggregate::graph::{self, Graph, Order, TrimOptions, ValueOptions};
 use crate::aggregate::nodes::{NodeOptions, NodeTable};
 use crate::config::{Config, Granularity, resolve_sample_index};
-use crate::filter::{Filters, View, tags};
+use crate::filter::{Filters, View, tagroot};
 use crate::model::Profile;
 use crate::render::units;
 use crate::shell::commands::CommandSpec;
@@ -118,7 +123,7 @@ pub struct Report<'a> {
     /// `1/divide_by`.
     pub ratio: f64,
     pub active_filters: Vec<String>,
-    pub num_units: tags::NumUnits,
+    pub num_units: crate::filter::tags::NumUnits,
 }
 
 /// Σ|value| (or over `pprof::base` samples only, when there are any),
@@ -133,24 +138,29 @@ pub fn compute_total(view: &View, vo: ValueOptions) -> i64 {
     let (mut total, mut div, mut diff_total, mut diff_div) = (0i64, 0i64, 0i64, 0i64);
     for k in 0..view.samples.len() {
         let (v, d) = vo.read(view.sample_values(k));
-        let v = v.abs();
-        total += v;
-        div += d;
+        // int64 arithmetic wraps, as in pprof.
+        let v = v.wrapping_abs();
+        total = total.wrapping_add(v);
+        div = div.wrapping_add(d);
         if let Some(bk) = base_key
             && p.samples
                 .labels(view.samples[k] as usize)
                 .iter()
                 .any(|l| l.key == bk && l.is_str())
         {
-            diff_total += v;
-            diff_div += d;
+            diff_total = diff_total.wrapping_add(v);
+            diff_div = diff_div.wrapping_add(d);
         }
     }
     if diff_total > 0 {
         total = diff_total;
         div = diff_div;
     }
-    if div != 0 { total / div } else { total }
+    if div != 0 {
+        total.wrapping_div(div)
+    } else {
+        total
+    }
 }
 
 impl<'a> Report<'a> {
@@ -164,9 +174,20 @@ impl<'a> Report<'a> {
         cfg: &Config,
         messages: &mut Vec<String>,
     ) -> Result<Report<'a>, String> {
-        let num_units = tags::num_label_units(profile, messages);
+        let num_units = crate::filter::tags::num_label_units(profile, messages);
         let cfg = apply_overrides(name, format, cfg);
-        let mut view = View::all(Cow::Borrowed(profile));
+        let mut view = View::all(
+            match tagroot::add_label_frames(
+                profile,
+                cfg.get("tagroot"),
+                cfg.get("tagleaf"),
+                cfg.get("unit"),
+                messages,
+            ) {
+                Some(derived) => Cow::Owned(derived),
+                None => Cow::Borrowed(profile),
+            },
+        );
         let relative = cfg.bool("relative_percentages");
         let filters = Filters::compile(&cfg, &num_units, messages)?;
         if relative {
@@ -237,6 +258,7 @@ impl<'a> Report<'a> {
             ),
             trim_path: self.cfg.get("trim_path").to_string(),
             source_path: self.cfg.get("source_path").to_string(),
+            trim_files: self.format != Format::Traces,
         }
     }
 
@@ -290,7 +312,14 @@ impl<'a> Report<'a> {
         }
         let full = self.cached_nodes(cache, table);
         cache.trimmed(key, || {
-            graph::trimmed_from(&self.view, table, self.values, self.trim_options(), &full)
+            graph::trimmed_from(
+                &self.view,
+                table,
+                self.values,
+                self.trim_options(),
+                &full,
+                graph::EdgeScope::All,
+            )
         })
     }
 
@@ -311,6 +340,19 @@ impl<'a> Report<'a> {
     /// A value in the output unit (pprof's `formatValue`).
     pub fn format_value(&self, v: i64) -> String {
         units::scaled_label(self.scale_ratio(v), &self.sample_unit, &self.output_unit)
+    }
+
+    /// The five value columns of a `top`/`tree` row: flat, flat%, sum%,
+    /// cum, cum% (`%10s %s %s %10s %s`).
+    pub fn value_columns(&self, flat: i64, sum: i64, cum: i64) -> String {
+        format!(
+            "{:>10} {} {} {:>10} {}",
+            self.format_value(flat),
+            units::percentage(flat, self.total),
+            units::percentage(sum, self.total),
+            self.format_value(cum),
+            units::percentage(cum, self.total)
+        )
     }
 
     /// Applies `divide_by`.
@@ -406,6 +448,23 @@ pub fn generate(
         Format::Callgrind => Ok(Rendered::Text(callgrind::render(&mut r))),
         Format::Proto => Ok(Rendered::Bytes(proto::render(&r))),
         Format::TopProto => Ok(Rendered::Bytes(proto::render_top(&mut r))),
-        _ => Err(format!("{}: not implemented yet in rpprof", spec.name)),
+        Format::Dot => Ok(Rendered::Text(dot::render(&mut r))),
+        Format::Tree => tree::render(&mut r, None, cache).map(Rendered::Text),
+        Format::Peek => {
+            tree::render(&mut r, symbol.as_ref().zip(regexp), cache).map(Rendered::Text)
+        }
+        Format::Traces => Ok(Rendered::Text(traces::render(&r))),
+        Format::Tags => Ok(Rendered::Text(tags::render(&r))),
+        Format::Raw => Ok(Rendered::Text(raw::render(&r))),
+        Format::Comments => Ok(Rendered::Text(comments(&r))),
     }
+}
+
+/// `comments`: every profile comment, one per line.
+fn comments(r: &Report) -> String {
+    let p = r.view.profile();
+    p.comments
+        .iter()
+        .map(|&c| format!("{}\n", p.str(c)))
+        .collect()
 }

@@ -3,7 +3,6 @@
 use super::Report;
 use super::cache::Cache;
 use super::header::{Legend, report_labels};
-use crate::render::units::percentage;
 use std::fmt::Write;
 
 /// Renders `top`.
@@ -15,13 +14,7 @@ pub fn render(r: &mut Report, cache: &mut Cache) -> String {
         g.nodes.iter().map(|n| (n.flat_value(), n.cum_value())),
         false,
     );
-    let legend = Legend {
-        flat_sum: g.nodes.iter().map(|n| n.flat_value()).sum(),
-        shown: g.nodes.len(),
-        orig_count: t.orig_count,
-        dropped_nodes: t.dropped_nodes,
-        dropped_edges: 0,
-    };
+    let legend = Legend::of(&t);
     let mut out = String::new();
     for l in report_labels(r, &legend, false) {
         out.push_str(&l);
@@ -51,12 +44,8 @@ pub fn render(r: &mut Report, cache: &mut Cache) -> String {
         sum += flat;
         let _ = writeln!(
             out,
-            "{:>10} {} {} {:>10} {}  {}{}",
-            r.format_value(flat),
-            percentage(flat, r.total),
-            percentage(sum, r.total),
-            r.format_value(cum),
-            percentage(cum, r.total),
+            "{}  {}{}",
+            r.value_columns(flat, sum, cum),
             table.infos[n.id as usize].printable_name(),
             mark
         );

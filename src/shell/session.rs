@@ -14,6 +14,7 @@ use crate::model::Profile;
 use crate::output::{self, Target};
 use crate::report;
 use crate::report::cache::Cache;
+use crate::source::fetch::Fetched;
 use std::io::Write;
 
 /// Whether the loop goes on.
@@ -35,6 +36,17 @@ pub struct Session {
     pub stdout_tty: bool,
     /// Aggregates of earlier commands, reused by later ones.
     pub cache: Cache,
+    /// Sources and base kept apart, to rebuild `profile` when `normalize`
+    /// changes (rpprof's improvement: pprof reads it only at load time).
+    pub sources: Option<Sources>,
+}
+
+/// What a `normalize` change rebuilds the profile from.
+pub struct Sources {
+    /// The merged sources and base, kept apart.
+    pub fetched: Fetched,
+    /// The `-add_comment` text.
+    pub comment: String,
 }
 
 impl Session {
@@ -49,6 +61,22 @@ impl Session {
             color: false,
             stdout_tty: false,
             cache: Cache::default(),
+            sources: None,
+        }
+    }
+
+    /// Rebuilds the profile for the current `normalize` value (and drops
+    /// the aggregates of the old one).
+    fn renormalize(&mut self) -> Result<(), String> {
+        let normalize = self.cfg.bool("normalize");
+        match &self.sources {
+            Some(s) => {
+                self.profile = s.fetched.build(normalize, &s.comment)?;
+                self.cache.clear();
+                Ok(())
+            }
+            None if normalize => Err("must have base profile to normalize by".into()),
+            None => Ok(()),
         }
     }
 
@@ -138,12 +166,20 @@ impl Session {
             || GROUPS.iter().any(|g| g.name == a.name)
             || choice(a.name).is_some();
         if is_setting {
+            let before = self.cfg.get("normalize").to_string();
             self.cfg.set(
                 a.name,
                 a.value.unwrap_or(""),
                 a.value.is_none(),
                 &self.sample_types,
             )?;
+            if a.name == "normalize"
+                && self.cfg.get("normalize") != before
+                && let Err(e) = self.renormalize()
+            {
+                self.cfg.put("normalize", before);
+                return Err(e);
+            }
             return Ok(Flow::Continue);
         }
         let words = grammar::words(line);

@@ -2,9 +2,15 @@
 //! completion (commands, option names, option values, function names for
 //! regexp arguments), history hints, Ctrl-C to clear the line and Ctrl-D to
 //! leave. rustyline appears only in this file.
+//!
+//! Profile strings are untrusted: a candidate is displayed sanitized, a
+//! function name is inserted as a regexp with its control characters
+//! written as `\x{..}`, and names that must be typed literally (sample
+//! types) are offered only when printable.
 
 use super::session::{Flow, Session, command_words};
 use crate::config::{GROUPS, Kind, option};
+use crate::render::color::sanitize;
 use crate::render::units;
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
@@ -14,13 +20,15 @@ use rustyline::history::DefaultHistory;
 use rustyline::validate::Validator;
 use rustyline::{ColorMode, CompletionType, Config as RlConfig, Context, Editor, Helper};
 use std::borrow::Cow;
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Completion data drawn from the loaded profile.
 pub struct ShellHelper {
     words: Vec<String>,
     sample_types: Vec<String>,
-    functions: Vec<String>,
+    /// Function names with the regexps that match them literally.
+    functions: Vec<(String, String)>,
     hinter: HistoryHinter,
     color: bool,
 }
@@ -37,9 +45,25 @@ impl ShellHelper {
             .collect();
         functions.sort();
         functions.dedup();
+        let functions = functions
+            .into_iter()
+            .map(|f| {
+                let re = regex_literal(&f);
+                (f, re)
+            })
+            .collect();
+        let printable = |w: &String| !w.chars().any(char::is_control);
         ShellHelper {
-            words: command_words(&s.sample_types),
-            sample_types: s.sample_types.clone(),
+            words: command_words(&s.sample_types)
+                .into_iter()
+                .filter(printable)
+                .collect(),
+            sample_types: s
+                .sample_types
+                .iter()
+                .filter(|t| printable(t))
+                .cloned()
+                .collect(),
             functions,
             hinter: HistoryHinter::new(),
             color: s.color,
@@ -54,7 +78,6 @@ impl ShellHelper {
             Some(Kind::Bool) => vec!["true".into(), "false".into()],
             Some(Kind::SampleIndex) => self.sample_types.clone(),
             Some(Kind::Unit) => units::unit_names().into_iter().map(String::from).collect(),
-            Some(Kind::Regex) => self.functions.iter().map(|f| regex::escape(f)).collect(),
             _ => Vec::new(),
         }
     }
@@ -70,6 +93,9 @@ impl ShellHelper {
         };
         if let Some((name, partial)) = word.split_once('=') {
             let vstart = start + name.len() + 1;
+            if option(name.trim()).is_some_and(|o| o.kind == Kind::Regex) {
+                return (vstart, self.functions_matching(partial, ""));
+            }
             let v: Vec<Pair> = self
                 .values_for(name.trim())
                 .iter()
@@ -89,21 +115,40 @@ impl ShellHelper {
             );
         }
         // A regexp argument: offer function names, escaped.
-        let (sign, w) = match word.strip_prefix('-') {
-            Some(rest) => ("-", rest),
-            None => ("", word),
-        };
-        let v = self
-            .functions
-            .iter()
-            .filter(|f| f.starts_with(w) || short_name(f).starts_with(w))
-            .map(|f| Pair {
-                display: f.clone(),
-                replacement: format!("{sign}{}", regex::escape(f)),
-            })
-            .collect();
-        (start, v)
+        match word.strip_prefix('-') {
+            Some(rest) => (start, self.functions_matching(rest, "-")),
+            None => (start, self.functions_matching(word, "")),
+        }
     }
+
+    /// Functions whose name, short name or escaped name starts with `typed`
+    /// (so that completing again after a first, partial completion works),
+    /// as regexps prefixed with `sign`.
+    fn functions_matching(&self, typed: &str, sign: &str) -> Vec<Pair> {
+        self.functions
+            .iter()
+            .filter(|(f, re)| {
+                f.starts_with(typed) || short_name(f).starts_with(typed) || re.starts_with(typed)
+            })
+            .map(|(f, re)| Pair {
+                display: sanitize(f).into_owned(),
+                replacement: format!("{sign}{re}"),
+            })
+            .collect()
+    }
+}
+
+/// A regexp matching `name` literally, in printable characters only.
+fn regex_literal(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in regex::escape(name).chars() {
+        if c.is_control() {
+            out.push_str(&format!("\\x{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The part of a function name after its package path and type.
@@ -176,27 +221,34 @@ pub fn run(s: &mut Session) -> Result<(), String> {
     }
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    loop {
-        match ed.readline("(pprof) ") {
-            Ok(line) => {
-                let flow = s.execute(&line, &mut stdout.lock(), &mut stderr.lock());
-                if flow == Flow::Quit {
-                    break;
-                }
-            }
-            Err(ReadlineError::Interrupted) => continue,
-            Err(ReadlineError::Eof) => break,
-            Err(e) => return Err(e.to_string()),
-        }
-    }
-    if let Some(h) = &hist {
+    // History is saved before each command runs, so it survives even when
+    // Ctrl-C stops a long report; a file that cannot be written is worth
+    // one warning, not a failed run.
+    let mut warned = false;
+    let mut persist = |ed: &mut Editor<ShellHelper, DefaultHistory>| {
+        let Some(h) = &hist else { return };
         if let Some(dir) = h.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        ed.save_history(h)
-            .map_err(|e| format!("saving history to {}: {e}", h.display()))?;
+        if let Err(e) = ed.save_history(h)
+            && !std::mem::replace(&mut warned, true)
+        {
+            let _ = writeln!(stderr.lock(), "saving history to {}: {e}", h.display());
+        }
+    };
+    loop {
+        match ed.readline("(pprof) ") {
+            Ok(line) => {
+                persist(&mut ed);
+                if s.execute(&line, &mut stdout.lock(), &mut stderr.lock()) == Flow::Quit {
+                    return Ok(());
+                }
+            }
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => return Ok(()),
+            Err(e) => return Err(e.to_string()),
+        }
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -235,5 +287,45 @@ mod tests {
         assert_eq!(c[0].replacement, "main\\.\\(\\*RequestTracker\\)\\.Track");
         let (_, c) = h.candidates("granularity=li", 14);
         assert_eq!(c[0].replacement, "lines");
+    }
+
+    #[test]
+    fn completes_again_after_an_escaped_prefix() {
+        let h = helper();
+        // What a first Tab inserts when several functions share a prefix.
+        let line = "top -main\\.\\(\\*Req";
+        let (st, c) = h.candidates(line, line.len());
+        assert_eq!(st, 4);
+        assert_eq!(c[0].replacement, "-main\\.\\(\\*RequestTracker\\)\\.Track");
+        // Regexp options complete like regexp arguments, raw or escaped.
+        for line in ["focus=Tra", "focus=main.(*Req", "focus=main\\.\\("] {
+            let (st, c) = h.candidates(line, line.len());
+            assert_eq!(st, 6, "{line}");
+            assert_eq!(c.len(), 1, "{line}");
+            assert_eq!(c[0].replacement, "main\\.\\(\\*RequestTracker\\)\\.Track");
+        }
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_line() {
+        let name = "main.evil\x1b[2J\x07";
+        let mut p = Profile {
+            strings: vec!["".into(), name.into(), "space\x1b[2J".into()],
+            ..Default::default()
+        };
+        p.functions.push(Function {
+            name: 1,
+            ..Default::default()
+        });
+        let mut s = Session::new(p, Config::default());
+        s.sample_types = vec!["space\x1b[2J".into()];
+        let h = ShellHelper::new(&s);
+        let (_, c) = h.candidates("list main.e", 11);
+        assert_eq!(c[0].display, "main.evil\\u{1b}[2J\\u{7}");
+        assert_eq!(c[0].replacement, "main\\.evil\\x{1b}\\[2J\\x{7}");
+        let re = regex::Regex::new(&c[0].replacement).unwrap();
+        assert!(re.is_match(name));
+        assert!(h.candidates("spa", 3).1.is_empty());
+        assert!(h.candidates("sample_index=", 13).1.is_empty());
     }
 }

@@ -177,7 +177,7 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
     let mut locations = Vec::new();
     let mut functions = Vec::new();
     let mut comments = Vec::new();
-    let (mut n_samples, mut n_locs, mut n_labels) = (0usize, 0usize, 0usize);
+    let (mut n_samples, mut n_locs, mut n_labels, mut n_values) = (0usize, 0usize, 0usize, 0usize);
     let mut seen_time = false;
     let (mut drop, mut keep, mut dflt) = (0u64, 0u64, 0u64);
 
@@ -207,6 +207,8 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
                     match s.field()? {
                         (1, Value::Bytes(x)) => n_locs += count_varints(x),
                         (1, _) => n_locs += 1,
+                        (2, Value::Bytes(x)) => n_values += count_varints(x),
+                        (2, _) => n_values += 1,
                         (3, _) => n_labels += 1,
                         _ => {}
                     }
@@ -354,6 +356,15 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
     // Pass 2: the samples, straight into pre-sized columns, in parallel
     // ranges starting at checkpoints recorded by pass 1.
     let k = p.sample_types.len();
+    if n_samples > 0 && k == 0 {
+        return Err(malformed("missing sample type information"));
+    }
+    // Column sizes come from what pass 1 counted, never from products of
+    // counts alone (many sample types times many empty samples would ask
+    // for terabytes).
+    if n_samples.checked_mul(k) != Some(n_values) {
+        return Err(value_count_mismatch(buf, k));
+    }
     let ctx = SampleCtx {
         ids: &location_ids,
         nstr,
@@ -416,7 +427,7 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
             ));
         }
     }
-    let results: Vec<Result<(), Error>> = std::thread::scope(|sc| {
+    let results: Vec<Result<usize, Error>> = std::thread::scope(|sc| {
         let handles: Vec<_> = slices
             .into_iter()
             .map(|(a, b, out)| {
@@ -429,12 +440,22 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
             .map(|h| h.join().expect("decode worker"))
             .collect()
     });
-    for r in results {
-        r?;
+    // Each range wrote its non-empty labels at the start of its share;
+    // close the gaps left by dropped ones.
+    let mut dst = 0usize;
+    for (cut, r) in cuts.windows(2).zip(results) {
+        let kept = r?;
+        let src = cut[0].labels;
+        if src != dst {
+            smp.labels.copy_within(src..src + kept, dst);
+            let shift = (src - dst) as u32;
+            for e in &mut smp.label_start[cut[0].sample + 1..=cut[1].sample] {
+                *e -= shift;
+            }
+        }
+        dst += kept;
     }
-    if n_samples > 0 && k == 0 {
-        return Err(malformed("missing sample type information"));
-    }
+    smp.labels.truncate(dst);
     p.samples = smp;
     Ok(p)
 }
@@ -488,7 +509,7 @@ fn decode_samples(
     b: Checkpoint,
     ctx: &SampleCtx,
     out: SampleSlices,
-) -> Result<(), Error> {
+) -> Result<usize, Error> {
     let k = ctx.k;
     let overflow = || malformed("sample counts changed between passes");
     let (mut nl, mut nt, mut nv) = (0usize, 0usize, 0usize);
@@ -533,13 +554,17 @@ fn decode_samples(
                     };
                     let l = decode_label(lb)?;
                     let what = format!("sample {idx} label");
-                    *out.labels.get_mut(nt).ok_or_else(overflow)? = Label {
+                    let label = Label {
                         key: str_index(l.0, ctx.nstr, &what)?,
                         str: str_index(l.1, ctx.nstr, &what)?,
                         num: l.2,
                         unit: str_index(l.3, ctx.nstr, &what)?,
                     };
-                    nt += 1;
+                    // A label with neither string, number nor unit carries nothing.
+                    if !label.is_empty() {
+                        *out.labels.get_mut(nt).ok_or_else(overflow)? = label;
+                        nt += 1;
+                    }
                 }
                 _ => {}
             }
@@ -555,7 +580,31 @@ fn decode_samples(
         out.label_end[i] = (a.labels + nt) as u32;
         idx += 1;
     }
-    Ok(())
+    Ok(nt)
+}
+
+/// The error for the first sample whose value count differs from the
+/// number of sample types (pass 1 only saw the totals disagree).
+fn value_count_mismatch(buf: &[u8], k: usize) -> Error {
+    let mut w = Wire::new(buf);
+    while let Ok((num, v)) = w.field() {
+        let (2, Value::Bytes(b)) = (num, v) else {
+            continue;
+        };
+        let mut sw = Wire::new(b);
+        let mut n = 0;
+        while let Ok((f, v)) = sw.field() {
+            match (f, v) {
+                (2, Value::Bytes(x)) => n += count_varints(x),
+                (2, _) => n += 1,
+                _ => {}
+            }
+        }
+        if n != k {
+            return malformed(format!("mismatch: sample has {n} values vs. {k} types"));
+        }
+    }
+    malformed("sample values do not match the sample types")
 }
 
 /// Decodes a packed list of location ids straight into indices (the hot

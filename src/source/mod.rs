@@ -1,10 +1,16 @@
-//! Where profile bytes come from: files, stdin; gzip sniffing; format
-//! detection. First stage of the pipeline: `source` → `decode` → model.
-//! Nothing here interprets samples; legacy text formats are handed to
-//! `source::legacy`.
+//! Where profile bytes come from: files, stdin and HTTP ([`http`]); gzip
+//! sniffing; format detection (protobuf via [`decode`], then the legacy
+//! formats of [`legacy`]); and [`fetch`], which loads every source and base
+//! of a command line and combines them ([`save`] keeps a copy of what came
+//! over HTTP). First stage of the pipeline:
+//! `source` → `decode`/`legacy` → model. Nothing here filters or reports.
 
 pub mod decode;
 pub mod encode;
+pub mod fetch;
+pub mod http;
+pub mod legacy;
+pub mod save;
 
 use crate::error::Error;
 use crate::model::Profile;
@@ -62,7 +68,10 @@ pub fn gunzip(data: Vec<u8>) -> Result<Vec<u8>, Error> {
     }
 }
 
-/// Parses profile bytes (gzip or not) in any supported format.
+/// Parses profile bytes (gzip or not) in any supported format: protobuf
+/// first; when that fails (other than for empty or concatenated input) the
+/// legacy parsers, as pprof. Binary data no legacy parser recognises keeps
+/// the protobuf decoder's message, which names the broken element.
 pub fn parse(data: Vec<u8>) -> Result<Profile, Error> {
     let raw = gunzip(data)?;
     if raw.is_empty() {
@@ -70,9 +79,15 @@ pub fn parse(data: Vec<u8>) -> Result<Profile, Error> {
     }
     match decode::decode(&raw) {
         Ok(p) => Ok(p),
-        Err(e @ Error::Malformed(_)) if !looks_like_text(&raw) => Err(e),
         Err(e @ Error::Parse(_)) => Err(e),
-        Err(_) => Err(Error::Parse("unrecognized profile format".into())),
+        Err(e) => match legacy::parse(&raw) {
+            Ok(p) => Ok(p),
+            Err(legacy::Failure::Malformed(m)) => Err(Error::Parse(m)),
+            Err(legacy::Failure::Unrecognized) if looks_like_text(&raw) => {
+                Err(Error::Parse("unrecognized profile format".into()))
+            }
+            Err(legacy::Failure::Unrecognized) => Err(e),
+        },
     }
 }
 

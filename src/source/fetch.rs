@@ -1,0 +1,251 @@
+//! Loading a command line's profiles (pprof's `fetchProfiles`): every
+//! source and every base is fetched (file, stdin or URL), failures are
+//! reported per source and skipped, each group is made unit-compatible
+//! ([`scale::scale_profiles`]) and merged; then [`Fetched::build`] combines
+//! sources and base (`-base` subtracts, `-diff_base` labels the base with
+//! `pprof::base`, `normalize` rescales the source first) and applies the
+//! profile's own drop/keep frames.
+//!
+//! Sources and base are kept apart in [`Fetched`] so that the shell can
+//! rebuild the combined profile when `normalize` changes (pprof 1.19 reads
+//! `normalize` only at load time). Symbolization belongs between fetching
+//! and [`Fetched::build`]. Nothing here formats reports.
+
+use super::http;
+use crate::model::scale::{self, BASE_LABEL};
+use crate::model::{Profile, compact, merge, prune};
+use std::io::Write;
+
+/// What to load.
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    /// Files or URLs to merge.
+    pub sources: Vec<String>,
+    /// Files or URLs of the base (`-base` or `-diff_base`).
+    pub bases: Vec<String>,
+    /// The bases come from `-diff_base` (labelled) rather than `-base`.
+    pub diff_base: bool,
+    /// `-seconds` (−1 when unset).
+    pub seconds: i64,
+    /// `-timeout` (−1 when unset).
+    pub timeout: i64,
+    /// Keep a progress line on `err` while a timed profile is collected
+    /// (set when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// The merged base profile and how it is applied.
+pub struct Base {
+    /// The merged base profiles, values as loaded (positive).
+    pub profile: Profile,
+    /// `-diff_base`: label the base samples instead of cancelling stacks.
+    pub diff: bool,
+}
+
+/// The merged sources and the merged base, not yet combined.
+pub struct Fetched {
+    /// The merged sources.
+    pub source: Profile,
+    /// The merged base, if one was given.
+    pub base: Option<Base>,
+    /// True when some profile came over HTTP.
+    pub remote: bool,
+}
+
+/// The URL to fetch for `path`: `None` for an existing file, `-` (stdin)
+/// and anything that does not read as a URL.
+fn target(path: &str, req: &Request) -> Option<http::Target> {
+    if path == "-" || std::path::Path::new(path).exists() {
+        return None;
+    }
+    http::adjust_url(path, req.seconds, req.timeout)
+}
+
+/// pprof's lines before a fetch over HTTP.
+fn announce(t: &http::Target, err: &mut dyn Write) {
+    let _ = writeln!(err, "Fetching profile over HTTP from {}", t.url);
+    if t.seconds > 0 {
+        let _ = writeln!(err, "Please wait... ({})", http::go_seconds(t.seconds));
+    }
+}
+
+/// Loads one source, from `t` if it is a URL, otherwise from the file
+/// `path`. Returns the profile and whether it was remote.
+fn load(
+    path: &str,
+    t: Option<&http::Target>,
+    progress: Option<&mut (dyn Write + '_)>,
+) -> Result<(Profile, bool), String> {
+    let Some(t) = t else {
+        return super::load_path(path)
+            .map(|p| (p, false))
+            .map_err(|e| e.to_string());
+    };
+    let resp = http::get(t, super::MAX_PROFILE_BYTES, progress)?;
+    match super::parse(resp.body) {
+        Ok(p) => Ok((p, true)),
+        Err(e) if resp.content_type.starts_with("text/html") => {
+            Err(format!("{e} (the server sent an HTML page, not a profile)"))
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Loads every path of a group. Several URLs are fetched concurrently, as
+/// pprof does (a timed profile from each of two servers takes the time of
+/// one); otherwise one at a time, with the progress line.
+fn load_all(
+    paths: &[String],
+    req: &Request,
+    err: &mut dyn Write,
+) -> Vec<Result<(Profile, bool), String>> {
+    let targets: Vec<Option<http::Target>> = paths.iter().map(|p| target(p, req)).collect();
+    if targets.iter().flatten().count() < 2 {
+        let mut out = Vec::with_capacity(paths.len());
+        for (path, t) in paths.iter().zip(&targets) {
+            if let Some(t) = t {
+                announce(t, err);
+            }
+            let progress = if req.progress { Some(&mut *err) } else { None };
+            out.push(load(path, t.as_ref(), progress));
+        }
+        return out;
+    }
+    for t in targets.iter().flatten() {
+        announce(t, err);
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = paths
+            .iter()
+            .zip(&targets)
+            .map(|(path, t)| s.spawn(move || load(path, t.as_ref(), None)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("loading failed unexpectedly".into()))
+            })
+            .collect()
+    })
+}
+
+/// Unit-scales and merges a group (pprof's `combineProfiles`); a single
+/// profile is merged in place.
+fn combine_group(mut ps: Vec<Profile>) -> Result<Profile, String> {
+    if ps.len() == 1 {
+        return Ok(compact::merge_one(ps.pop().expect("one profile")));
+    }
+    scale::scale_profiles(&mut ps)?;
+    let refs: Vec<&Profile> = ps.iter().collect();
+    merge::merge(&refs)
+}
+
+/// Fetches a group; returns the merged profile (if any loaded), the count
+/// loaded and whether any was remote. Per-source errors go to `err`.
+fn grab(
+    paths: &[String],
+    req: &Request,
+    err: &mut dyn Write,
+) -> Result<(Option<Profile>, usize, bool), String> {
+    let mut loaded = Vec::new();
+    let mut failures = Vec::new();
+    let mut remote = false;
+    for (path, result) in paths.iter().zip(load_all(paths, req, err)) {
+        match result {
+            Ok((mut p, r)) => {
+                merge::ensure_mapping(&mut p);
+                remote |= r;
+                loaded.push(p);
+            }
+            Err(e) => failures.push(format!("{path}: {e}")),
+        }
+    }
+    for f in failures {
+        let _ = writeln!(err, "{f}");
+    }
+    let n = loaded.len();
+    if n == 0 {
+        return Ok((None, 0, remote));
+    }
+    Ok((Some(combine_group(loaded)?), n, remote))
+}
+
+/// Fetches every source and base of `req` (pprof's messages and errors).
+pub fn fetch(req: &Request, err: &mut dyn Write) -> Result<Fetched, String> {
+    let (source, n_src, remote_src) = grab(&req.sources, req, err)
+        .map_err(|e| format!("problem fetching source profiles: {e}"))?;
+    let (base, n_base, remote_base) =
+        grab(&req.bases, req, err).map_err(|e| format!("problem fetching base profiles: {e},"))?;
+    let Some(source) = source else {
+        return Err("failed to fetch any source profiles".into());
+    };
+    if n_base == 0 && !req.bases.is_empty() {
+        return Err("failed to fetch any base profiles".into());
+    }
+    if n_src != req.sources.len() {
+        let _ = writeln!(
+            err,
+            "Fetched {n_src} source profiles out of {}",
+            req.sources.len()
+        );
+    }
+    if n_base != req.bases.len() {
+        let _ = writeln!(
+            err,
+            "Fetched {n_base} base profiles out of {}",
+            req.bases.len()
+        );
+    }
+    Ok(Fetched {
+        source,
+        base: base.map(|profile| Base {
+            profile,
+            diff: req.diff_base,
+        }),
+        remote: remote_src || remote_base,
+    })
+}
+
+/// The last load steps on a combined profile: drop/keep frames, then the
+/// `-add_comment` text.
+fn finish(mut p: Profile, comment: &str) -> Result<Profile, String> {
+    prune::remove_uninteresting(&mut p)?;
+    if !comment.is_empty() {
+        let c = p.intern_slow(comment);
+        p.comments.push(c);
+    }
+    Ok(p)
+}
+
+impl Fetched {
+    /// The profile to explore: the sources, minus the base if there is
+    /// one (scaled to the base's totals first when `normalize`), with the
+    /// `-add_comment` text. The `Fetched` stays intact for rebuilding.
+    pub fn build(&self, normalize: bool, comment: &str) -> Result<Profile, String> {
+        let Some(base) = &self.base else {
+            if normalize {
+                return Err("must have base profile to normalize by".into());
+            }
+            return finish(self.source.clone(), comment);
+        };
+        let mut source = self.source.clone();
+        let mut b = base.profile.clone();
+        if base.diff {
+            scale::set_label(&mut b, BASE_LABEL, "true");
+        }
+        if normalize {
+            scale::normalize(&mut source, &b)?;
+        }
+        scale::scale(&mut b, -1.0);
+        finish(combine_group(vec![source, b])?, comment)
+    }
+
+    /// The profile to explore when there is no base, without a copy.
+    pub fn into_profile(self, comment: &str) -> Result<Profile, String> {
+        match self.base {
+            None => finish(self.source, comment),
+            Some(_) => self.build(false, comment),
+        }
+    }
+}

@@ -1,0 +1,412 @@
+//! The legacy formats pprof still reads, plus folded stacks: bytes →
+//! [`Profile`], tried in pprof's order after the protobuf decoder gives up
+//! (gperftools CPU, heap text, Go count, contention), then Brendan Gregg's
+//! folded stacks, which pprof cannot read.
+//!
+//! Every parser fills a [`Builder`]: addresses per sample (already adjusted
+//! by −1 where pprof adjusts them), values, a memory map, and optionally
+//! the Go `#` comment frames. [`Builder::finish`] applies pprof's mapping
+//! heuristics and produces an interned profile. Nothing here merges,
+//! filters or symbolizes from binaries.
+
+pub mod contention;
+pub mod count;
+pub mod cpu;
+pub mod folded;
+pub mod gosym;
+pub mod heap;
+pub mod memmap;
+
+use crate::model::{Function, Interner, Label, Line, Location, Mapping, NONE, Profile, ValueType};
+use std::collections::HashMap;
+
+/// Why a parser did not produce a profile.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// Not this parser's format: the next one is tried.
+    Unrecognized,
+    /// This parser's format, but broken (pprof's message).
+    Malformed(String),
+}
+
+/// One symbolic frame (from Go's `#` comment lines or folded stacks).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Frame {
+    pub name: String,
+    pub file: String,
+    pub line: i64,
+}
+
+/// One sample under construction: location indices (leaf first), values
+/// and numeric labels.
+struct RawSample {
+    locs: Vec<u32>,
+    values: Vec<i64>,
+    num_labels: Vec<(&'static str, i64)>,
+}
+
+/// A profile under construction.
+#[derive(Default)]
+pub struct Builder {
+    sample_types: Vec<(String, &'static str)>,
+    period_type: (String, &'static str),
+    period: i64,
+    duration_nanos: i64,
+    drop_frames: &'static str,
+    keep_frames: &'static str,
+    /// Address of each location.
+    addrs: Vec<u64>,
+    /// Inline chain (innermost first) of each location, empty if unknown.
+    frames: Vec<Vec<Frame>>,
+    by_addr: HashMap<u64, u32>,
+    samples: Vec<RawSample>,
+    mappings: Vec<memmap::Entry>,
+    /// Locations that carry symbols but no address (folded stacks).
+    symbolic: bool,
+}
+
+impl Builder {
+    /// A builder with the given value columns and period.
+    pub fn new(
+        sample_types: Vec<(&str, &'static str)>,
+        period_type: (String, &'static str),
+        period: i64,
+    ) -> Builder {
+        Builder {
+            sample_types: sample_types
+                .into_iter()
+                .map(|(t, u)| (t.to_string(), u))
+                .collect(),
+            period_type,
+            period,
+            ..Builder::default()
+        }
+    }
+
+    /// The location of `addr`, created on first use.
+    pub fn location(&mut self, addr: u64) -> u32 {
+        if let Some(&i) = self.by_addr.get(&addr) {
+            return i;
+        }
+        let i = self.addrs.len() as u32;
+        self.addrs.push(addr);
+        self.frames.push(Vec::new());
+        self.by_addr.insert(addr, i);
+        i
+    }
+
+    /// A location standing for a symbolic inline chain (no address).
+    fn symbolic_location(&mut self, frames: Vec<Frame>) -> u32 {
+        self.symbolic = true;
+        let i = self.addrs.len() as u32;
+        self.addrs.push(0);
+        self.frames.push(frames);
+        i
+    }
+
+    /// Appends a sample over addresses `addrs` (leaf first).
+    pub fn sample(&mut self, addrs: &[u64], values: Vec<i64>) {
+        let locs = addrs.iter().map(|&a| self.location(a)).collect();
+        self.samples.push(RawSample {
+            locs,
+            values,
+            num_labels: Vec::new(),
+        });
+    }
+
+    /// Adds a numeric label to the last sample.
+    pub fn num_label(&mut self, key: &'static str, value: i64) {
+        if let Some(s) = self.samples.last_mut() {
+            s.num_labels.push((key, value));
+        }
+    }
+
+    /// Number of samples so far.
+    pub fn len(&self) -> usize {
+        self.samples.len()
+    }
+
+    /// True before the first sample.
+    pub fn is_empty(&self) -> bool {
+        self.samples.is_empty()
+    }
+
+    /// Sets the profile's duration.
+    pub fn set_duration(&mut self, nanos: i64) {
+        self.duration_nanos = nanos;
+    }
+
+    /// Sets the period.
+    pub fn set_period(&mut self, period: i64) {
+        self.period = period;
+    }
+
+    /// The period.
+    pub fn period(&self) -> i64 {
+        self.period
+    }
+
+    /// Appends the entries of a memory map section.
+    pub fn add_mappings(&mut self, entries: Vec<memmap::Entry>) {
+        self.mappings.extend(entries);
+    }
+
+    /// pprof's `addLegacyFrameInfo`: drop/keep regexps by profile kind.
+    fn frame_info(&mut self) {
+        let types: Vec<&str> = self.sample_types.iter().map(|t| t.0.as_str()).collect();
+        let heap = [
+            &["allocations", "size"][..],
+            &["objects", "space"],
+            &["inuse_objects", "inuse_space"],
+            &["alloc_objects", "alloc_space"],
+            &[
+                "alloc_objects",
+                "alloc_space",
+                "inuse_objects",
+                "inuse_space",
+            ],
+        ];
+        if heap.contains(&&types[..]) {
+            self.drop_frames = ALLOC_DROP;
+            self.keep_frames = ALLOC_KEEP;
+        } else if types == ["contentions", "delay"] {
+            self.drop_frames = LOCK_DROP;
+        } else {
+            self.drop_frames = CPU_PROFILER_DROP;
+        }
+    }
+
+    /// Applies the memory map heuristics and builds the profile.
+    pub fn finish(mut self) -> Profile {
+        if !self.symbolic {
+            self.frame_info();
+        }
+        let mut maps = memmap::massage(std::mem::take(&mut self.mappings));
+        let loc_mapping = memmap::assign(&mut maps, &self.addrs, self.symbolic);
+
+        let mut st = Interner::new();
+        let sample_types = self
+            .sample_types
+            .iter()
+            .map(|(t, u)| ValueType {
+                ty: st.intern(t),
+                unit: st.intern(u),
+            })
+            .collect();
+        let mut p = Profile {
+            sample_types,
+            period_type: ValueType {
+                ty: st.intern(&self.period_type.0),
+                unit: st.intern(self.period_type.1),
+            },
+            period: self.period,
+            duration_nanos: self.duration_nanos,
+            drop_frames: st.intern(self.drop_frames),
+            keep_frames: st.intern(self.keep_frames),
+            ..Profile::default()
+        };
+        p.mappings = maps
+            .iter()
+            .map(|m| Mapping {
+                start: m.start,
+                limit: m.limit,
+                offset: m.offset,
+                file: st.intern(&m.file),
+                build_id: st.intern(&m.build_id),
+                has_functions: self.symbolic,
+                ..Mapping::default()
+            })
+            .collect();
+        let mut functions: HashMap<(String, String), u32> = HashMap::new();
+        for (i, &addr) in self.addrs.iter().enumerate() {
+            let lines_start = p.lines.len() as u32;
+            for f in &self.frames[i] {
+                let key = (f.name.clone(), f.file.clone());
+                let next = p.functions.len() as u32;
+                let id = *functions.entry(key).or_insert(next);
+                if id == next {
+                    p.functions.push(Function {
+                        name: st.intern(&f.name),
+                        system_name: st.intern(&f.name),
+                        filename: st.intern(&f.file),
+                        start_line: 0,
+                    });
+                }
+                p.lines.push(Line {
+                    function: id,
+                    line: f.line,
+                });
+            }
+            p.locations.push(Location {
+                mapping: loc_mapping[i],
+                address: addr,
+                lines_start,
+                lines_len: p.lines.len() as u32 - lines_start,
+                is_folded: false,
+            });
+        }
+        let bytes_key = st.intern("bytes");
+        let mut labels = Vec::new();
+        for s in &self.samples {
+            labels.clear();
+            for (k, v) in &s.num_labels {
+                labels.push(Label {
+                    key: if *k == "bytes" {
+                        bytes_key
+                    } else {
+                        st.intern(k)
+                    },
+                    str: 0,
+                    num: *v,
+                    unit: 0,
+                });
+            }
+            p.samples.push(&s.locs, &s.values, &labels);
+        }
+        if p.samples.loc_start.is_empty() {
+            p.samples.loc_start.push(0);
+            p.samples.label_start.push(0);
+        }
+        p.strings = st.strings;
+        debug_assert!(
+            p.locations
+                .iter()
+                .all(|l| l.mapping == NONE || (l.mapping as usize) < p.mappings.len())
+        );
+        p
+    }
+}
+
+/// Tries every legacy parser in pprof's order, then folded stacks.
+pub fn parse(data: &[u8]) -> Result<Profile, Failure> {
+    type Parser = fn(&[u8]) -> Result<Profile, Failure>;
+    let parsers: [Parser; 5] = [
+        cpu::parse,
+        heap::parse,
+        count::parse,
+        contention::parse,
+        folded::parse,
+    ];
+    for parse in parsers {
+        match parse(data) {
+            Err(Failure::Unrecognized) => continue,
+            other => return other,
+        }
+    }
+    Err(Failure::Unrecognized)
+}
+
+/// Lines of a text profile (`\n` or `\r\n`), or `Unrecognized` if the data
+/// is not UTF-8.
+pub fn text_lines(data: &[u8]) -> Result<Vec<&str>, Failure> {
+    let text = std::str::from_utf8(data).map_err(|_| Failure::Unrecognized)?;
+    Ok(text.lines().collect())
+}
+
+/// pprof's `isSpaceOrComment`.
+pub fn is_space_or_comment(line: &str) -> bool {
+    let t = line.trim();
+    t.is_empty() || t.starts_with('#')
+}
+
+/// Every `0x…` hex number of `s` (pprof's `parseHexAddresses`).
+pub fn hex_addresses(s: &str) -> Result<Vec<u64>, String> {
+    let mut out = Vec::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if b[i] == b'0' && b[i + 1] == b'x' {
+            let start = i + 2;
+            let mut end = start;
+            while end < b.len() && matches!(b[end], b'0'..=b'9' | b'a'..=b'f') {
+                end += 1;
+            }
+            if end > start {
+                let n = u64::from_str_radix(&s[start..end], 16)
+                    .map_err(|_| format!("failed to parse as hex 64-bit number: {}", &s[i..end]))?;
+                out.push(n);
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    Ok(out)
+}
+
+/// The frames pprof's heap parsers drop (allocator entry points).
+const ALLOC_DROP: &str = concat!(
+    "calloc|cfree|malloc|free|memalign|do_memalign|(__)?posix_memalign|pvalloc|valloc|realloc|",
+    "tcmalloc::.*|tc_calloc|tc_cfree|tc_malloc|tc_free|tc_memalign|tc_posix_memalign|",
+    "tc_pvalloc|tc_valloc|tc_realloc|tc_new|tc_delete|tc_newarray|tc_deletearray|",
+    "tc_new_nothrow|tc_newarray_nothrow|",
+    "malloc_zone_malloc|malloc_zone_calloc|malloc_zone_valloc|malloc_zone_realloc|",
+    "malloc_zone_memalign|malloc_zone_free|",
+    "runtime\\..*|",
+    "BaseArena::.*|(::)?do_malloc_no_errno|(::)?do_malloc_pages|(::)?do_malloc|",
+    "DoSampledAllocation|MallocedMemBlock::MallocedMemBlock|_M_allocate|",
+    "__builtin_(vec_)?delete|__builtin_(vec_)?new|__gnu_cxx::new_allocator::allocate|",
+    "__libc_malloc|__malloc_alloc_template::allocate|allocate|cpp_alloc|",
+    "operator new(\\[\\])?|simple_alloc::allocate"
+);
+
+/// Go runtime frames kept despite [`ALLOC_DROP`].
+const ALLOC_KEEP: &str = "runtime\\.panic|runtime\\.reflectcall|runtime\\.call[0-9]*";
+
+/// The CPU profiler's own frames.
+const CPU_PROFILER_DROP: &str = "ProfileData::Add|ProfileData::prof_handler|CpuProfiler::prof_handler|__pthread_sighandler|__restore";
+
+/// Lock implementation frames of contention profiles.
+const LOCK_DROP: &str = concat!(
+    "RecordLockProfileData|(base::)?RecordLockProfileData.*|",
+    "(base::)?SubmitMutexProfileData.*|(base::)?SubmitSpinLockProfileData.*|",
+    "(base::Mutex::)?AwaitCommon.*|(base::Mutex::)?Unlock.*|(base::Mutex::)?UnlockSlow.*|",
+    "(base::Mutex::)?ReaderUnlock.*|(base::MutexLock::)?~MutexLock.*|",
+    "(Mutex::)?AwaitCommon.*|(Mutex::)?Unlock.*|(Mutex::)?UnlockSlow.*|",
+    "(Mutex::)?ReaderUnlock.*|(MutexLock::)?~MutexLock.*|",
+    "(SpinLock::)?Unlock.*|(SpinLock::)?SlowUnlock.*|(SpinLockHolder::)?~SpinLockHolder.*"
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = parse(&data);
+        }
+
+        #[test]
+        fn text_profiles_never_panic(
+            header in prop::sample::select(vec![
+                "heap profile: 1: 2 [3: 4] @ heap/8192",
+                "heap profile: 1: 2 [1: 2] @ heapprofile",
+                "goroutine profile: total 3",
+                "--- mutex:",
+                "--- contentionz 1 ---",
+            ]),
+            lines in proptest::collection::vec("[-0-9a-fx@:\\[\\] #;=\t/.]{0,40}", 0..12),
+        ) {
+            let text = format!("{header}\n{}\n", lines.join("\n"));
+            let _ = parse(text.as_bytes());
+        }
+
+        #[test]
+        fn cpu_words_never_panic(words in proptest::collection::vec(0u64..8, 0..64)) {
+            let mut data: Vec<u8> = [0u64, 3, 0, 100, 0].iter().flat_map(|w| w.to_le_bytes()).collect();
+            data.extend(words.iter().flat_map(|w| w.to_le_bytes()));
+            let _ = parse(&data);
+        }
+    }
+
+    #[test]
+    fn hex_numbers_are_found_anywhere() {
+        assert_eq!(
+            hex_addresses(" @ 0x10 0xff x0x1").unwrap(),
+            vec![16, 255, 1]
+        );
+        assert!(hex_addresses("0x1ffffffffffffffff").is_err());
+    }
+}

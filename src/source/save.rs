@@ -1,0 +1,97 @@
+//! Keeping a copy of a profile fetched over HTTP, as pprof does: the
+//! combined profile is written, gzipped, to
+//! `$PPROF_TMPDIR` (else `$HOME/pprof`, else the system temporary
+//! directory) as `pprof.<binary>.<type>….NNN.pb.gz`, with the first free
+//! number from 001, and stderr says where.
+//!
+//! Runs once after loading; uses `source::encode`, never changes the
+//! profile.
+
+use crate::model::Profile;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// pprof's `setTmpDir`: the first candidate directory that can be created.
+fn directory(err: &mut dyn Write) -> Option<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(d) = std::env::var_os("PPROF_TMPDIR").filter(|d| !d.is_empty()) {
+        dirs.push(PathBuf::from(d));
+    }
+    if let Some(h) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        dirs.push(PathBuf::from(h).join("pprof"));
+    }
+    dirs.push(std::env::temp_dir());
+    for d in dirs {
+        match std::fs::create_dir_all(&d) {
+            Ok(()) => return Some(d),
+            Err(e) => {
+                let _ = writeln!(
+                    err,
+                    "Could not use temp dir {}: {}",
+                    d.display(),
+                    super::io_reason(&e)
+                );
+            }
+        }
+    }
+    None
+}
+
+/// The file name prefix: `pprof.`, the main binary's base name, then each
+/// sample type, each followed by a dot.
+fn prefix(p: &Profile) -> String {
+    let mut s = String::from("pprof.");
+    if let Some(b) = p.main_binary() {
+        s.push_str(b);
+        s.push('.');
+    }
+    for t in &p.sample_types {
+        s.push_str(p.str(t.ty));
+        s.push('.');
+    }
+    s
+}
+
+/// Saves `p` and reports `Saved profile in PATH` (or why not) on `err`.
+pub fn save_fetched(p: &Profile, err: &mut dyn Write) {
+    let Some(dir) = directory(err) else {
+        let _ = writeln!(err, "Could not save profile: failed to identify temp dir");
+        return;
+    };
+    let prefix = prefix(p);
+    let data = super::encode::encode(p);
+    for n in 1..10000 {
+        let path = dir.join(format!("{prefix}{n:03}.pb.gz"));
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path);
+        match file {
+            Ok(mut f) => {
+                match f.write_all(&data) {
+                    Ok(()) => {
+                        let _ = writeln!(err, "Saved profile in {}", path.display());
+                    }
+                    Err(e) => {
+                        let _ = writeln!(err, "Could not save profile: {}", super::io_reason(&e));
+                    }
+                }
+                return;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                let _ = writeln!(
+                    err,
+                    "Could not save profile: open {}: {}",
+                    path.display(),
+                    super::io_reason(&e)
+                );
+                return;
+            }
+        }
+    }
+    let _ = writeln!(
+        err,
+        "Could not save profile: could not create file of the form {prefix}NNN.pb.gz"
+    );
+}

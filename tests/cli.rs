@@ -1,0 +1,298 @@
+//! The binary end to end, with `std::process::Command`: load errors (one
+//! line naming the file and the problem, then pprof's `failed to fetch any
+//! source profiles`, exit status 1, never a panic), the shell's deliberate
+//! improvements over pprof 1.19 through piped stdin, and the top-level
+//! flags `--version`, `-h` and `--color`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+const HEAP: &str = "tests/data/leak/heap_5.pb.gz";
+
+/// What one run printed.
+struct Run {
+    out: String,
+    err: String,
+    code: i32,
+}
+
+/// Runs `rpprof ARGS` in the crate directory with `stdin` piped in.
+fn rpprof(args: &[&str], stdin: &str) -> Run {
+    let o = common::run_rpprof(Path::new(env!("CARGO_MANIFEST_DIR")), args, stdin);
+    assert_ne!(o.code, -1, "killed by a signal: {}", o.stderr);
+    Run {
+        out: o.out(),
+        err: o.stderr,
+        code: o.code,
+    }
+}
+
+/// A shell session on heap_5 fed `script`; checks it ended well.
+fn shell(script: &str) -> Run {
+    let r = rpprof(&[HEAP], script);
+    assert_eq!(r.code, 0, "{script:?}: {}", r.err);
+    assert!(!r.err.contains("panicked"), "{}", r.err);
+    r
+}
+
+/// The reports a shell session printed (stdout without the prompts).
+fn reports(r: &Run) -> String {
+    r.out.replace("(pprof) ", "")
+}
+
+/// The stderr lines of a shell session after the greeting.
+fn shell_errors(r: &Run) -> Vec<&str> {
+    r.err
+        .lines()
+        .skip_while(|l| !l.starts_with("Entering interactive mode"))
+        .skip(1)
+        .filter(|l| !l.starts_with("  "))
+        .collect()
+}
+
+/// The value column of option `name` in an `o` listing.
+fn option_value<'a>(r: &'a Run, name: &str) -> &'a str {
+    r.err
+        .lines()
+        .find_map(|l| {
+            let (n, rest) = l.trim_start().split_once(" = ")?;
+            (n.trim_end() == name).then(|| rest.split("//:").next().unwrap_or("").trim())
+        })
+        .unwrap_or_else(|| panic!("no {name} in o listing: {}", r.err))
+}
+
+/// A fresh directory for the bad inputs of one test.
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("rpprof-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("create temp dir");
+    d
+}
+
+fn heap_bytes() -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(HEAP)).expect("read heap_5")
+}
+
+/// A profile whose only sample names location 17; only location 1 exists.
+fn dangling_location() -> Vec<u8> {
+    let mut b = common::Builder::new(&[("space", "bytes")]);
+    let f = b.function("main.f", "f.go");
+    let l = b.location(0, &[(f, 1)]);
+    assert_eq!(l, 1);
+    b.sample(&[17], &[100], vec![]);
+    b.encode()
+}
+
+#[test]
+fn load_errors_name_the_file_and_the_problem() {
+    let dir = temp_dir("load");
+    let gz = heap_bytes();
+    let mut bad_crc = gz.clone();
+    let n = bad_crc.len();
+    bad_crc[n - 6] ^= 0xff;
+    let inputs: Vec<(&str, Option<Vec<u8>>, String)> = vec![
+        (
+            "missing.pb.gz",
+            None,
+            "open {path}: no such file or directory".into(),
+        ),
+        (
+            "not_a_profile.txt",
+            Some(b"hello, this is not a profile\n".to_vec()),
+            "parsing profile: unrecognized profile format".into(),
+        ),
+        (
+            "corrupt.pb.gz",
+            Some(b"\x1f\x8b\x01\x02garbage that is not deflate".to_vec()),
+            "decompressing profile: gzip: invalid data (invalid gzip header)".into(),
+        ),
+        (
+            "truncated.pb.gz",
+            Some(gz[..gz.len() / 2].to_vec()),
+            "decompressing profile: unexpected EOF".into(),
+        ),
+        (
+            "bad_crc.pb.gz",
+            Some(bad_crc),
+            "decompressing profile: gzip: invalid data (corrupt gzip stream does not have a matching checksum)".into(),
+        ),
+        (
+            "malformed.pb",
+            Some(vec![0x0a, 0x05, 0x01]),
+            "malformed profile: truncated length-delimited field".into(),
+        ),
+        (
+            "location17.pb",
+            Some(dangling_location()),
+            "malformed profile: sample 0: unknown location id 17".into(),
+        ),
+        (
+            "empty.pb",
+            Some(Vec::new()),
+            "parsing profile: empty input file".into(),
+        ),
+    ];
+    for (name, data, problem) in inputs {
+        let path = dir.join(name);
+        if let Some(d) = data {
+            std::fs::write(&path, d).expect("write input");
+        }
+        let p = path.to_str().expect("utf-8 path");
+        let expected = format!(
+            "{p}: {}\nfailed to fetch any source profiles\n",
+            problem.replace("{path}", p)
+        );
+        // Flag mode and the shell fail alike, before any prompt.
+        for args in [vec!["-top", p], vec![p]] {
+            let r = rpprof(&args, "top\n");
+            assert_eq!(r.err, expected, "{args:?}");
+            assert_eq!(r.out, "", "{args:?}");
+            assert_eq!(r.code, 1, "{args:?}");
+        }
+    }
+}
+
+#[test]
+fn one_bad_source_among_several_is_skipped() {
+    let dir = temp_dir("several");
+    let missing = dir.join("missing.pb.gz");
+    let m = missing.to_str().unwrap();
+    let r = rpprof(&["-top", HEAP, m], "");
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert_eq!(
+        r.err,
+        format!("{m}: open {m}: no such file or directory\nFetched 1 source profiles out of 2\n")
+    );
+    assert!(r.out.contains("bytes.Repeat"), "{}", r.out);
+}
+
+#[test]
+fn bare_cum_and_flat_set_sort() {
+    let by_flat = reports(&shell("top 5\n"));
+    let by_cum = reports(&shell("sort=cum\ntop 5\n"));
+    assert_ne!(by_flat, by_cum, "the test needs orders that differ");
+    let bare = shell("cum\ntop 5\n");
+    assert_eq!(shell_errors(&bare), Vec::<&str>::new());
+    assert_eq!(reports(&bare), by_cum);
+    assert_eq!(reports(&shell("sort=cum\nflat\ntop 5\n")), by_flat);
+    assert_eq!(option_value(&shell("cum\no\n"), "sort"), "cum");
+    assert_eq!(option_value(&shell("sort=cum\nflat\no\n"), "sort"), "flat");
+}
+
+#[test]
+fn bare_granularity_names_set_granularity() {
+    let functions = reports(&shell("top 5\n"));
+    let mut outputs = Vec::new();
+    for g in ["functions", "filefunctions", "files", "lines", "addresses"] {
+        let explicit = shell(&format!("granularity={g}\ntop 5\n"));
+        assert_eq!(shell_errors(&explicit), Vec::<&str>::new(), "{g}");
+        // From another granularity, so that the bare word must change it.
+        let other = if g == "lines" { "files" } else { "lines" };
+        let bare = shell(&format!("granularity={other}\n{g}\ntop 5\no\n"));
+        assert_eq!(shell_errors(&bare), Vec::<&str>::new(), "{g}");
+        assert_eq!(reports(&bare), reports(&explicit), "{g}");
+        assert_eq!(option_value(&bare, "granularity"), g);
+        outputs.push(reports(&explicit));
+    }
+    assert_eq!(outputs[0], functions);
+    for (i, o) in outputs.iter().enumerate().skip(1) {
+        assert_ne!(*o, functions, "granularity #{i} changes the report");
+    }
+}
+
+#[test]
+fn bad_values_are_rejected_and_the_old_value_stays() {
+    let r = shell("unit=MB\nunit=furlongs\no\n");
+    assert_eq!(
+        shell_errors(&r),
+        vec![
+            "unrecognized unit \"furlongs\": use minimum, auto, or a unit such as B, kB, MB, GB, ns, us, ms, s, hrs"
+        ]
+    );
+    assert_eq!(option_value(&r, "unit"), "MB");
+
+    let r = shell("nodefraction=0.1\nnodefraction=2\nnodefraction=-0.5\no\n");
+    assert_eq!(
+        shell_errors(&r),
+        vec![
+            "nodefraction must be between 0 and 1, not 2",
+            "nodefraction must be between 0 and 1, not -0.5",
+        ]
+    );
+    assert_eq!(option_value(&r, "nodefraction"), "0.1");
+
+    let r = shell("focus=Track\nfocus=(\no\ntop 3\n");
+    assert_eq!(
+        shell_errors(&r),
+        vec!["parsing focus regexp: error parsing regexp: missing closing ): `(`"]
+    );
+    assert_eq!(option_value(&r, "focus"), "Track");
+    // The next report runs with the old focus, not with an error.
+    assert!(r.out.contains("focus=Track"), "{}", r.out);
+    assert!(r.out.contains("main.(*RequestTracker).Track"), "{}", r.out);
+}
+
+#[test]
+fn version() {
+    let r = rpprof(&["--version"], "");
+    assert_eq!(r.code, 0);
+    assert_eq!(r.out, format!("rpprof {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(r.err, "");
+}
+
+#[test]
+fn help_prints_usage_on_stderr_and_succeeds() {
+    for flag in ["-h", "-help", "--help"] {
+        let r = rpprof(&[flag], "");
+        assert_eq!(r.code, 0, "{flag}");
+        assert_eq!(r.out, "", "{flag}");
+        assert!(r.err.starts_with("usage:\n"), "{flag}: {}", r.err);
+        assert!(
+            r.err
+                .contains("pprof <format> [options] [binary] <source> ...")
+        );
+    }
+}
+
+#[test]
+fn bad_color_choice_is_an_error() {
+    for flag in ["--color=bogus", "-color=bogus"] {
+        let r = rpprof(&[flag, HEAP], "top\n");
+        assert_eq!(r.code, 1, "{flag}");
+        assert_eq!(r.out, "", "{flag}");
+        assert_eq!(
+            r.err.lines().next(),
+            Some("invalid value \"bogus\" for flag -color: use auto, always or never"),
+            "{flag}"
+        );
+    }
+    // Piped output is never coloured unless asked for.
+    let r = rpprof(&["-top", HEAP], "");
+    assert!(!r.out.contains('\x1b'));
+    let r = rpprof(&["-top", "--color=always", HEAP], "");
+    assert!(r.out.contains("\x1b["), "{}", r.out);
+}
+
+#[test]
+fn prune_from_matches_methods_with_pointer_receivers() {
+    // pprof 1.19 cuts `main.(*RequestTracker).Track` at the first `(`, so
+    // `prune_from=Track` matches nothing there; rpprof keeps the receiver.
+    let r = reports(&shell("prune_from=Track\ntop 3\n"));
+    let row = r
+        .lines()
+        .find(|l| l.ends_with("main.(*RequestTracker).Track"))
+        .unwrap_or_else(|| panic!("no Track row in {r}"));
+    let cols: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(
+        (cols[0], cols[3]),
+        ("176.68MB", "176.68MB"),
+        "Track becomes the leaf: {row}"
+    );
+    assert!(
+        !r.contains("bytes.Repeat"),
+        "frames below Track are pruned: {r}"
+    );
+    let unpruned = reports(&shell("top 3\n"));
+    assert!(unpruned.contains("bytes.Repeat"));
+}

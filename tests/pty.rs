@@ -1,0 +1,403 @@
+//! The terminal shell (rustyline, `src/shell/terminal.rs`) driven through a
+//! pseudo-terminal with rexpect: tab completion of commands, option values
+//! and function names, history kept across sessions, Ctrl-C and Ctrl-D, and
+//! colour on a terminal.
+//!
+//! Every test runs the binary with a cleared environment (its own `HOME`
+//! and `RPPROF_HISTORY` in a fresh temporary directory, `TERM=xterm`), so
+//! neither the user's history nor `NO_COLOR` leaks in. rustyline leaves raw
+//! mode between two `readline` calls; a key sent then is handled by the
+//! cooked line discipline (Ctrl-D is eaten), so every step first consumes
+//! the fresh prompt printed after the previous command's output.
+
+#![cfg(unix)]
+
+mod common;
+
+use rexpect::process::WaitStatus;
+use rexpect::reader::Options;
+use rexpect::session::{PtySession, spawn_with_options};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const PROMPT: &str = "(pprof) ";
+const UP: &str = "\x1b[A";
+
+/// A fresh, empty directory for one test.
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("rpprof-pty-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("create temp dir");
+    d
+}
+
+/// Removes terminal control sequences (CSI `ESC [ … letter`, `ESC`-prefixed
+/// pairs) and carriage returns, leaving the text a user reads.
+fn plain(s: &str) -> String {
+    let mut out = String::new();
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        match c {
+            '\x1b' => {
+                if it.next() == Some('[') {
+                    for d in it.by_ref() {
+                        if d.is_ascii_alphabetic() || d == '~' {
+                            break;
+                        }
+                    }
+                }
+            }
+            '\r' | '\x07' => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// One shell on a pseudo-terminal.
+struct Shell {
+    p: PtySession,
+    /// Everything printed before the first prompt.
+    greeting: String,
+}
+
+impl Shell {
+    /// Starts `rpprof ARGS tests/data/leak/heap_5.pb.gz` with `env` on top
+    /// of a minimal environment and waits for the first prompt.
+    fn start(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Shell {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/leak/heap_5.pb.gz");
+        Shell::start_on(&data, home, args, env)
+    }
+
+    /// Starts `rpprof ARGS PROFILE`, as [`Shell::start`].
+    fn start_on(profile: &Path, home: &Path, args: &[&str], env: &[(&str, &str)]) -> Shell {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rpprof"));
+        cmd.args(args)
+            .arg(profile)
+            .current_dir(home)
+            .env_clear()
+            .env("TERM", "xterm")
+            .env("TZ", "UTC")
+            .env("HOME", home)
+            .env("RPPROF_HISTORY", home.join("history"));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let p = spawn_with_options(cmd, Options::new().timeout_ms(Some(30_000)))
+            .expect("spawn rpprof on a pty");
+        let mut sh = Shell {
+            p,
+            greeting: String::new(),
+        };
+        sh.greeting = sh.expect(PROMPT);
+        assert!(
+            sh.greeting.contains("Entering interactive mode"),
+            "greeting: {:?}",
+            sh.greeting
+        );
+        sh
+    }
+
+    /// Sends keys.
+    fn keys(&mut self, k: &str) {
+        self.p.send(k).expect("send keys");
+        self.p.flush().expect("flush keys");
+    }
+
+    /// Waits for `s`; returns what came before it.
+    fn expect(&mut self, s: &str) -> String {
+        self.p
+            .exp_string(s)
+            .unwrap_or_else(|e| panic!("waiting for {s:?}: {e}"))
+    }
+
+    /// Presses Enter on the line typed so far; returns the raw output up to
+    /// the next (fresh) prompt, which is consumed.
+    fn enter(&mut self) -> String {
+        self.keys("\r");
+        self.expect("\n");
+        self.expect(PROMPT)
+    }
+
+    /// Types `line`, presses Enter, and returns the output (raw).
+    fn run(&mut self, line: &str) -> String {
+        self.keys(line);
+        self.enter()
+    }
+
+    /// Sends Ctrl-D on an empty line and returns the exit status.
+    fn eof(mut self) -> i32 {
+        self.p.send_control('d').expect("send ctrl-d");
+        self.p.exp_eof().expect("rpprof exits on ctrl-d");
+        match self.p.process().wait().expect("wait") {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!("rpprof did not exit normally: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn completes_a_command_name() {
+    let home = temp_dir("command");
+    let mut sh = Shell::start(&home, &[], &[]);
+    sh.keys("sam\t");
+    sh.expect("(pprof) sample_index=");
+    // The completed word is a real assignment: finish it and check `o`.
+    let out = sh.run("alloc_space");
+    assert_eq!(plain(&out).trim(), "", "setting prints nothing: {out:?}");
+    let o = plain(&sh.run("o"));
+    let line = o
+        .lines()
+        .find(|l| l.trim_start().starts_with("sample_index "))
+        .unwrap_or_else(|| panic!("no sample_index in o: {o}"));
+    assert!(line.contains("= alloc_space"), "{line}");
+    assert_eq!(sh.eof(), 0);
+}
+
+#[test]
+fn completes_option_values() {
+    let home = temp_dir("values");
+    let mut sh = Shell::start(&home, &[], &[]);
+    // Two candidates: the common prefix is inserted, a second Tab lists them.
+    sh.keys("sample_index=in\t");
+    sh.expect("(pprof) sample_index=inuse_");
+    sh.keys("\t");
+    let listing = sh.expect("(pprof) sample_index=inuse_");
+    assert!(
+        plain(&listing).contains("inuse_objects  inuse_space"),
+        "candidate list: {listing:?}"
+    );
+    // One candidate left: completed in full.
+    sh.keys("o\t");
+    sh.expect("(pprof) sample_index=inuse_objects");
+    sh.enter();
+    let o = plain(&sh.run("o"));
+    assert!(
+        o.lines()
+            .any(|l| l.trim_start().starts_with("sample_index") && l.contains("= inuse_objects")),
+        "{o}"
+    );
+    // Choice values of a group.
+    sh.keys("granularity=fi\t");
+    sh.expect("(pprof) granularity=file");
+    sh.keys("\t");
+    let listing = plain(&sh.expect("(pprof) granularity=file"));
+    assert!(
+        listing.contains("filefunctions") && listing.contains("files"),
+        "{listing}"
+    );
+    sh.keys("s");
+    sh.enter();
+    let o = plain(&sh.run("o"));
+    assert!(
+        o.lines()
+            .any(|l| l.trim_start().starts_with("granularity") && l.contains("= files")),
+        "{o}"
+    );
+    assert_eq!(sh.eof(), 0);
+}
+
+#[test]
+fn completes_function_names_escaped_for_regexp_arguments() {
+    let home = temp_dir("functions");
+    let mut sh = Shell::start(&home, &[], &[]);
+    sh.keys("list Tra\t");
+    sh.expect(r"(pprof) list main\.\(\*RequestTracker\)\.Track");
+    let out = plain(&sh.enter());
+    assert!(
+        !out.contains("regexp") && !out.contains("no matches found"),
+        "the escaped name is a valid regexp matching the function: {out}"
+    );
+    // The same completion as a focus argument of `top` selects that function.
+    sh.keys("top Tra\t");
+    sh.expect(r"(pprof) top main\.\(\*RequestTracker\)\.Track");
+    let out = plain(&sh.enter());
+    assert!(
+        out.contains(r"focus=main\.\(\*RequestTracker\)\.Track"),
+        "{out}"
+    );
+    assert!(out.contains("main.(*RequestTracker).Track\n"), "{out}");
+    assert!(!out.contains("runtime/pprof.StartCPUProfile"), "{out}");
+    // And as an ignore argument, keeping the `-`.
+    sh.keys("top -Tra\t");
+    sh.expect(r"(pprof) top -main\.\(\*RequestTracker\)\.Track");
+    let out = plain(&sh.enter());
+    assert!(
+        out.contains(r"ignore=main\.\(\*RequestTracker\)\.Track"),
+        "{out}"
+    );
+    assert_eq!(sh.eof(), 0);
+}
+
+#[test]
+fn history_survives_a_restart() {
+    let home = temp_dir("history");
+    // A history file in a directory that does not exist yet.
+    let hist = home.join("state/rpprof/history");
+    let hist_env = hist.to_str().expect("utf-8 path");
+    let mut sh = Shell::start(&home, &[], &[("RPPROF_HISTORY", hist_env)]);
+    let first = plain(&sh.run("top 3"));
+    assert!(first.contains("Showing top 3 nodes"), "{first}");
+    assert_eq!(sh.eof(), 0);
+    let saved = std::fs::read_to_string(&hist).expect("history file written");
+    assert!(saved.lines().any(|l| l == "top 3"), "{saved:?}");
+
+    let mut sh = Shell::start(&home, &[], &[("RPPROF_HISTORY", hist_env)]);
+    sh.keys(UP);
+    sh.expect("(pprof) top 3");
+    let again = plain(&sh.enter());
+    assert!(again.contains("Showing top 3 nodes"), "{again}");
+    sh.keys("quit\r");
+    sh.p.exp_eof().expect("quit ends the shell");
+    match sh.p.process().wait().expect("wait") {
+        WaitStatus::Exited(_, 0) => {}
+        other => panic!("quit: {other:?}"),
+    }
+    // The HOME of the test was not touched: history went where asked.
+    assert!(!home.join(".local").exists());
+}
+
+#[test]
+fn ctrl_c_clears_the_line_and_the_shell_goes_on() {
+    let home = temp_dir("ctrlc");
+    let mut sh = Shell::start(&home, &[], &[]);
+    sh.keys("top 3");
+    sh.expect("top 3");
+    sh.p.send_control('c').expect("send ctrl-c");
+    sh.expect("\n");
+    sh.expect(PROMPT);
+    // The interrupted text is gone: this line is only `top 1`.
+    let out = plain(&sh.run("top 1"));
+    assert!(out.contains("Showing top 1 nodes"), "{out}");
+    assert!(!out.contains("unrecognized command"), "{out}");
+    // Ctrl-C on an empty line does not end the shell either.
+    sh.p.send_control('c').expect("send ctrl-c");
+    sh.expect(PROMPT);
+    let out = plain(&sh.run("top 1"));
+    assert!(out.contains("Showing top 1 nodes"), "{out}");
+    assert_eq!(sh.eof(), 0);
+}
+
+#[test]
+fn ctrl_d_exits_with_status_zero() {
+    let home = temp_dir("ctrld");
+    let mut sh = Shell::start(&home, &[], &[]);
+    sh.run("top 1");
+    assert_eq!(sh.eof(), 0);
+}
+
+#[test]
+fn history_that_cannot_be_saved_is_only_a_warning() {
+    let home = temp_dir("badhistory");
+    // The history's directory would have to be created inside a file.
+    std::fs::write(home.join("file"), "").expect("write file");
+    let hist = home.join("file/history");
+    let mut sh = Shell::start(&home, &[], &[("RPPROF_HISTORY", hist.to_str().unwrap())]);
+    // History is saved before each command runs; the failure is said once.
+    let first = plain(&sh.run("top 1"));
+    let warning = format!("saving history to {}: ", hist.display());
+    assert!(first.contains(&warning), "{first:?}");
+    assert!(first.contains("Showing top 1 nodes"), "{first:?}");
+    let second = plain(&sh.run("top 1"));
+    assert!(!second.contains(&warning), "{second:?}");
+    sh.p.send_control('d').expect("send ctrl-d");
+    sh.p.exp_eof().expect("exit");
+    match sh.p.process().wait().expect("wait") {
+        WaitStatus::Exited(_, 0) => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The `top 3` rows of a session started with `args` and `env`.
+fn top_rows(name: &str, args: &[&str], env: &[(&str, &str)]) -> Vec<String> {
+    let home = temp_dir(name);
+    let mut sh = Shell::start(&home, args, env);
+    let out = sh.run("top 3");
+    assert_eq!(sh.eof(), 0);
+    let rows: Vec<String> = out
+        .split('\n')
+        .filter(|l| l.contains("MB") || l.contains("flat%"))
+        .map(String::from)
+        .collect();
+    assert!(rows.len() >= 4, "{out:?}");
+    rows
+}
+
+fn hot_row(rows: &[String]) -> &str {
+    rows.iter()
+        .find(|r| r.contains("bytes.Repeat"))
+        .expect("bytes.Repeat row")
+}
+
+#[test]
+fn colour_on_a_terminal() {
+    for (name, args, env) in [
+        ("color-always", &["--color=always"][..], &[][..]),
+        ("color-auto", &[][..], &[][..]),
+    ] {
+        let rows = top_rows(name, args, env);
+        assert!(hot_row(&rows).contains("\x1b[31m"), "{name}: {rows:?}");
+        assert!(
+            rows.iter()
+                .any(|r| r.contains("flat%") && r.contains("\x1b[1m")),
+            "{name}: bold header: {rows:?}"
+        );
+    }
+}
+
+#[test]
+fn no_colour_with_no_color_or_never() {
+    for (name, args, env) in [
+        ("no-color", &[][..], &[("NO_COLOR", "1")][..]),
+        ("color-never", &["--color=never"][..], &[][..]),
+    ] {
+        let rows = top_rows(name, args, env);
+        assert!(rows.iter().all(|r| !r.contains('\x1b')), "{name}: {rows:?}");
+        assert!(hot_row(&rows).contains("176.23MB"), "{name}: {rows:?}");
+    }
+}
+
+#[test]
+fn profile_strings_cannot_drive_the_terminal() {
+    let home = temp_dir("hostile");
+    let mut b = common::Builder::new(&[("space", "bytes")]);
+    let m = b.mapping("/bin/evil\x1b]0;pwned\x07");
+    let f1 = b.function("main.evil\x1b[2J", "evil.go");
+    let f2 = b.function("main.evilTwo\x1b]0;pwned\x07", "evil.go");
+    let l1 = b.location(m, &[(f1, 3)]);
+    let l2 = b.location(m, &[(f2, 4)]);
+    b.sample(&[l1, l2], &[1000], vec![]);
+    b.sample(&[l2], &[500], vec![]);
+    let c = b.str("comment \x1b[2J");
+    b.p.comment.push(c);
+    let path = home.join("evil.pb");
+    std::fs::write(&path, b.encode()).expect("write profile");
+
+    let mut sh = Shell::start_on(&path, &home, &["--color=always"], &[]);
+    let mut transcript = sh.greeting.clone();
+    transcript += &sh.run("top");
+    transcript += &sh.run("o");
+    // Two candidates: the common prefix, then a sanitized listing.
+    sh.keys("top main.ev\t");
+    transcript += &sh.expect(r"(pprof) top main\.evil");
+    sh.keys("\t");
+    let listing = sh.expect(r"(pprof) top main\.evil");
+    assert!(listing.contains(r"main.evil\u{1b}[2J"), "{listing:?}");
+    transcript += &listing;
+    // One candidate: inserted as a printable regexp that matches the name.
+    sh.keys("T\t");
+    transcript += &sh.expect(r"(pprof) top main\.evilTwo\x{1b}\]0;pwned\x{7}");
+    let out = sh.enter();
+    assert!(
+        plain(&out).contains("Showing nodes accounting for 1500B, 100% of 1500B total"),
+        "{out:?}"
+    );
+    transcript += &out;
+    for bad in ["\x1b[2J", "\x1b]0;pwned"] {
+        assert!(
+            !transcript.contains(bad),
+            "{bad:?} reached the terminal: {transcript:?}"
+        );
+    }
+    assert_eq!(sh.eof(), 0);
+}
