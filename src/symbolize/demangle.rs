@@ -355,18 +355,18 @@ const OPERATORS: [&str; 11] = [
 /// `<` of operator names (`operator<`, `operator<<=`, `operator->`) alone.
 fn strip_templates(d: &str) -> String {
     let b = d.as_bytes();
-    let mut out = String::with_capacity(d.len());
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
     let mut i = 0;
     let mut depth = 0usize;
     while i < b.len() {
-        if d[i..].starts_with("operator") {
-            let rest = &d[i + 8..];
+        if b[i..].starts_with(b"operator") {
+            let rest = &b[i + 8..];
             let op = OPERATORS
                 .iter()
-                .find(|op| rest.starts_with(**op))
+                .find(|op| rest.starts_with(op.as_bytes()))
                 .map_or(0, |op| op.len());
             if depth == 0 {
-                out.push_str(&d[i..i + 8 + op]);
+                out.extend_from_slice(&b[i..i + 8 + op]);
             }
             i += 8 + op;
             continue;
@@ -374,18 +374,19 @@ fn strip_templates(d: &str) -> String {
         match b[i] {
             b'<' => {
                 // `operator< <int>`: the space only separated the brackets.
-                if depth == 0 && out.ends_with(' ') {
+                if depth == 0 && out.last() == Some(&b' ') {
                     out.pop();
                 }
                 depth += 1
             }
             b'>' if depth > 0 => depth -= 1,
-            c if depth == 0 => out.push(c as char),
+            c if depth == 0 => out.push(c),
             _ => {}
         }
         i += 1;
     }
-    out
+    // Only ASCII bytes were removed, so the rest is still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 #[cfg(test)]
@@ -451,6 +452,7 @@ mod tests {
             "std::map::operator[]"
         );
         assert_eq!(d("_ZltRK1AS1_"), "operator<");
+        assert_eq!(strip_templates("ns::Größe<é>::f"), "ns::Größe::f");
         assert_eq!(
             d("_ZN9__gnu_cxxeqIPcSsEEbRKNS_17__normal_iteratorIT_T0_EES7_"),
             "__gnu_cxx::operator=="
@@ -507,5 +509,15 @@ mod tests {
             d("_GLOBAL__sub_I_eh_alloc.cc"),
             "_GLOBAL__sub_I_eh_alloc.cc"
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(tail in "[A-Za-z0-9_$.@<>()~ é]{0,40}", prefix in 0usize..4) {
+            let name = format!("{}{tail}", ["_Z", "_ZN", "_R", ""][prefix]);
+            for style in [Style::Simplified, Style::Templates, Style::Full, Style::Everything] {
+                let _ = demangle(&name, style);
+            }
+        }
     }
 }
