@@ -26,6 +26,15 @@ impl ObjectFile {
     pub fn open(path: &str) -> Result<ObjectFile, String> {
         let meta =
             std::fs::metadata(path).map_err(|e| format!("stat {path}: {}", io_reason(&e)))?;
+        if meta.is_dir() {
+            return Err(format!(
+                "error reading magic number from {path}: read {path}: is a directory"
+            ));
+        }
+        // Profiles name arbitrary paths: never block on a FIFO or a device.
+        if !meta.is_file() {
+            return Err(format!("error opening {path}: not a regular file"));
+        }
         let file = File::open(path)
             .map_err(|e| format!("error opening {path}: open {path}: {}", io_reason(&e)))?;
         if meta.len() < 4 {
