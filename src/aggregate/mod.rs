@@ -3,6 +3,7 @@
 //! `dot` needs: per-node label tags ([`tags`]), the `call_tree` variant
 //! ([`calltree`]) and visual-mode trimming ([`visual`]).
 
+pub mod accumulate;
 pub mod calltree;
 pub mod graph;
 pub mod nodes;
