@@ -20,11 +20,15 @@ synthetic=${SYNTHETIC:-$here/target/synthetic.pb.gz}
 [[ -s $synthetic ]] || "$corpus/make_synthetic.sh" "$synthetic" >/dev/null
 command -v go >/dev/null || { echo "go tool pprof not found (apt-get install golang-go)" >&2; exit 1; }
 
+timing=$(mktemp)
+trap 'rm -f "$timing"' EXIT
+
 measure() { # best wall seconds and its peak KB over $1 runs of the rest
 	local n=$1 best="" kb="" t
 	shift
 	for ((i = 0; i < n; i++)); do
-		t=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null </dev/null; } 2>&1 | tail -1)
+		/usr/bin/time -o "$timing" -f "%e %M" "$@" >/dev/null 2>&1 </dev/null || true
+		t=$(tail -1 "$timing")
 		if [[ -z $best ]] || awk -v a="${t% *}" -v b="$best" 'BEGIN{exit !(a<b)}'; then
 			best=${t% *}
 			kb=${t#* }

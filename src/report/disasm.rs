@@ -10,7 +10,6 @@ use super::Report;
 use super::list::value_or_dot;
 use crate::aggregate::graph::{Node, build_nodes};
 use crate::aggregate::nodes::NodeInfo;
-use crate::render::units::percentage;
 use crate::symbolize::address::MappingRange;
 use crate::symbolize::disasm::{Disassembler, Inst, Routine};
 use crate::symbolize::locate::Locator;
@@ -131,13 +130,7 @@ pub fn render(r: &Report, symbol: &Regex) -> Result<String, String> {
         for alias in &s.routine.names[1..] {
             let _ = writeln!(out, "    AKA ======================== {alias}");
         }
-        let _ = writeln!(
-            out,
-            "{:>10} {:>10} (flat, cum) {} of Total",
-            r.format_value(flat),
-            r.format_value(cum),
-            percentage(cum, r.total)
-        );
+        let _ = writeln!(out, "{}", r.flat_cum_line(flat, cum));
         let rows = annotate(&insts, &s.nodes, infos, |a| d.obj_addr(a));
         print_rows(r, &rows, &mut out);
     }

@@ -12,7 +12,6 @@ use super::Report;
 use super::sourcefile::SourceReader;
 use crate::aggregate::graph::{Node, build_nodes};
 use crate::aggregate::nodes::{NodeInfo, NodeTable};
-use crate::render::units::percentage;
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
@@ -90,13 +89,7 @@ pub fn render(r: &Report, symbol: &Regex) -> Result<String, String> {
             let flat: i64 = file_nodes.iter().map(|n| n.flat).sum();
             let cum: i64 = file_nodes.iter().map(|n| n.cum).sum();
             let _ = writeln!(out, "ROUTINE ======================== {name} in {file}");
-            let _ = writeln!(
-                out,
-                "{:>10} {:>10} (flat, cum) {} of Total",
-                r.format_value(flat),
-                r.format_value(cum),
-                percentage(cum, r.total)
-            );
+            let _ = writeln!(out, "{}", r.flat_cum_line(flat, cum));
             let mut per_line: HashMap<i64, (i64, i64)> = HashMap::new();
             for n in &file_nodes {
                 let e = per_line.entry(infos[n.id as usize].line).or_default();

@@ -355,6 +355,17 @@ impl<'a> Report<'a> {
         )
     }
 
+    /// The `ROUTINE` summary line of `list` and `disasm`:
+    /// `%10s %10s (flat, cum) %s of Total`.
+    pub fn flat_cum_line(&self, flat: i64, cum: i64) -> String {
+        format!(
+            "{:>10} {:>10} (flat, cum) {} of Total",
+            self.format_value(flat),
+            self.format_value(cum),
+            units::percentage(cum, self.total)
+        )
+    }
+
     /// Applies `divide_by`.
     pub fn scale_ratio(&self, v: i64) -> i64 {
         if self.ratio > 0.0 && self.ratio != 1.0 {
