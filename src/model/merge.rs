@@ -21,9 +21,16 @@ impl Hasher for FastHasher {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.write_u64(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
             let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
+            for (d, s) in b.iter_mut().zip(rest) {
+                *d = *s;
+            }
             self.write_u64(u64::from_le_bytes(b));
         }
     }
@@ -233,8 +240,9 @@ impl SrcMaps {
 
 impl Merger {
     /// A merger with the combined headers of `srcs` (pprof's
-    /// `combineHeaders`), after checking they are compatible.
-    pub(super) fn start(srcs: &[&Profile]) -> Result<Merger, String> {
+    /// `combineHeaders`), after checking they are compatible, sized for
+    /// `expected` samples.
+    pub(super) fn start(srcs: &[&Profile], expected: usize) -> Result<Merger, String> {
         let first = srcs.first().ok_or("no profiles to merge")?;
         for s in &srcs[1..] {
             compatible(first, s)?;
@@ -245,8 +253,8 @@ impl Merger {
             mappings: FastMap::default(),
             locations: FastMap::default(),
             functions: FastMap::default(),
-            sample_heads: FastMap::default(),
-            chain: Vec::new(),
+            sample_heads: FastMap::with_capacity_and_hasher(expected, Default::default()),
+            chain: Vec::with_capacity(expected),
         };
         m.out.samples.loc_start.push(0);
         m.out.samples.label_start.push(0);
@@ -285,20 +293,15 @@ impl Merger {
     }
 
     /// Looks up an already kept sample with these locations and labels
-    /// (labels sorted canonically first). Returns its index or the hash to
+    /// (labels in [`canonical_labels`] order). Returns its index or the hash to
     /// register a new one under.
     pub(super) fn find_sample(
         &self,
         samples: &Samples,
         locs: &[u32],
-        labels: &mut [Label],
+        labels: &[Label],
     ) -> Result<usize, u64> {
-        // Canonical label order: by key, values in their original order.
-        labels.sort_by_key(|l| (l.str == 0, l.key));
-        let mut h = FastHasher::default();
-        locs.hash(&mut h);
-        labels.hash(&mut h);
-        let hash = h.finish();
+        let hash = sample_hash(locs, labels);
         let mut cur = self.sample_heads.get(&hash).copied().unwrap_or(NONE);
         while cur != NONE {
             let i = cur as usize;
@@ -331,12 +334,28 @@ impl Merger {
     }
 }
 
+/// The hash under which samples are de-duplicated.
+pub(super) fn sample_hash(locs: &[u32], labels: &[Label]) -> u64 {
+    let mut h = FastHasher::default();
+    locs.hash(&mut h);
+    labels.hash(&mut h);
+    h.finish()
+}
+
+/// Puts a sample's labels in the order that makes equal label sets compare
+/// equal: by kind and key, values of a key in their original order.
+pub(super) fn canonical_labels(labels: &mut [Label]) {
+    if labels.len() > 1 {
+        labels.sort_by_key(|l| (l.str == 0, l.key));
+    }
+}
+
 /// Merges `srcs` (at least one) into a new profile, as pprof's `Merge`.
 pub fn merge(srcs: &[&Profile]) -> Result<Profile, String> {
     if let [one] = srcs {
         return Ok(super::compact::merge_one((*one).clone()));
     }
-    let mut m = Merger::start(srcs)?;
+    let mut m = Merger::start(srcs, srcs.iter().map(|p| p.samples.len()).sum())?;
     let mut samples = std::mem::take(&mut m.out.samples);
     let mut locs = Vec::new();
     let mut labels = Vec::new();
@@ -369,7 +388,8 @@ pub fn merge(srcs: &[&Profile]) -> Result<Profile, String> {
                     unit: m.string(src, &mut maps, l.unit),
                 });
             }
-            match m.find_sample(&samples, &locs, &mut labels) {
+            canonical_labels(&mut labels);
+            match m.find_sample(&samples, &locs, &labels) {
                 Ok(j) => {
                     for (c, v) in values.iter().enumerate() {
                         samples.values[j * k + c] = samples.values[j * k + c].wrapping_add(*v);

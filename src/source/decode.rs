@@ -553,12 +553,17 @@ fn decode_samples(
                         return Err(malformed("label: type mismatch"));
                     };
                     let l = decode_label(lb)?;
-                    let what = format!("sample {idx} label");
+                    let index = |i: i64| {
+                        let ok = i >= 0 && (i as u64) < ctx.nstr;
+                        ok.then_some(i as u32).ok_or_else(|| {
+                            malformed(format!("sample {idx} label: string index {i} out of range"))
+                        })
+                    };
                     let label = Label {
-                        key: str_index(l.0, ctx.nstr, &what)?,
-                        str: str_index(l.1, ctx.nstr, &what)?,
+                        key: index(l.0)?,
+                        str: index(l.1)?,
                         num: l.2,
-                        unit: str_index(l.3, ctx.nstr, &what)?,
+                        unit: index(l.3)?,
                     };
                     // A label with neither string, number nor unit carries nothing.
                     if !label.is_empty() {
