@@ -48,22 +48,19 @@ pub struct Node {
     pub outs: Vec<u32>,
 }
 
+/// A value as shown with `mean`: divided by its divisor when that is set.
+pub fn divided(v: i64, div: i64) -> i64 {
+    if div == 0 { v } else { v / div }
+}
+
 impl Node {
     /// flat, divided when `mean`.
     pub fn flat_value(&self) -> i64 {
-        if self.flat_div == 0 {
-            self.flat
-        } else {
-            self.flat / self.flat_div
-        }
+        divided(self.flat, self.flat_div)
     }
     /// cum, divided when `mean`.
     pub fn cum_value(&self) -> i64 {
-        if self.cum_div == 0 {
-            self.cum
-        } else {
-            self.cum / self.cum_div
-        }
+        divided(self.cum, self.cum_div)
     }
 }
 
@@ -97,11 +94,7 @@ impl Edge {
 
     /// weight, divided when `mean`.
     pub fn value(&self) -> i64 {
-        if self.weight_div == 0 {
-            self.weight
-        } else {
-            self.weight / self.weight_div
-        }
+        divided(self.weight, self.weight_div)
     }
 }
 

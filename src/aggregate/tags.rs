@@ -11,7 +11,7 @@
 //! and trimming tags live here; drawing and bucketing them live in
 //! `report::dot`.
 
-use super::graph::{Frame, Visitor};
+use super::graph::{Frame, Visitor, divided};
 use crate::filter::View;
 use crate::filter::tags::NumUnits;
 use crate::model::NONE;
@@ -122,19 +122,11 @@ pub struct Tag {
 impl Tag {
     /// flat, divided when `mean`.
     pub fn flat_value(&self) -> i64 {
-        if self.flat_div == 0 {
-            self.flat
-        } else {
-            self.flat / self.flat_div
-        }
+        divided(self.flat, self.flat_div)
     }
     /// cum, divided when `mean`.
     pub fn cum_value(&self) -> i64 {
-        if self.cum_div == 0 {
-            self.cum
-        } else {
-            self.cum / self.cum_div
-        }
+        divided(self.cum, self.cum_div)
     }
 }
 
