@@ -2,7 +2,7 @@
 //! a node per (parent node, node-table entry), so one function reached
 //! through different callers gives separate nodes.
 //!
-//! Part of the aggregate stage, used only by `dot`. A call tree of a big
+//! Part of the aggregate stage, used by `dot` and `callgrind`. A call tree of a big
 //! profile has tens of millions of nodes, so it is held compactly: the edge
 //! into a tree node always carries exactly that node's cum, leaving parent,
 //! table entry, flat, cum and an inline bit per node. Only the nodes that
@@ -122,6 +122,11 @@ impl CallTree {
 
     fn div(v: &[i64], n: usize) -> i64 {
         v.get(n).copied().unwrap_or(0)
+    }
+
+    /// The parent tree node of tree node `n` ([`NONE`] at a root).
+    pub fn parent_of(&self, n: u32) -> u32 {
+        self.parent[n as usize]
     }
 
     /// The graph of the tree nodes with |cum| ≥ `cutoff`: the children of a

@@ -9,8 +9,10 @@
 //! without pprof's ×100 rule, truncated to integers.
 
 use super::Report;
-use crate::aggregate::graph::{Edge, Graph, sort_edges, trimmed};
+use crate::aggregate::calltree::CallTree;
+use crate::aggregate::graph::{Edge, Graph, Identity, Order, sort_edges, sort_nodes_by, trimmed};
 use crate::aggregate::nodes::NodeInfo;
+use crate::model::NONE;
 use crate::render::units;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -45,27 +47,33 @@ fn address(prev: Option<u64>, curr: u64) -> String {
 
 /// The callee names: the function name, with ` [k/n]` when nodes of one
 /// (file, name) belong to `n` different functions (object file, start line
-/// or system name differ).
-fn disambiguated(g: &Graph, infos: &[NodeInfo]) -> HashMap<u32, String> {
-    type Function<'a> = (&'a str, &'a str, i64);
+/// or system name differ, or, in a call tree, the calling context).
+fn disambiguated(g: &Graph, infos: &[&NodeInfo], context: &[u32]) -> HashMap<u32, String> {
+    type Function<'a> = (u32, &'a str, &'a str, i64);
     let mut index: HashMap<(&str, &str), Vec<Function>> = HashMap::new();
-    fn function(i: &NodeInfo) -> Function<'_> {
-        (i.orig_name.as_str(), i.objfile.as_str(), i.start_line)
-    }
+    let function = |id: u32| {
+        let i = infos[id as usize];
+        (
+            context[id as usize],
+            i.orig_name.as_str(),
+            i.objfile.as_str(),
+            i.start_line,
+        )
+    };
     for n in &g.nodes {
-        let i = &infos[n.id as usize];
+        let i = infos[n.id as usize];
         let fns = index.entry((&i.file, &i.name)).or_default();
-        if !fns.contains(&function(i)) {
-            fns.push(function(i));
+        if !fns.contains(&function(n.id)) {
+            fns.push(function(n.id));
         }
     }
     g.nodes
         .iter()
         .map(|n| {
-            let i = &infos[n.id as usize];
+            let i = infos[n.id as usize];
             let fns = &index[&(i.file.as_str(), i.name.as_str())];
             let name = if fns.len() > 1 {
-                let k = fns.iter().position(|f| *f == function(i)).unwrap_or(0);
+                let k = fns.iter().position(|f| *f == function(n.id)).unwrap_or(0);
                 format!("{} [{}/{}]", i.name, k + 1, fns.len())
             } else {
                 i.name.clone()
@@ -78,15 +86,37 @@ fn disambiguated(g: &Graph, infos: &[NodeInfo]) -> HashMap<u32, String> {
 /// Renders `callgrind`.
 pub fn render(r: &mut Report) -> String {
     let table = r.node_table();
-    let t = trimmed(&r.view, &table, r.values, r.trim_options());
-    let g = &t.graph;
+    let all_names: Vec<String> = table.infos.iter().map(NodeInfo::printable_name).collect();
+    // Graph node id -> node-table entry, and the calling context of each
+    // node (its parent in a call tree; none otherwise).
+    let (g, info_of, context) = if r.cfg.bool("call_tree") {
+        let tree = CallTree::build(&r.view, &table, r.values);
+        let tg = tree.graph(0);
+        let context: Vec<u32> = tg.tree.iter().map(|&t| tree.parent_of(t)).collect();
+        let mut g = tg.graph;
+        let ident = Identity {
+            infos: &table.infos,
+            names: &all_names,
+            map: Some(&tg.info),
+        };
+        sort_nodes_by(&mut g.nodes, &ident, Order::Flat, None);
+        (g, tg.info, context)
+    } else {
+        let t = trimmed(&r.view, &table, r.values, r.trim_options());
+        let n = table.infos.len();
+        (t.graph, (0..n as u32).collect(), vec![NONE; n])
+    };
+    let g = &g;
     r.select_output_unit(
         g.nodes.iter().map(|n| (n.flat_value(), n.cum_value())),
         true,
     );
-    let infos = &table.infos;
-    let names: Vec<String> = infos.iter().map(NodeInfo::printable_name).collect();
-    let callees = disambiguated(g, infos);
+    let infos: Vec<&NodeInfo> = info_of.iter().map(|&i| &table.infos[i as usize]).collect();
+    let names: Vec<String> = info_of
+        .iter()
+        .map(|&i| all_names[i as usize].clone())
+        .collect();
+    let callees = disambiguated(g, &infos, &context);
     let scaled = |v: i64| units::scale(v, &r.sample_unit, &r.output_unit).0 as i64;
     let mut out = String::new();
     let _ = writeln!(out, "positions: instr line");
@@ -101,7 +131,7 @@ pub fn render(r: &mut Report) -> String {
     }
     let mut prev: Option<&NodeInfo> = None;
     for n in &g.nodes {
-        let info = &infos[n.id as usize];
+        let info = infos[n.id as usize];
         if prev
             .is_none_or(|p| p.objfile != info.objfile || p.file != info.file || p.name != info.name)
         {
@@ -121,7 +151,7 @@ pub fn render(r: &mut Report) -> String {
         let mut edges = outs.remove(&n.id).unwrap_or_default();
         sort_edges(&mut edges, &names);
         for e in edges {
-            let callee = &infos[e.dst as usize];
+            let callee = infos[e.dst as usize];
             let _ = writeln!(out, "cfl={}", compressed(&mut files, &callee.file));
             let callee_name = callees.get(&e.dst).map_or("", String::as_str);
             let _ = writeln!(out, "cfn={}", compressed(&mut fns, callee_name));
