@@ -140,6 +140,7 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
             output: &output,
             interactive: false,
             stdout_tty,
+            stderr_tty: std::io::stderr().is_terminal(),
         };
         let color = args.color.enabled(stdout_tty);
         let stdout = std::io::stdout();
@@ -165,14 +166,14 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
     let stdin_tty = std::io::stdin().is_terminal();
     s.color = args.color.enabled(stdout_tty && stdin_tty);
     // The greeting quotes profile strings (file, comments): keep their
-    // control characters off a terminal.
-    let stderr_tty = std::io::stderr().is_terminal();
+    // control characters off a terminal, as every later message does.
+    s.stderr_tty = std::io::stderr().is_terminal();
     for l in s.greeting() {
-        if stderr_tty {
-            let _ = writeln!(err, "{}", crate::render::color::sanitize(&l));
-        } else {
-            let _ = writeln!(err, "{l}");
-        }
+        let _ = writeln!(
+            err,
+            "{}",
+            crate::render::color::for_stream(&l, s.stderr_tty)
+        );
     }
     if stdin_tty {
         return terminal::run(&mut s);

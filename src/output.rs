@@ -17,6 +17,9 @@ pub struct Target<'a> {
     pub interactive: bool,
     /// True when stdout is a terminal.
     pub stdout_tty: bool,
+    /// True when stderr is a terminal (messages quoting profile strings
+    /// are sanitized there).
+    pub stderr_tty: bool,
 }
 
 /// The first free `profileNNN.<ext>` name in `dir`.

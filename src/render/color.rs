@@ -62,6 +62,16 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// `s` as it may be written to a stream: sanitized when the stream is a
+/// terminal, untouched otherwise (piped output stays byte-identical).
+pub fn for_stream(s: &str, terminal: bool) -> Cow<'_, str> {
+    if terminal {
+        sanitize(s)
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 fn is_header(line: &str) -> bool {
     let t = line.trim_start();
     t.starts_with("flat  flat%")

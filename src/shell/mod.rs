@@ -48,6 +48,31 @@ mod tests {
     use crate::model::Profile;
 
     #[test]
+    fn messages_quoting_profile_strings_are_sanitized_on_a_terminal() {
+        use crate::model::ValueType;
+        let p = Profile {
+            strings: vec!["".into(), "evil\x1b[2J".into(), "count".into()],
+            sample_types: vec![ValueType { ty: 1, unit: 2 }],
+            ..Default::default()
+        };
+        let script: &[u8] = b"o\nsample_index=nope\nhelp sample_index\n";
+        for tty in [false, true] {
+            let mut s = Session::new(p.clone(), Config::default());
+            s.stderr_tty = tty;
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            run_piped(&mut s, &mut &script[..], &mut out, &mut err);
+            let err = String::from_utf8(err).unwrap();
+            assert!(
+                err.contains("sample_index \"nope\" must be one of"),
+                "{err}"
+            );
+            // Piped output stays byte-identical to pprof's; a terminal never
+            // receives the escape.
+            assert_eq!(err.contains('\x1b'), !tty, "{err:?}");
+        }
+    }
+
+    #[test]
     fn transcript_of_errors_and_quit() {
         let mut s = Session::new(Profile::default(), Config::default());
         let mut input: &[u8] = b"foo\nnodecount=abc\nquit\ntop\n";

@@ -12,6 +12,7 @@ use super::help;
 use crate::config::{Config, GROUPS, OPTIONS, choice, option};
 use crate::model::Profile;
 use crate::output::{self, Target};
+use crate::render::color::for_stream;
 use crate::report;
 use crate::report::cache::Cache;
 use crate::source::fetch::Fetched;
@@ -34,6 +35,9 @@ pub struct Session {
     pub color: bool,
     /// True when stdout is a terminal.
     pub stdout_tty: bool,
+    /// True when stderr is a terminal: messages that quote profile strings
+    /// (sample types, names) are sanitized.
+    pub stderr_tty: bool,
     /// Aggregates of earlier commands, reused by later ones.
     pub cache: Cache,
     /// Sources and base kept apart, to rebuild `profile` when `normalize`
@@ -60,6 +64,7 @@ impl Session {
             sample_types,
             color: false,
             stdout_tty: false,
+            stderr_tty: false,
             cache: Cache::default(),
             sources: None,
         }
@@ -152,7 +157,12 @@ impl Session {
     }
 
     fn error(&self, err: &mut dyn Write, msg: &str) {
-        let _ = writeln!(err, "{}", crate::render::color::error_line(msg, self.color));
+        let msg = for_stream(msg, self.stderr_tty);
+        let _ = writeln!(
+            err,
+            "{}",
+            crate::render::color::error_line(&msg, self.color)
+        );
     }
 
     fn execute_one(
@@ -192,7 +202,7 @@ impl Session {
                     &self.sample_types,
                     self.profile.str(self.profile.default_sample_type),
                 ) {
-                    let _ = writeln!(err, "{l}");
+                    let _ = writeln!(err, "{}", for_stream(&l, self.stderr_tty));
                 }
                 return Ok(Flow::Continue);
             }
@@ -203,6 +213,7 @@ impl Session {
                 } else {
                     help::topic(&words[1..].join(" "), &self.sample_types)?
                 };
+                let text = for_stream(&text, self.stderr_tty);
                 let _ = writeln!(err, "{}", text.trim_end_matches('\n'));
                 if text.ends_with('\n') {
                     let _ = writeln!(err);
@@ -283,6 +294,7 @@ impl Session {
                 output: &output,
                 interactive: true,
                 stdout_tty: self.stdout_tty,
+                stderr_tty: self.stderr_tty,
             },
             self.color,
             &mut self.cache,
@@ -308,7 +320,7 @@ pub fn run(
     let mut messages = Vec::new();
     let result = report::generate(profile, spec, regexp, cfg, &mut messages, cache);
     for m in &messages {
-        let _ = writeln!(err, "{m}");
+        let _ = writeln!(err, "{}", for_stream(m, target.stderr_tty));
     }
     let rendered = result?;
     let rendered = match rendered {
