@@ -217,6 +217,9 @@ impl NodeTable {
         };
         // Display file name of every function, computed once.
         let mut file_cache: FastMap<u32, String> = FastMap::default();
+        // Node of each (function, kept line, kept address, mapping): frames
+        // that repeat these ids reuse the node without building its strings.
+        let mut by_ids: FastMap<(u32, i64, u64, u32), u32> = FastMap::default();
         let mut index: FastMap<NodeInfo, u32> = FastMap::default();
         let mut infos = Vec::new();
         let mut frame_start = Vec::with_capacity(view.num_locations() + 1);
@@ -266,6 +269,12 @@ impl NodeTable {
                     }));
                     continue;
                 }
+                let line = if keep_line { ln.line } else { 0 };
+                let key = (ln.function, line, address, l.mapping);
+                if let Some(&id) = by_ids.get(&key) {
+                    frame_nodes.push(id);
+                    continue;
+                }
                 let f = &p.functions[ln.function as usize];
                 let mut info = NodeInfo {
                     address,
@@ -274,9 +283,7 @@ impl NodeTable {
                 if keep_fn {
                     info.name = p.str(f.name).to_string();
                 }
-                if keep_line {
-                    info.line = ln.line;
-                }
+                info.line = line;
                 if keep_file && f.filename != 0 {
                     info.file = file_cache
                         .entry(f.filename)
@@ -294,7 +301,9 @@ impl NodeTable {
                     info.objfile = objfile.to_string();
                     info.start_line = f.start_line;
                 }
-                frame_nodes.push(intern(info));
+                let id = intern(info);
+                by_ids.insert(key, id);
+                frame_nodes.push(id);
             }
             frame_start.push(frame_nodes.len() as u32);
         }
