@@ -10,10 +10,11 @@
 
 use super::Report;
 use crate::aggregate::calltree::CallTree;
-use crate::aggregate::graph::{Edge, Graph, Identity, Order, sort_edges, sort_nodes_by, trimmed};
+use crate::aggregate::graph::{Edge, Graph, Identity, Order, sort_edges, sort_nodes_by};
 use crate::aggregate::nodes::NodeInfo;
 use crate::model::NONE;
 use crate::render::units;
+use crate::report::cache::Cache;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -84,12 +85,14 @@ fn disambiguated(g: &Graph, infos: &[&NodeInfo], context: &[u32]) -> HashMap<u32
 }
 
 /// Renders `callgrind`.
-pub fn render(r: &mut Report) -> String {
-    let table = r.node_table();
+pub fn render(r: &mut Report, cache: &mut Cache) -> String {
+    let table = r.cached_table(cache);
     let all_names: Vec<String> = table.infos.iter().map(NodeInfo::printable_name).collect();
     // Graph node id -> node-table entry, and the calling context of each
     // node (its parent in a call tree; none otherwise).
-    let (g, info_of, context) = if r.cfg.bool("call_tree") {
+    let trimmed_graph;
+    let tree_graph;
+    let (g, info_of, context): (&Graph, Vec<u32>, Vec<u32>) = if r.cfg.bool("call_tree") {
         let tree = CallTree::build(&r.view, &table, r.values);
         let tg = tree.graph(0);
         let context: Vec<u32> = tg.tree.iter().map(|&t| tree.parent_of(t)).collect();
@@ -100,13 +103,13 @@ pub fn render(r: &mut Report) -> String {
             map: Some(&tg.info),
         };
         sort_nodes_by(&mut g.nodes, &ident, Order::Flat, None);
-        (g, tg.info, context)
+        tree_graph = g;
+        (&tree_graph, tg.info, context)
     } else {
-        let t = trimmed(&r.view, &table, r.values, r.trim_options());
+        trimmed_graph = r.cached_trimmed(cache, &table);
         let n = table.infos.len();
-        (t.graph, (0..n as u32).collect(), vec![NONE; n])
+        (&trimmed_graph.graph, (0..n as u32).collect(), vec![NONE; n])
     };
-    let g = &g;
     r.select_output_unit(
         g.nodes.iter().map(|n| (n.flat_value(), n.cum_value())),
         true,

@@ -8,8 +8,9 @@
 
 use super::Report;
 use super::list::value_or_dot;
-use crate::aggregate::graph::{Node, build_nodes};
+use crate::aggregate::graph::Node;
 use crate::aggregate::nodes::NodeInfo;
+use crate::report::cache::Cache;
 use crate::symbolize::address::MappingRange;
 use crate::symbolize::disasm::{Disassembler, Inst, Routine};
 use crate::symbolize::locate::Locator;
@@ -50,10 +51,10 @@ struct Selected<'a> {
 }
 
 /// Renders `disasm`.
-pub fn render(r: &Report, symbol: &Regex) -> Result<String, String> {
+pub fn render(r: &Report, symbol: &Regex, cache: &mut Cache) -> Result<String, String> {
     let p = r.view.profile();
-    let table = r.node_table();
-    let graph = build_nodes(&r.view, &table, r.values);
+    let table = r.cached_table(cache);
+    let graph = r.cached_nodes(cache, &table);
     let infos = &table.infos;
     let address = parse_go_uint(symbol.as_str());
     let mut out = String::new();

@@ -16,6 +16,7 @@ use crate::aggregate::visual::{self, Visual};
 use crate::model::NONE;
 use crate::model::merge::FastMap;
 use crate::render::units::{self, percentage};
+use crate::report::cache::Cache;
 use ::regex::Regex;
 use std::fmt::Write;
 use std::sync::LazyLock;
@@ -24,8 +25,8 @@ use std::sync::LazyLock;
 const LEGEND_HINT: &str = "\nSee https://git.io/JfYMW for how to read the graph";
 
 /// Renders `dot`.
-pub fn render(r: &mut Report) -> String {
-    let table = r.node_table();
+pub fn render(r: &mut Report, cache: &mut Cache) -> String {
+    let table = r.cached_table(cache);
     let names: Vec<String> = table.infos.iter().map(|i| i.printable_name()).collect();
     let st = SampleTags::new(&r.view, &r.num_units, &r.output_unit);
     let v = visual::trimmed(

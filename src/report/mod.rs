@@ -277,6 +277,11 @@ impl<'a> Report<'a> {
             k.push('\u{1f}');
             k.push_str(self.cfg.get(o));
         }
+        // tagroot/tagleaf frames are named with values in the output unit.
+        if !self.cfg.get("tagroot").is_empty() || !self.cfg.get("tagleaf").is_empty() {
+            k.push('\u{1f}');
+            k.push_str(self.cfg.get("unit"));
+        }
         k
     }
 
@@ -454,12 +459,12 @@ pub fn generate(
     match spec.format {
         Format::Text => Ok(Rendered::Text(top::render(&mut r, cache))),
         Format::List => Ok(Rendered::Text(list::render(&r, needed()?)?)),
-        Format::Disasm => Ok(Rendered::Text(disasm::render(&r, needed()?)?)),
+        Format::Disasm => Ok(Rendered::Text(disasm::render(&r, needed()?, cache)?)),
         Format::WebList => Ok(Rendered::Text(weblist::render(&r, needed()?)?)),
-        Format::Callgrind => Ok(Rendered::Text(callgrind::render(&mut r))),
+        Format::Callgrind => Ok(Rendered::Text(callgrind::render(&mut r, cache))),
         Format::Proto => Ok(Rendered::Bytes(proto::render(&r))),
-        Format::TopProto => Ok(Rendered::Bytes(proto::render_top(&mut r))),
-        Format::Dot => Ok(Rendered::Text(dot::render(&mut r))),
+        Format::TopProto => Ok(Rendered::Bytes(proto::render_top(&mut r, cache))),
+        Format::Dot => Ok(Rendered::Text(dot::render(&mut r, cache))),
         Format::Tree => tree::render(&mut r, None, cache).map(Rendered::Text),
         Format::Peek => {
             tree::render(&mut r, symbol.as_ref().zip(regexp), cache).map(Rendered::Text)

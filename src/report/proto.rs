@@ -9,9 +9,9 @@
 //! `source::encode`; nothing here touches wire types.
 
 use super::Report;
-use crate::aggregate::graph::trimmed;
 use crate::model::{Function, Interner, Line, Location, NONE, Profile, Samples, ValueType};
 use crate::render::units;
+use crate::report::cache::Cache;
 use crate::source::encode::encode;
 use std::collections::HashMap;
 
@@ -67,9 +67,9 @@ pub fn render(r: &Report) -> Vec<u8> {
 
 /// The trimmed `top` graph as a profile (values in the output unit,
 /// truncated).
-pub fn top_profile(r: &mut Report) -> Profile {
-    let table = r.node_table();
-    let t = trimmed(&r.view, &table, r.values, r.trim_options());
+pub fn top_profile(r: &mut Report, cache: &mut Cache) -> Profile {
+    let table = r.cached_table(cache);
+    let t = r.cached_trimmed(cache, &table);
     let g = &t.graph;
     r.select_output_unit(
         g.nodes.iter().map(|n| (n.flat_value(), n.cum_value())),
@@ -146,6 +146,6 @@ pub fn top_profile(r: &mut Report) -> Profile {
 }
 
 /// Renders `topproto`: the top graph as a gzipped profile.
-pub fn render_top(r: &mut Report) -> Vec<u8> {
-    encode(&top_profile(r))
+pub fn render_top(r: &mut Report, cache: &mut Cache) -> Vec<u8> {
+    encode(&top_profile(r, cache))
 }

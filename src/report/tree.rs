@@ -41,7 +41,17 @@ pub fn render(
         Some(s) => EdgeScope::Touching(s),
         None => EdgeScope::All,
     };
-    let t = trimmed_from(&r.view, &table, r.values, r.trim_options(), &full, scope);
+    let t = match select {
+        Some(_) => std::sync::Arc::new(trimmed_from(
+            &r.view,
+            &table,
+            r.values,
+            r.trim_options(),
+            &full,
+            scope,
+        )),
+        None => r.cached_trimmed(cache, &table),
+    };
     let (g, names) = (&t.graph, &t.names);
     r.select_output_unit(
         g.nodes.iter().map(|n| (n.flat_value(), n.cum_value())),
