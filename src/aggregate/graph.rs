@@ -215,13 +215,7 @@ pub enum Order {
 }
 
 /// Sorts nodes with pprof's full comparators (`FlatNameOrder`,
-/// `CumNameOrder`), with a precomputed score for entropy order when given.
-pub fn sort_nodes(nodes: &mut [Node], infos: &[NodeInfo], order: Order, score: Option<&[i64]>) {
-    let names: Vec<String> = infos.iter().map(|i| i.printable_name()).collect();
-    sort_nodes_named(nodes, infos, &names, order, score);
-}
-
-/// [`sort_nodes`] with precomputed printable names (indexed by node id).
+/// `CumNameOrder`) given the printable names (indexed by node id).
 pub fn sort_nodes_named(
     nodes: &mut [Node],
     infos: &[NodeInfo],

@@ -8,7 +8,8 @@
 
 use super::Report;
 use super::list::value_or_dot;
-use crate::aggregate::graph::Node;
+use super::parse_go_uint;
+use crate::aggregate::graph::{Node, divided};
 use crate::aggregate::nodes::NodeInfo;
 use crate::report::cache::Cache;
 use crate::symbolize::address::MappingRange;
@@ -17,31 +18,6 @@ use crate::symbolize::locate::Locator;
 use regex::Regex;
 use std::collections::HashSet;
 use std::fmt::Write;
-
-/// Go's `strconv.ParseUint(s, 0, 64)`: decimal, `0x`, `0o`, `0b` or a
-/// leading-zero octal number (underscores allowed after a prefix).
-fn parse_go_uint(s: &str) -> Option<u64> {
-    let (digits, radix) = if let Some(h) = s.strip_prefix("0x").or(s.strip_prefix("0X")) {
-        (h, 16)
-    } else if let Some(o) = s.strip_prefix("0o").or(s.strip_prefix("0O")) {
-        (o, 8)
-    } else if let Some(b) = s.strip_prefix("0b").or(s.strip_prefix("0B")) {
-        (b, 2)
-    } else if s.len() > 1 && s.starts_with('0') {
-        (&s[1..], 8)
-    } else {
-        (s, 10)
-    };
-    let clean: String = if radix == 10 {
-        digits.to_string()
-    } else {
-        digits.chars().filter(|&c| c != '_').collect()
-    };
-    if clean.is_empty() || clean.starts_with(['+', '-']) {
-        return None;
-    }
-    u64::from_str_radix(&clean, radix).ok()
-}
 
 /// A matching routine with its binary and its nodes.
 struct Selected<'a> {
@@ -202,10 +178,6 @@ fn annotate<'a>(
     rows
 }
 
-fn divided([v, div]: [i64; 2]) -> i64 {
-    if div != 0 { v / div } else { v }
-}
-
 /// The instruction lines, with the location text where it changes.
 fn print_rows(r: &Report, rows: &[Row], out: &mut String) {
     let mut last: Option<(&str, &str, i64)> = None;
@@ -225,8 +197,8 @@ fn print_rows(r: &Report, rows: &[Row], out: &mut String) {
             }
         }
         let (flat, cum) = (
-            value_or_dot(r, divided(row.flat)),
-            value_or_dot(r, divided(row.cum)),
+            value_or_dot(r, divided(row.flat[0], row.flat[1])),
+            value_or_dot(r, divided(row.cum[0], row.cum[1])),
         );
         let text = &row.inst.text;
         if loc.is_empty() {
@@ -246,7 +218,7 @@ fn print_rows(r: &Report, rows: &[Row], out: &mut String) {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_go_uint;
+    use crate::report::parse_go_uint;
 
     #[test]
     fn go_uint_syntax() {

@@ -171,15 +171,13 @@ fn nodelets(out: &mut String, r: &Report, tags: &NodeTags, id: usize, flat: bool
         if w == 0 {
             continue;
         }
-        let weight = r.format_value(w);
-        let _ = writeln!(
+        nodelet(
             out,
-            "N{id}_{i} [label = \"{}\" id=\"N{id}_{i}\" fontsize=8 shape=box3d tooltip=\"{weight}\"]",
-            t.name
-        );
-        let _ = writeln!(
-            out,
-            "N{id} -> N{id}_{i} [label=\" {weight}\" weight=100 tooltip=\"{weight}\" labeltooltip=\"{weight}\"]"
+            &format!("N{id}"),
+            &format!("N{id}_{i}"),
+            &t.name,
+            &r.format_value(w),
+            "",
         );
         if let Some(nums) = tags.numeric_of(*set) {
             numeric_nodelets(out, r, nums, flat, &format!("N{id}_{i}"));
@@ -202,17 +200,27 @@ fn numeric_nodelets(out: &mut String, r: &Report, tags: &[Tag], flat: bool, sour
         if w == 0 {
             continue;
         }
-        let weight = r.format_value(w);
-        let _ = writeln!(
+        nodelet(
             out,
-            "N{source}_{j} [label = \"{}\" id=\"N{source}_{j}\" fontsize=8 shape=box3d tooltip=\"{weight}\"]",
-            t.name
-        );
-        let _ = writeln!(
-            out,
-            "{source} -> N{source}_{j} [label=\" {weight}\" weight=100 tooltip=\"{weight}\" labeltooltip=\"{weight}\"{style}]"
+            source,
+            &format!("N{source}_{j}"),
+            &t.name,
+            &r.format_value(w),
+            style,
         );
     }
+}
+
+/// One nodelet box `child` and its edge from `parent`.
+fn nodelet(out: &mut String, parent: &str, child: &str, label: &str, weight: &str, style: &str) {
+    let _ = writeln!(
+        out,
+        "{child} [label = \"{label}\" id=\"{child}\" fontsize=8 shape=box3d tooltip=\"{weight}\"]"
+    );
+    let _ = writeln!(
+        out,
+        "{parent} -> {child} [label=\" {weight}\" weight=100 tooltip=\"{weight}\" labeltooltip=\"{weight}\"{style}]"
+    );
 }
 
 /// Sorts numeric tags and, when there are more than `count`, groups them

@@ -425,6 +425,31 @@ impl<'a> Report<'a> {
     }
 }
 
+/// Go's `strconv.ParseUint(s, 0, 64)`: decimal, `0x`, `0o`, `0b` or a
+/// leading-zero octal number (underscores allowed after a prefix).
+pub(crate) fn parse_go_uint(s: &str) -> Option<u64> {
+    let (digits, radix) = if let Some(h) = s.strip_prefix("0x").or(s.strip_prefix("0X")) {
+        (h, 16)
+    } else if let Some(o) = s.strip_prefix("0o").or(s.strip_prefix("0O")) {
+        (o, 8)
+    } else if let Some(b) = s.strip_prefix("0b").or(s.strip_prefix("0B")) {
+        (b, 2)
+    } else if s.len() > 1 && s.starts_with('0') {
+        (&s[1..], 8)
+    } else {
+        (s, 10)
+    };
+    let clean: String = if radix == 10 {
+        digits.to_string()
+    } else {
+        digits.chars().filter(|&c| c != '_').collect()
+    };
+    if clean.is_empty() || clean.starts_with(['+', '-']) {
+        return None;
+    }
+    u64::from_str_radix(&clean, radix).ok()
+}
+
 /// A finished report.
 pub enum Rendered {
     /// Text for stdout or a file.

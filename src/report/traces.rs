@@ -8,6 +8,7 @@
 
 use super::Report;
 use super::header::profile_labels;
+use crate::aggregate::graph::divided;
 use crate::model::Label;
 use crate::render::units;
 use std::fmt::Write;
@@ -77,7 +78,7 @@ pub fn render(r: &Report) -> String {
             out.push_str(&line);
         }
         let (v, d) = r.values.read(r.view.sample_values(k));
-        let v = if d != 0 { v / d } else { v };
+        let v = divided(v, d);
         for (i, &(node, inline)) in stack.iter().enumerate() {
             let value = if i == 0 {
                 r.format_value(v)

@@ -11,10 +11,11 @@
 //! file is HTML-escaped. The page is returned as text; `output` writes it to
 //! a file and starts a browser.
 
-use super::Report;
 use super::header::profile_labels;
 use super::list::value_or_dot;
 use super::sourcefile::SourceReader;
+use super::{Report, parse_go_uint};
+use crate::aggregate::graph::divided;
 use crate::aggregate::nodes::{basename, clean_path};
 use crate::model::NONE;
 use crate::render::units::percentage;
@@ -107,25 +108,6 @@ fn canonical_file(name: &str) -> String {
     clean_path(name.strip_prefix("./").unwrap_or(name))
 }
 
-/// Go's `strconv.ParseUint(s, 0, 64)`.
-fn parse_address(s: &str) -> Option<u64> {
-    let (digits, radix) = if let Some(h) = s.strip_prefix("0x").or(s.strip_prefix("0X")) {
-        (h, 16)
-    } else if let Some(b) = s.strip_prefix("0b").or(s.strip_prefix("0B")) {
-        (b, 2)
-    } else if let Some(o) = s.strip_prefix("0o").or(s.strip_prefix("0O")) {
-        (o, 8)
-    } else if s.len() > 1 && s.starts_with('0') {
-        (&s[1..], 8)
-    } else {
-        (s, 10)
-    };
-    if digits.is_empty() || digits.starts_with('+') {
-        return None;
-    }
-    u64::from_str_radix(digits, radix).ok()
-}
-
 /// One frame of an address: function, file (as in the profile) and line.
 #[derive(Clone, PartialEq)]
 struct Frame<'a> {
@@ -175,7 +157,7 @@ fn collect<'a>(r: &'a Report, symbol: &Regex) -> Collected<'a> {
     let (mut loc_flat, mut loc_cum, mut seen) = (vec![0i64; n], vec![0i64; n], vec![false; n]);
     for k in 0..view.samples.len() {
         let (v, d) = r.values.read(view.sample_values(k));
-        let value = if d != 0 { v / d } else { v };
+        let value = divided(v, d);
         for (i, loc) in view.sample_locs(k).enumerate() {
             loc_cum[loc as usize] += value;
             if i == 0 {
@@ -185,7 +167,7 @@ fn collect<'a>(r: &'a Report, symbol: &Regex) -> Collected<'a> {
         }
     }
     let mut next_synthetic = p.mappings.iter().map(|m| m.limit).max().unwrap_or(0).max(1);
-    let address = parse_address(symbol.as_str());
+    let address = parse_go_uint(symbol.as_str());
     let mut c = Collected {
         flat: HashMap::new(),
         cum: HashMap::new(),
@@ -442,8 +424,8 @@ mod tests {
         assert_eq!(indentation("  \tx"), 8);
         assert_eq!(right_pad("\tab", 12), "        ab  ");
         assert_eq!(canonical_file("/proc/self/cwd/./a/../b.go"), "b.go");
-        assert_eq!(parse_address("0x4bb6c0"), Some(0x4bb6c0));
-        assert_eq!(parse_address("main"), None);
-        assert_eq!(parse_address("12"), Some(12));
+        assert_eq!(parse_go_uint("0x4bb6c0"), Some(0x4bb6c0));
+        assert_eq!(parse_go_uint("main"), None);
+        assert_eq!(parse_go_uint("12"), Some(12));
     }
 }

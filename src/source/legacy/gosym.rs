@@ -25,7 +25,7 @@
 //! finished; never reads binaries.
 
 use super::{Builder, Frame};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One comment line: its PC, the frame when Go knew the function, and the
 /// entry of the physical function (`pc − offset`) when printed.
@@ -124,7 +124,8 @@ impl Collector {
         }
         // Physical frames per sample, in block order, and the PCs of
         // inlined frames folded into them.
-        let mut blocks: HashMap<usize, (Vec<Group>, HashSet<u64>)> = HashMap::new();
+        // Ordered by sample, so the first sample naming a PC decides its frames.
+        let mut blocks: BTreeMap<usize, (Vec<Group>, HashSet<u64>)> = BTreeMap::new();
         let mut prev_pc: Option<(usize, u64)> = None;
         for (sample, c) in self.entries {
             let (groups, folded) = blocks.entry(sample).or_default();
