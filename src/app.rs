@@ -22,7 +22,7 @@ pub fn load(sources: &[String], err: &mut dyn Write) -> Result<Profile, String> 
     };
     let mut fetched = fetch::fetch(&req, err)?;
     symbolize_fetched(&mut fetched, &symbolize::Options::default(), err);
-    fetched.into_profile("")
+    fetched.into_profile(false, "")
 }
 
 /// Symbolizes the merged sources and the merged base (before they are
@@ -75,15 +75,18 @@ pub fn load_args(
     };
     symbolize_fetched(&mut fetched, &sym, err);
     let remote = fetched.remote;
-    let (profile, sources) = if fetched.base.is_some() {
-        let p = fetched.build(args.cfg.bool("normalize"), &args.add_comment)?;
+    let normalize = args.cfg.bool("normalize");
+    // Only the shell rebuilds from the sources (when `normalize` changes);
+    // a one-shot report consumes them.
+    let (profile, sources) = if fetched.base.is_some() && args.format.is_none() {
+        let p = fetched.build(normalize, &args.add_comment)?;
         let s = session::Sources {
             fetched,
             comment: args.add_comment.clone(),
         };
         (p, Some(s))
     } else {
-        (fetched.into_profile(&args.add_comment)?, None)
+        (fetched.into_profile(normalize, &args.add_comment)?, None)
     };
     if remote {
         save::save_fetched(&profile, err);

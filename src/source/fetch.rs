@@ -35,6 +35,7 @@ pub struct Request {
 }
 
 /// The merged base profile and how it is applied.
+#[derive(Clone)]
 pub struct Base {
     /// The merged base profiles, values as loaded (positive).
     pub profile: Profile,
@@ -218,34 +219,44 @@ fn finish(mut p: Profile, comment: &str) -> Result<Profile, String> {
     Ok(p)
 }
 
-impl Fetched {
-    /// The profile to explore: the sources, minus the base if there is
-    /// one (scaled to the base's totals first when `normalize`), with the
-    /// `-add_comment` text. The `Fetched` stays intact for rebuilding.
-    pub fn build(&self, normalize: bool, comment: &str) -> Result<Profile, String> {
-        let Some(base) = &self.base else {
-            if normalize {
-                return Err("must have base profile to normalize by".into());
-            }
-            return finish(self.source.clone(), comment);
-        };
-        let mut source = self.source.clone();
-        let mut b = base.profile.clone();
-        if base.diff {
-            scale::set_label(&mut b, BASE_LABEL, "true");
-        }
+/// The profile to explore: `source`, minus `base` if there is one
+/// (scaled to the base's totals first when `normalize`), with the
+/// `-add_comment` text.
+fn combine(
+    mut source: Profile,
+    base: Option<Base>,
+    normalize: bool,
+    comment: &str,
+) -> Result<Profile, String> {
+    let Some(Base {
+        profile: mut b,
+        diff,
+    }) = base
+    else {
         if normalize {
-            scale::normalize(&mut source, &b)?;
+            return Err("must have base profile to normalize by".into());
         }
-        scale::scale(&mut b, -1.0);
-        finish(combine_group(vec![source, b])?, comment)
+        return finish(source, comment);
+    };
+    if diff {
+        scale::set_label(&mut b, BASE_LABEL, "true");
+    }
+    if normalize {
+        scale::normalize(&mut source, &b)?;
+    }
+    scale::scale(&mut b, -1.0);
+    finish(combine_group(vec![source, b])?, comment)
+}
+
+impl Fetched {
+    /// The profile to explore (see [`combine`]); the `Fetched` stays
+    /// intact for rebuilding when `normalize` changes.
+    pub fn build(&self, normalize: bool, comment: &str) -> Result<Profile, String> {
+        combine(self.source.clone(), self.base.clone(), normalize, comment)
     }
 
-    /// The profile to explore when there is no base, without a copy.
-    pub fn into_profile(self, comment: &str) -> Result<Profile, String> {
-        match self.base {
-            None => finish(self.source, comment),
-            Some(_) => self.build(false, comment),
-        }
+    /// The profile to explore, consuming the fetched profiles (no copy).
+    pub fn into_profile(self, normalize: bool, comment: &str) -> Result<Profile, String> {
+        combine(self.source, self.base, normalize, comment)
     }
 }
