@@ -6,9 +6,7 @@
 //!
 //! One parser of the legacy family; fills a `legacy::Builder`.
 
-use super::{
-    Builder, Failure, gosym::Collector, hex_addresses, is_space_or_comment, memmap, text_lines,
-};
+use super::{Builder, Failure, gosym::Collector, hex_addresses, is_space_or_comment, memmap};
 
 /// `<cycles> <count> @ addrs` → (cycles, count, addresses).
 fn sample(line: &str) -> Result<(i64, i64, Vec<u64>), Failure> {
@@ -30,8 +28,7 @@ fn sample(line: &str) -> Result<(i64, i64, Vec<u64>), Failure> {
 }
 
 /// Parses a contention/mutex/block text profile.
-pub fn parse(data: &[u8]) -> Result<crate::model::Profile, Failure> {
-    let lines = text_lines(data)?;
+pub fn parse(lines: &[&str]) -> Result<crate::model::Profile, Failure> {
     let Some(first) = lines.first() else {
         return Err(Failure::Unrecognized);
     };

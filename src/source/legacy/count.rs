@@ -6,7 +6,7 @@
 //! pprof, a sample with an empty stack (`5 @`, which Go writes for threads
 //! created before profiling started) is accepted rather than rejected.
 
-use super::{Builder, Failure, gosym::Collector, is_space_or_comment, memmap, text_lines};
+use super::{Builder, Failure, gosym::Collector, is_space_or_comment, memmap};
 
 /// `<type> profile: total N` → type.
 fn header(line: &str) -> Option<&str> {
@@ -39,9 +39,8 @@ fn sample(line: &str) -> Option<(i64, Vec<u64>)> {
 }
 
 /// Parses a goroutine/threadcreate text profile.
-pub fn parse(data: &[u8]) -> Result<crate::model::Profile, Failure> {
-    let lines = text_lines(data)?;
-    let mut rest = &lines[..];
+pub fn parse(lines: &[&str]) -> Result<crate::model::Profile, Failure> {
+    let mut rest = lines;
     while rest.first().is_some_and(|l| is_space_or_comment(l)) {
         rest = &rest[1..];
     }

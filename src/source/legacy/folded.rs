@@ -8,7 +8,7 @@
 //! The last legacy parser tried; fills a `legacy::Builder`. A file is taken
 //! as folded only if every non-blank line has that shape.
 
-use super::{Builder, Failure, Frame, text_lines};
+use super::{Builder, Failure, Frame};
 use std::collections::HashMap;
 
 /// `a;b;c 42` → (frames root first, count).
@@ -25,8 +25,7 @@ fn line(l: &str) -> Option<(Vec<&str>, i64)> {
 }
 
 /// Parses folded stacks.
-pub fn parse(data: &[u8]) -> Result<crate::model::Profile, Failure> {
-    let lines = text_lines(data)?;
+pub fn parse(lines: &[&str]) -> Result<crate::model::Profile, Failure> {
     let mut parsed = Vec::with_capacity(lines.len());
     for l in lines.iter().filter(|l| !l.trim().is_empty()) {
         parsed.push(line(l).ok_or(Failure::Unrecognized)?);
@@ -61,7 +60,13 @@ pub fn parse(data: &[u8]) -> Result<crate::model::Profile, Failure> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::text_lines;
     use super::*;
+
+    /// The folded parser on raw bytes, as `legacy::parse` calls it.
+    fn parse(data: &[u8]) -> Result<crate::model::Profile, Failure> {
+        super::parse(&text_lines(data)?)
+    }
 
     #[test]
     fn stacks_are_leaf_first() {

@@ -5,9 +5,7 @@
 //!
 //! One parser of the legacy family; fills a `legacy::Builder`.
 
-use super::{
-    Builder, Failure, gosym::Collector, hex_addresses, is_space_or_comment, memmap, text_lines,
-};
+use super::{Builder, Failure, gosym::Collector, hex_addresses, is_space_or_comment, memmap};
 
 /// The parsed header: sampling kind, period, and whether alloc columns
 /// are present.
@@ -95,8 +93,7 @@ fn unsample(count: i64, size: i64, rate: i64) -> (i64, i64) {
 }
 
 /// Parses a heap text profile.
-pub fn parse(data: &[u8]) -> Result<crate::model::Profile, Failure> {
-    let lines = text_lines(data)?;
+pub fn parse(lines: &[&str]) -> Result<crate::model::Profile, Failure> {
     let Some(h) = lines.first().and_then(|l| header(l)) else {
         return Err(Failure::Unrecognized);
     };

@@ -277,18 +277,18 @@ impl Builder {
     }
 }
 
-/// Tries every legacy parser in pprof's order, then folded stacks.
+/// Tries every legacy parser in pprof's order, then folded stacks. The
+/// text is split into lines once, for all the text parsers.
 pub fn parse(data: &[u8]) -> Result<Profile, Failure> {
-    type Parser = fn(&[u8]) -> Result<Profile, Failure>;
-    let parsers: [Parser; 5] = [
-        cpu::parse,
-        heap::parse,
-        count::parse,
-        contention::parse,
-        folded::parse,
-    ];
+    match cpu::parse(data) {
+        Err(Failure::Unrecognized) => {}
+        other => return other,
+    }
+    let lines = text_lines(data)?;
+    type Parser = fn(&[&str]) -> Result<Profile, Failure>;
+    let parsers: [Parser; 4] = [heap::parse, count::parse, contention::parse, folded::parse];
     for parse in parsers {
-        match parse(data) {
+        match parse(&lines) {
             Err(Failure::Unrecognized) => continue,
             other => return other,
         }
