@@ -91,12 +91,26 @@ pub fn render(r: &Report, symbol: &Regex, cache: &mut Cache) -> Result<String, S
     });
     let locator = Locator::from_env();
     let intel = r.cfg.bool("intel_syntax");
+    // Each binary's debug information is set up once: all its selected
+    // routines are disassembled together, when the first one is printed.
+    let mut done: Vec<Option<Vec<Vec<Inst>>>> = (0..binaries.len()).map(|_| None).collect();
+    let mut nth = vec![0usize; binaries.len()];
     for s in &selected {
         let d = &binaries[s.binary];
-        let insts = d
-            .disassemble(std::slice::from_ref(&s.routine), intel, &locator)?
-            .pop()
+        if done[s.binary].is_none() {
+            let routines: Vec<Routine> = selected
+                .iter()
+                .filter(|o| o.binary == s.binary)
+                .map(|o| o.routine.clone())
+                .collect();
+            done[s.binary] = Some(d.disassemble(&routines, intel, &locator)?);
+        }
+        let all = done[s.binary].as_mut().expect("disassembled above");
+        let insts = all
+            .get_mut(nth[s.binary])
+            .map(std::mem::take)
             .unwrap_or_default();
+        nth[s.binary] += 1;
         let flat: i64 = s.nodes.iter().map(|n| n.flat_value()).sum();
         let cum: i64 = s.nodes.iter().map(|n| n.cum_value()).sum();
         let _ = writeln!(
