@@ -67,7 +67,9 @@ impl MappingRange {
         FileOffset(a.0.wrapping_sub(self.start).wrapping_add(self.offset))
     }
 
-    /// The process address of a file offset in this mapping.
+    /// The process address of a file offset in this mapping. Only the tests need
+    /// this direction.
+    #[cfg(test)]
     pub fn profile_addr(&self, o: FileOffset) -> ProfileAddr {
         ProfileAddr(o.0.wrapping_sub(self.offset).wrapping_add(self.start))
     }
@@ -79,7 +81,9 @@ impl LoadSegment {
         ElfAddr(o.0.wrapping_sub(self.offset).wrapping_add(self.vaddr))
     }
 
-    /// The file offset of an ELF address inside this segment.
+    /// The file offset of an ELF address inside this segment. Only the tests need
+    /// this direction.
+    #[cfg(test)]
     pub fn file_offset(&self, e: ElfAddr) -> FileOffset {
         FileOffset(e.0.wrapping_sub(self.vaddr).wrapping_add(self.offset))
     }
@@ -185,7 +189,9 @@ impl Translation {
         }
     }
 
-    /// The profile address of an ELF address (the inverse of [`Self::to_elf`]).
+    /// The profile address of an ELF address (the inverse of [`Self::to_elf`]). Only the tests need
+    /// this direction.
+    #[cfg(test)]
     pub fn to_profile(&self, e: ElfAddr) -> ProfileAddr {
         match self {
             Translation::Identity => ProfileAddr(e.0),
