@@ -56,7 +56,7 @@ pub fn run_dot(dot: &str, fmt: &str) -> Result<Vec<u8>, String> {
 fn write_file(path: &Path, data: &[u8], err: &mut dyn Write) -> Result<(), String> {
     let _ = writeln!(err, "Generating report in {}", path.display());
     std::fs::write(path, data)
-        .map_err(|e| format!("{}: {}", path.display(), crate::source::io_reason(&e)))
+        .map_err(|e| format!("{}: {}", path.display(), crate::error::io_reason(&e)))
 }
 
 /// Opens `path` with the first viewer that starts; waits for it to exit

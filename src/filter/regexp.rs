@@ -7,7 +7,16 @@
 use regex::Regex;
 use regex_syntax::ast::ErrorKind;
 
-/// Compiles `pattern` (unanchored, RE2-like syntax) or explains why not.
+/// Compiles `pattern` (unanchored, RE2-like syntax); an error says whose
+/// regexp it is with `context` (`parsing focus regexp`).
+pub fn compile_for(context: &str, pattern: &str) -> crate::Result<Regex> {
+    compile(pattern).map_err(|message| crate::Error::Regexp {
+        context: context.to_string(),
+        message,
+    })
+}
+
+/// Compiles `pattern` or gives Go's message (`error parsing regexp: …`).
 pub fn compile(pattern: &str) -> Result<Regex, String> {
     if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(pattern) {
         let from = e.span().start.offset.min(pattern.len());

@@ -116,7 +116,7 @@ fn open(path: &str, search: &str, trim: &str) -> Result<std::fs::File, String> {
     let path = trim_path(path, trim, search);
     if path.starts_with('/') {
         return std::fs::File::open(&path)
-            .map_err(|e| format!("open {path}: {}", crate::source::io_reason(&e)));
+            .map_err(|e| format!("open {path}: {}", crate::error::io_reason(&e)));
     }
     if !search.is_empty() {
         for start in search.split(':') {

@@ -104,26 +104,11 @@ pub fn load_path(path: &str) -> Result<Profile, Error> {
         let mut v = Vec::new();
         std::io::stdin()
             .read_to_end(&mut v)
-            .map_err(|e| Error::Io(format!("read stdin: {e}")))?;
+            .map_err(|e| Error::io("read stdin", &e))?;
         v
     } else {
-        std::fs::read(path).map_err(|e| Error::Io(format!("open {path}: {}", io_reason(&e))))?
+        std::fs::read(path).map_err(|e| Error::io(format!("open {path}"), &e))?
     };
     parse(data)
 }
 
-/// The Go-style reason text of an I/O error.
-pub fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        std::io::ErrorKind::IsADirectory => "is a directory".into(),
-        _ => {
-            let s = e.to_string();
-            match s.find(" (os error") {
-                Some(i) => s[..i].to_lowercase(),
-                None => s,
-            }
-        }
-    }
-}

@@ -29,7 +29,7 @@ fn directory(err: &mut dyn Write) -> Option<PathBuf> {
                     err,
                     "Could not use temp dir {}: {}",
                     d.display(),
-                    super::io_reason(&e)
+                    crate::error::io_reason(&e)
                 );
             }
         }
@@ -73,7 +73,7 @@ pub fn save_fetched(p: &Profile, err: &mut dyn Write) {
                         let _ = writeln!(err, "Saved profile in {}", path.display());
                     }
                     Err(e) => {
-                        let _ = writeln!(err, "Could not save profile: {}", super::io_reason(&e));
+                        let _ = writeln!(err, "Could not save profile: {}", crate::error::io_reason(&e));
                     }
                 }
                 return;
@@ -84,7 +84,7 @@ pub fn save_fetched(p: &Profile, err: &mut dyn Write) {
                     err,
                     "Could not save profile: open {}: {}",
                     path.display(),
-                    super::io_reason(&e)
+                    crate::error::io_reason(&e)
                 );
                 return;
             }

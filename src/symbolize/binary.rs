@@ -7,7 +7,7 @@
 //! Nothing here knows about profiles or DWARF semantics.
 
 use super::address::{ElfKind, LoadSegment};
-use crate::source::io_reason;
+use crate::error::io_reason;
 use memmap2::Mmap;
 use object::read::elf::{FileHeader, ProgramHeader};
 use object::{Object, ObjectSection};
