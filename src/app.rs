@@ -3,11 +3,14 @@
 //! `go tool pprof` (1 for a failed run, 0 otherwise).
 
 use crate::cli::{self, Args};
+use crate::engine::{Engine, Request};
+use crate::help;
 use crate::model::Profile;
-use crate::output::Target;
+use crate::output::{self, Target};
 use crate::render::color::ColorChoice;
+use crate::request::{Caller, ReportOptions};
 use crate::shell::session::{self, Session};
-use crate::shell::{help, terminal};
+use crate::shell::terminal;
 use crate::source::{fetch, save};
 use crate::symbolize::{self, binary::ObjectFile, locate::Locator};
 use std::io::{IsTerminal, Write};
@@ -146,22 +149,22 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
             stderr_tty: std::io::stderr().is_terminal(),
         };
         let color = args.color.enabled(stdout_tty);
+        let req = Request {
+            command: spec,
+            argument: regexp.clone(),
+            options: ReportOptions::new(&args.cfg, spec, Caller::Flags)
+                .map_err(|e| e.to_string())?,
+        };
+        let mut engine = Engine::new();
+        let id = engine.add(args.sources.join(", "), profile);
+        let answer = engine.report(id, &req);
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
-        let mut cache = crate::report::cache::Cache::default();
-        let r = session::run(
-            &profile,
-            spec,
-            regexp.as_deref(),
-            &args.cfg,
-            &target,
-            color,
-            &mut cache,
-            &mut out,
-            err,
-        );
-        let _ = out.flush();
-        return r;
+        return match output::show(answer, spec, &target, color, &mut out, err) {
+            // A reader that went away (`| head`) is not a failure.
+            Ok(_) | Err(crate::Error::BrokenPipe) => Ok(()),
+            Err(e) => Err(e.to_string()),
+        };
     }
     let mut s = Session::new(profile, args.cfg);
     s.sources = sources;

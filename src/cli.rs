@@ -3,9 +3,9 @@
 //! driven by the option and command tables, plus the source and misc
 //! flags of pprof and rpprof's own `--color` and `--version`.
 
+use crate::commands::{COMMANDS, CommandSpec, command};
 use crate::config::{Config, GROUPS, Kind, OPTIONS, choice, option};
 use crate::render::color::ColorChoice;
-use crate::shell::commands::{COMMANDS, CommandSpec, command};
 
 /// Source and misc flags that are not report options.
 #[derive(Clone, Copy, PartialEq, Eq)]

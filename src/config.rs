@@ -6,6 +6,7 @@
 //! accessors. This module knows nothing about profiles beyond the sample-type
 //! names handed to it for `sample_index`.
 
+use crate::Error;
 use crate::filter::regexp;
 use crate::render::units;
 
@@ -355,16 +356,16 @@ pub fn parse_int(v: &str) -> Result<i64, String> {
 
 /// Resolves a `sample_index` value against the profile's sample types:
 /// an index or a name (a leading `inuse_` may be dropped). Returns the column.
-pub fn resolve_sample_index(value: &str, types: &[String]) -> Result<usize, String> {
+pub fn resolve_sample_index(value: &str, types: &[String]) -> crate::Result<usize> {
     if types.is_empty() {
-        return Err("profile has no samples".to_string());
+        return Err(Error::Incompatible("profile has no samples".to_string()));
     }
     if let Ok(i) = value.parse::<i64>() {
         if i < 0 || i as usize >= types.len() {
-            return Err(format!(
+            return Err(Error::OptionValue(format!(
                 "sample_index {value} is outside the range [0..{}]",
                 types.len().saturating_sub(1)
-            ));
+            )));
         }
         return Ok(i as usize);
     }
@@ -373,10 +374,10 @@ pub fn resolve_sample_index(value: &str, types: &[String]) -> Result<usize, Stri
         .iter()
         .position(|t| t == value || t == stripped)
         .ok_or_else(|| {
-            format!(
+            Error::OptionValue(format!(
                 "sample_index {value:?} must be one of: [{}]",
                 types.join(" ")
-            )
+            ))
         })
 }
 
@@ -473,31 +474,32 @@ impl Config {
         value: &str,
         bare: bool,
         sample_types: &[String],
-    ) -> Result<(), String> {
+    ) -> crate::Result<()> {
+        let bad = |m: String| Err(Error::OptionValue(m));
         if let Some(spec) = option(name) {
             let boolish = spec.kind == Kind::Bool;
             if bare && !boolish {
-                return Err(format!("please specify a value, e.g. {name}=<val>"));
+                return bad(format!("please specify a value, e.g. {name}=<val>"));
             }
             let stored = match spec.kind {
                 Kind::Bool => match parse_bool(value) {
                     Some(b) => b.to_string(),
-                    None => return Err(format!("illegal value {value:?} for bool variable")),
+                    None => return bad(format!("illegal value {value:?} for bool variable")),
                 },
-                Kind::Int => parse_int(value)?.to_string(),
+                Kind::Int => parse_int(value).map_err(Error::OptionValue)?.to_string(),
                 Kind::Float => {
-                    let f = parse_float(value)?;
-                    check_float_range(name, f)?;
+                    let f = parse_float(value).map_err(Error::OptionValue)?;
+                    check_float_range(name, f).map_err(Error::OptionValue)?;
                     f.to_string()
                 }
                 Kind::Str | Kind::TagFilter => value.to_string(),
                 Kind::Regex => {
-                    regexp::compile(value).map_err(|e| format!("parsing {name} regexp: {e}"))?;
+                    regexp::compile_for(&format!("parsing {name} regexp"), value)?;
                     value.to_string()
                 }
                 Kind::Unit => {
                     if !units::is_known_output_unit(value) {
-                        return Err(format!(
+                        return bad(format!(
                             "unrecognized unit {value:?}: use minimum, auto, or a unit such as B, kB, MB, GB, ns, us, ms, s, hrs"
                         ));
                     }
@@ -513,13 +515,13 @@ impl Config {
         }
         if let Some(g) = GROUPS.iter().find(|g| g.name == name) {
             if bare {
-                return Err(format!("please specify a value, e.g. {name}=<val>"));
+                return bad(format!("please specify a value, e.g. {name}=<val>"));
             }
             if g.choices.iter().any(|c| c.name == value) {
                 self.put_choice(value);
                 return Ok(());
             }
-            return Err(format!("invalid {name:?} value {value:?}"));
+            return bad(format!("invalid {name:?} value {value:?}"));
         }
         if choice(name).is_some() {
             // A bare choice (`cum`, `lines`) selects it: a deliberate improvement
@@ -528,13 +530,13 @@ impl Config {
                 self.put_choice(name);
                 return Ok(());
             }
-            return Err(format!("unknown config field {name:?}"));
+            return Err(Error::Usage(format!("unknown config field {name:?}")));
         }
-        Err(format!("unknown config field {name:?}"))
+        Err(Error::Usage(format!("unknown config field {name:?}")))
     }
 
     /// Lines of the `o` listing, sorted, as pprof prints them.
-    pub fn listing(&self, sample_types: &[String], default_type: &str) -> Vec<String> {
+    pub fn listing(&self, sample_types: &[String]) -> Vec<String> {
         let mut lines = Vec::new();
         for (o, v) in OPTIONS.iter().zip(&self.values) {
             if o.name == "source_path" {
@@ -547,7 +549,6 @@ impl Config {
                     } else {
                         v.clone()
                     };
-                    let _ = default_type;
                     (shown, format!("//: [{}]", sample_types.join(" | ")))
                 }
                 _ if o.name == "nodecount" && v == "-1" => (v.clone(), "//: default".to_string()),
@@ -611,15 +612,19 @@ mod tests {
         c.set("lines", "", true, &[]).unwrap();
         assert_eq!(c.granularity(), Granularity::Lines);
         assert_eq!(
-            c.set("flat", "false", false, &[]).unwrap_err(),
+            c.set("flat", "false", false, &[]).unwrap_err().to_string(),
             "unknown config field \"flat\""
         );
         assert_eq!(
-            c.set("granularity", "bogus", false, &[]).unwrap_err(),
+            c.set("granularity", "bogus", false, &[])
+                .unwrap_err()
+                .to_string(),
             "invalid \"granularity\" value \"bogus\""
         );
         assert_eq!(
-            c.set("nodecount", "abc", false, &[]).unwrap_err(),
+            c.set("nodecount", "abc", false, &[])
+                .unwrap_err()
+                .to_string(),
             "strconv.Atoi: parsing \"abc\": invalid syntax"
         );
         assert!(c.set("unit", "furlongs", false, &[]).is_err());
@@ -627,19 +632,22 @@ mod tests {
         assert!(
             c.set("focus", "(", false, &[])
                 .unwrap_err()
+                .to_string()
                 .contains("missing closing ): `(`")
         );
         assert_eq!(c.get("focus"), "");
         assert!(c.set("nodefraction", "2", false, &[]).is_err());
         assert_eq!(
-            c.set("focus", "", true, &[]).unwrap_err(),
+            c.set("focus", "", true, &[]).unwrap_err().to_string(),
             "please specify a value, e.g. focus=<val>"
         );
         let types = vec!["samples".to_string(), "cpu".to_string()];
         c.set("sample_index", "0", false, &types).unwrap();
         assert_eq!(c.get("sample_index"), "samples");
         assert_eq!(
-            c.set("sample_index", "5", false, &types).unwrap_err(),
+            c.set("sample_index", "5", false, &types)
+                .unwrap_err()
+                .to_string(),
             "sample_index 5 is outside the range [0..1]"
         );
     }

@@ -20,15 +20,20 @@
 pub mod aggregate;
 pub mod app;
 pub mod cli;
+pub mod commands;
 pub mod config;
+pub mod engine;
 pub mod error;
 pub mod filter;
+pub mod help;
 pub mod model;
 pub mod output;
 pub mod render;
 pub mod report;
+pub mod request;
 pub mod shell;
 pub mod source;
+pub mod store;
 pub mod symbolize;
 
 /// The protobuf types generated from `proto/profile.proto`.

@@ -3,8 +3,12 @@
 //! viewer. The last stage of the pipeline; it never overwrites a file the
 //! user did not name.
 
-use crate::report::Rendered;
-use crate::shell::commands::{CommandSpec, Output};
+use crate::commands::{CommandSpec, Output};
+use crate::engine::Answer;
+use crate::render::color;
+use crate::render::text::{self, Rendered};
+use crate::report::Report;
+use crate::{Error, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -31,8 +35,12 @@ pub fn next_free(dir: &Path, stem: &str, ext: &str) -> PathBuf {
 }
 
 /// Runs Graphviz `dot -T<fmt>` on DOT text.
-pub fn run_dot(dot: &str, fmt: &str) -> Result<Vec<u8>, String> {
-    let fail = |e: String| format!("failed to execute dot. Is Graphviz installed? Error: {e}");
+pub fn run_dot(dot: &str, fmt: &str) -> Result<Vec<u8>> {
+    let fail = |e: String| {
+        Error::Tool(format!(
+            "failed to execute dot. Is Graphviz installed? Error: {e}"
+        ))
+    };
     let mut child = Command::new("dot")
         .arg(format!("-T{fmt}"))
         .stdin(Stdio::piped())
@@ -53,15 +61,14 @@ pub fn run_dot(dot: &str, fmt: &str) -> Result<Vec<u8>, String> {
     Ok(out.stdout)
 }
 
-fn write_file(path: &Path, data: &[u8], err: &mut dyn Write) -> Result<(), String> {
+fn write_file(path: &Path, data: &[u8], err: &mut dyn Write) -> Result<()> {
     let _ = writeln!(err, "Generating report in {}", path.display());
-    std::fs::write(path, data)
-        .map_err(|e| format!("{}: {}", path.display(), crate::error::io_reason(&e)))
+    std::fs::write(path, data).map_err(|e| Error::io(path.display().to_string(), &e))
 }
 
 /// Opens `path` with the first viewer that starts; waits for it to exit
 /// when `wait` (command-line mode), as pprof does.
-fn open_viewer(kind: &str, path: &Path, wait: bool) -> Result<(), String> {
+fn open_viewer(kind: &str, path: &Path, wait: bool) -> Result<()> {
     let candidates: Vec<Vec<String>> = match kind {
         "browser" => {
             let mut v: Vec<Vec<String>> = Vec::new();
@@ -103,38 +110,41 @@ fn open_viewer(kind: &str, path: &Path, wait: bool) -> Result<(), String> {
             return Ok(());
         }
     }
-    Err(format!(
+    Err(Error::Tool(format!(
         "could not execute a viewer for {}; the report is in {}",
         kind,
         path.display()
-    ))
+    )))
 }
 
-/// Delivers `rendered` for command `spec`.
+/// Delivers `rendered` for command `spec`. A closed stdout is
+/// [`Error::BrokenPipe`].
 pub fn deliver(
-    rendered: Rendered,
+    rendered: &Rendered,
     spec: &CommandSpec,
     t: &Target,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<(), String> {
-    let data = match (rendered, spec.output) {
-        (Rendered::Text(s), Output::Image(fmt)) => run_dot(&s, fmt)?,
-        (Rendered::Text(s), Output::Viewer(_, "svg" | "pdf" | "ps")) => {
-            let Output::Viewer(_, fmt) = spec.output else {
-                unreachable!()
-            };
-            run_dot(&s, fmt)?
+) -> Result<()> {
+    let image = match spec.output {
+        Output::Image(fmt) | Output::Viewer(_, fmt @ ("svg" | "pdf" | "ps")) => Some(fmt),
+        _ => None,
+    };
+    let converted;
+    let data: &[u8] = match (rendered, image) {
+        (Rendered::Text(s), Some(fmt)) => {
+            converted = run_dot(s, fmt)?;
+            &converted
         }
-        (Rendered::Text(s), _) => s.into_bytes(),
+        (Rendered::Text(s), None) => s.as_bytes(),
         (Rendered::Bytes(b), _) => b,
     };
     if !t.output.is_empty() {
-        return write_file(Path::new(t.output), &data, err);
+        return write_file(Path::new(t.output), data, err);
     }
     if let Output::Viewer(kind, ext) = spec.output {
         let path = next_free(&std::env::temp_dir(), "pprof", ext);
-        std::fs::write(&path, &data).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::write(&path, data).map_err(|e| Error::io(path.display().to_string(), &e))?;
         return open_viewer(kind, &path, !t.interactive);
     }
     let ext = match spec.output {
@@ -146,9 +156,36 @@ pub fn deliver(
     {
         let path = next_free(Path::new("."), "profile", ext);
         let shown = path.strip_prefix(".").unwrap_or(&path).to_path_buf();
-        return write_file(&shown, &data, err);
+        return write_file(&shown, data, err);
     }
-    out.write_all(&data).map_err(|e| e.to_string())
+    out.write_all(data)
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::io("write", &e))
+}
+
+/// Prints an answer's messages on `err` (sanitized on a terminal),
+/// renders its report for the target (pprof's text, or the terminal form
+/// with colour from the data) and delivers it. Returns the report.
+pub fn show(
+    answer: Answer,
+    spec: &CommandSpec,
+    t: &Target,
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Report> {
+    for m in &answer.messages {
+        let _ = writeln!(err, "{}", color::for_stream(m, t.stderr_tty));
+    }
+    let report = answer.result?;
+    let on_screen = t.output.is_empty() && spec.output == Output::Text;
+    let rendered = if on_screen && (color || t.stdout_tty) {
+        color::terminal(&report, color)
+    } else {
+        text::plain(&report)
+    };
+    deliver(&rendered, spec, t, out, err)?;
+    Ok(report)
 }
 
 #[cfg(test)]

@@ -3,10 +3,12 @@
 //! `weblist` through a browser, `list` with its source search. Every run
 //! happens in a fresh temporary directory.
 
+use rpprof::commands::command;
 use rpprof::config::Config;
+use rpprof::engine::{Engine, Request};
 use rpprof::model::Profile;
-use rpprof::report::{self, Rendered};
-use rpprof::shell::commands::command;
+use rpprof::render::text::{Rendered, plain};
+use rpprof::request::{Caller, ReportOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -98,30 +100,34 @@ fn proto_in_the_shell_never_overwrites_a_profile_file() {
     rpprof::source::parse(written).expect("a valid profile");
 }
 
-/// Runs report command `name` on `p` with `cfg`.
-fn generate(p: &Profile, name: &str, regexp: Option<&str>, cfg: &Config) -> Rendered {
-    let mut msgs = Vec::new();
-    report::generate(
-        p,
-        command(name).unwrap(),
-        regexp,
-        cfg,
-        &mut msgs,
-        &mut Default::default(),
-    )
-    .expect("report")
+/// Runs report command `name` on `p` with `cfg` through the engine, as
+/// flag mode does.
+fn generate(p: &Profile, name: &str, regexp: Option<&str>, cfg: &Config) -> Rendered<'static> {
+    let spec = command(name).unwrap();
+    let mut engine = Engine::new();
+    let id = engine.add("test", p.clone());
+    let req = Request {
+        command: spec,
+        argument: regexp.map(str::to_string),
+        options: ReportOptions::new(cfg, spec, Caller::Flags).unwrap(),
+    };
+    let report = engine.report(id, &req).result.expect("report");
+    match plain(&report) {
+        Rendered::Text(t) => Rendered::Text(t.into_owned().into()),
+        Rendered::Bytes(b) => Rendered::Bytes(b.into_owned().into()),
+    }
 }
 
 fn text(r: Rendered) -> String {
     match r {
-        Rendered::Text(t) => t,
+        Rendered::Text(t) => t.into_owned(),
         Rendered::Bytes(_) => panic!("binary report"),
     }
 }
 
 fn bytes(r: Rendered) -> Vec<u8> {
     match r {
-        Rendered::Bytes(b) => b,
+        Rendered::Bytes(b) => b.into_owned(),
         Rendered::Text(_) => panic!("text report"),
     }
 }

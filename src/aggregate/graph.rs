@@ -10,13 +10,14 @@
 use super::nodes::{NodeInfo, NodeTable};
 use crate::filter::View;
 use crate::model::NONE;
+use crate::request::{Order, TrimOptions};
 
 pub use super::accumulate::{
     EdgeScope, Frame, Visitor, build, build_nodes, build_scoped, build_with, walk,
 };
 
 /// How sample values are read.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ValueOptions {
     /// The value column.
     pub index: usize,
@@ -207,13 +208,6 @@ impl Graph {
     }
 }
 
-/// Node orders.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Order {
-    Flat,
-    Cum,
-}
-
 /// Sorts nodes with pprof's full comparators (`FlatNameOrder`,
 /// `CumNameOrder`) given the printable names (indexed by node id).
 pub fn sort_nodes_named(
@@ -316,16 +310,6 @@ pub struct Trimmed {
     pub dropped_edges: usize,
 }
 
-/// Trimming parameters.
-#[derive(Clone, Copy, Debug)]
-pub struct TrimOptions {
-    pub node_fraction: f64,
-    pub edge_fraction: f64,
-    /// ≤ 0 means unlimited.
-    pub node_count: i64,
-    pub order: Order,
-}
-
 /// pprof's `newTrimmedGraph` for text reports (not the visual variant).
 ///
 /// A node's flat and cum do not depend on which other nodes are kept, so
@@ -358,8 +342,8 @@ pub fn trimmed_from(
         edges: Vec::new(),
     };
     let total = g.flat_sum();
-    let node_cutoff = ((total as f64 * t.node_fraction) as i64).abs();
-    let edge_cutoff = ((total as f64 * t.edge_fraction) as i64).abs();
+    let node_cutoff = ((total as f64 * t.node_fraction.0) as i64).abs();
+    let edge_cutoff = ((total as f64 * t.edge_fraction.0) as i64).abs();
     let before = g.nodes.len();
     if node_cutoff > 0 {
         g.nodes.retain(|n| n.cum.abs() >= node_cutoff);

@@ -10,13 +10,13 @@
 
 use super::calltree::{self, CallTree, TreeGraph};
 use super::graph::{
-    Graph, Identity, Order, TrimOptions, ValueOptions, build, build_with, edge_order,
-    sort_nodes_by, walk,
+    Graph, Identity, ValueOptions, build, build_with, edge_order, sort_nodes_by, walk,
 };
 use super::nodes::NodeTable;
 use super::tags::{NodeTags, SampleTags, TagSink};
 use crate::filter::View;
 use crate::model::merge::FastMap;
+use crate::request::{Order, TrimOptions};
 
 /// A trimmed graph for drawing.
 pub struct Visual {
@@ -180,8 +180,8 @@ pub fn trimmed(
     };
     let mut g = build(view, table, vo, None);
     let total = g.flat_sum();
-    let node_cutoff = ((total as f64 * t.node_fraction) as i64).abs();
-    let edge_cutoff = ((total as f64 * t.edge_fraction) as i64).abs();
+    let node_cutoff = ((total as f64 * t.node_fraction.0) as i64).abs();
+    let edge_cutoff = ((total as f64 * t.edge_fraction.0) as i64).abs();
     let mut dropped_nodes = 0;
     let mut kept: Option<Vec<bool>> = None;
     if node_cutoff > 0 {
@@ -249,8 +249,8 @@ fn trimmed_tree(
 ) -> Visual {
     let tree = CallTree::build(view, table, vo);
     let total = tree.flat_sum();
-    let node_cutoff = ((total as f64 * t.node_fraction) as i64).abs();
-    let edge_cutoff = ((total as f64 * t.edge_fraction) as i64).abs();
+    let node_cutoff = ((total as f64 * t.node_fraction.0) as i64).abs();
+    let edge_cutoff = ((total as f64 * t.edge_fraction.0) as i64).abs();
     let TreeGraph {
         graph: mut g,
         info,

@@ -11,9 +11,9 @@ pub mod regexp;
 pub mod tagroot;
 pub mod tags;
 
-use crate::config::Config;
 use crate::model::prune::simplify_func;
 use crate::model::{Line, Location, NONE, Profile};
+use crate::request::FilterSpec;
 use ::regex::Regex;
 use std::borrow::Cow;
 
@@ -180,15 +180,12 @@ fn line_matches(p: &Profile, ln: &Line, re: &Regex) -> bool {
     re.is_match(p.str(f.name)) || re.is_match(p.str(f.filename))
 }
 
-/// Compiles an option's regexp (`None` when empty).
-pub fn option_regex(cfg: &Config, name: &str) -> Result<Option<Regex>, String> {
-    let v = cfg.get(name);
-    if v.is_empty() {
+/// Compiles option `name`'s regexp `value` (`None` when empty).
+fn option_regex(name: &str, value: &str) -> crate::Result<Option<Regex>> {
+    if value.is_empty() {
         return Ok(None);
     }
-    regexp::compile(v)
-        .map(Some)
-        .map_err(|e| format!("parsing {name} regexp: {e}"))
+    regexp::compile_for(&format!("parsing {name} regexp"), value).map(Some)
 }
 
 /// The compiled filters of one report.
@@ -209,21 +206,21 @@ impl Filters {
     /// Compiles every filter option, in pprof's order; the first error wins.
     /// Informational lines (range interpretations) are pushed to `notes`.
     pub fn compile(
-        cfg: &Config,
+        spec: &FilterSpec,
         units: &tags::NumUnits,
         notes: &mut Vec<String>,
-    ) -> Result<Filters, String> {
+    ) -> crate::Result<Filters> {
         Ok(Filters {
-            focus: option_regex(cfg, "focus")?,
-            ignore: option_regex(cfg, "ignore")?,
-            hide: option_regex(cfg, "hide")?,
-            show: option_regex(cfg, "show")?,
-            show_from: option_regex(cfg, "show_from")?,
-            tagfocus: tags::TagFilter::compile("tagfocus", cfg.get("tagfocus"), units, notes)?,
-            tagignore: tags::TagFilter::compile("tagignore", cfg.get("tagignore"), units, notes)?,
-            prune_from: option_regex(cfg, "prune_from")?,
-            tagshow: option_regex(cfg, "tagshow")?,
-            taghide: option_regex(cfg, "taghide")?,
+            focus: option_regex("focus", &spec.focus)?,
+            ignore: option_regex("ignore", &spec.ignore)?,
+            hide: option_regex("hide", &spec.hide)?,
+            show: option_regex("show", &spec.show)?,
+            show_from: option_regex("show_from", &spec.show_from)?,
+            tagfocus: tags::TagFilter::compile("tagfocus", &spec.tagfocus, units, notes)?,
+            tagignore: tags::TagFilter::compile("tagignore", &spec.tagignore, units, notes)?,
+            prune_from: option_regex("prune_from", &spec.prune_from)?,
+            tagshow: option_regex("tagshow", &spec.tagshow)?,
+            taghide: option_regex("taghide", &spec.taghide)?,
         })
     }
 

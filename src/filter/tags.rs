@@ -151,7 +151,7 @@ impl TagFilter {
         value: &str,
         units: &NumUnits,
         notes: &mut Vec<String>,
-    ) -> Result<Option<TagFilter>, String> {
+    ) -> crate::Result<Option<TagFilter>> {
         if value.is_empty() {
             return Ok(None);
         }
@@ -169,7 +169,10 @@ impl TagFilter {
         }
         let mut res = Vec::new();
         for part in value.split(',') {
-            res.push(regexp::compile(part).map_err(|e| format!("parsing {name} regexp: {e}"))?);
+            res.push(regexp::compile_for(
+                &format!("parsing {name} regexp"),
+                part,
+            )?);
         }
         Ok(Some(TagFilter {
             key,

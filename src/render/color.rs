@@ -1,11 +1,14 @@
 //! Terminal colour and terminal safety.
 //!
-//! Reports are rendered as plain text; when the output is a terminal (and
-//! colour is wanted) [`paint`] adds ANSI styles line by line: headers bold,
-//! hot rows red/yellow, hot source lines highlighted. Profile strings are
-//! untrusted, so [`sanitize`] replaces control characters before anything
-//! reaches a terminal. Piped output never passes through here.
+//! On a terminal, [`terminal`] shows a report's laid-out lines
+//! (`render::text`) with ANSI styles chosen from the data: headers bold,
+//! rows with a hot share red or yellow, sampled source lines red. Profile
+//! strings are untrusted, so [`sanitize`] replaces control characters
+//! before anything reaches a terminal. Piped output never passes through
+//! here.
 
+use super::text::{self, Rendered, Style};
+use crate::report::Report;
 use owo_colors::OwoColorize;
 use std::borrow::Cow;
 
@@ -72,64 +75,38 @@ pub fn for_stream(s: &str, terminal: bool) -> Cow<'_, str> {
     }
 }
 
-fn is_header(line: &str) -> bool {
-    let t = line.trim_start();
-    t.starts_with("flat  flat%")
-        || t.starts_with("Showing ")
-        || t.starts_with("Dropped ")
-        || t.starts_with("Active filters:")
-        || t.starts_with("ROUTINE ")
-        || t.contains(" (flat, cum) ")
-        || t.starts_with("Total:")
-        || t.starts_with("File: ")
-        || t.starts_with("Type: ")
-}
-
-/// The flat percentage of a `top`/`peek` row (`  176.23MB 99.00% ...`).
-fn row_percent(line: &str) -> Option<f64> {
-    let mut it = line.split_whitespace();
-    it.next()?;
-    it.next()?.strip_suffix('%')?.parse().ok()
-}
-
-/// Colours a rendered report for a terminal.
-pub fn paint(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 64);
-    for line in text.split_inclusive('\n') {
-        let (body, nl) = match line.strip_suffix('\n') {
-            Some(b) => (b, "\n"),
-            None => (line, ""),
-        };
-        let styled = if is_header(body) {
-            body.bold().to_string()
-        } else if let Some(p) = row_percent(body) {
-            if p >= 10.0 {
-                body.red().bold().to_string()
-            } else if p >= 1.0 {
-                body.yellow().to_string()
-            } else {
-                body.to_string()
-            }
-        } else if is_hot_source_line(body) {
-            body.red().to_string()
-        } else {
-            body.to_string()
-        };
-        out.push_str(&styled);
-        out.push_str(nl);
+/// Paints a laid-out line by its style.
+fn paint_line(text: &str, style: Style) -> String {
+    match style {
+        Style::Plain => text.to_string(),
+        Style::Header => text.bold().to_string(),
+        Style::Hot => text.red().bold().to_string(),
+        Style::Warm => text.yellow().to_string(),
+        Style::Sampled => text.red().to_string(),
     }
-    out
 }
 
-/// A `list` source line (`flat cum NNN:text`, the text possibly starting
-/// right after the colon) with a sampled flat or cum value.
-fn is_hot_source_line(line: &str) -> bool {
-    let mut it = line.split_whitespace();
-    let (Some(a), Some(b), Some(c)) = (it.next(), it.next(), it.next()) else {
-        return false;
+/// The report for a terminal: profile strings sanitized and, with
+/// `color`, each line painted by the style its data gave it. Documents
+/// (dot, raw, …) are sanitized only.
+pub fn terminal(report: &Report, color: bool) -> Rendered<'_> {
+    let Some(lines) = text::lines(report) else {
+        return match text::plain(report) {
+            Rendered::Text(t) => Rendered::Text(Cow::Owned(sanitize(&t).into_owned())),
+            bytes => bytes,
+        };
     };
-    let number = c.split_once(':').map_or("", |(n, _)| n);
-    !number.is_empty() && number.chars().all(|d| d.is_ascii_digit()) && (a != "." || b != ".")
+    let mut out = String::new();
+    for l in lines {
+        let safe = sanitize(&l.text);
+        if color {
+            out.push_str(&paint_line(&safe, l.style));
+        } else {
+            out.push_str(&safe);
+        }
+        out.push('\n');
+    }
+    Rendered::Text(Cow::Owned(out))
 }
 
 /// An error line, red when colour is on.
@@ -149,29 +126,5 @@ mod tests {
     fn sanitizes_control_characters() {
         assert_eq!(sanitize("main.f"), "main.f");
         assert_eq!(sanitize("evil\x1b[2J"), "evil\\u{1b}[2J");
-    }
-
-    #[test]
-    fn paints_hot_rows() {
-        let p = paint("  176.23MB 99.00% 99.00%   176.23MB 99.00%  bytes.Repeat\n");
-        assert!(p.contains("\x1b["));
-        assert!(!paint("plain words\n").contains("\x1b["));
-    }
-
-    #[test]
-    fn paints_hot_list_lines() {
-        let hot = "      70ms      120ms      4:func fib(n int) int {";
-        assert!(is_hot_source_line(hot));
-        assert!(is_hot_source_line(
-            "         .      250ms     24:\twords := make([]uint64, n)"
-        ));
-        assert!(!is_hot_source_line(
-            "         .          .      1:package main"
-        ));
-        assert!(!is_hot_source_line("         .          .     36:"));
-        assert!(paint(&format!("{hot}\n")).contains("\x1b["));
-        assert!(is_header(
-            "     456kB   176.68MB (flat, cum) 99.25% of Total"
-        ));
     }
 }

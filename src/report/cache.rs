@@ -1,74 +1,124 @@
-//! Memoised aggregation for a session: the node table and the node-only
-//! graph of a view depend only on the profile and a few options, and are
-//! the expensive part of every report on a big profile. Keys are built from
-//! the options that decide them; the session clears the cache when its
-//! profile changes. A handful of entries are kept, most recent first.
+//! Memoised aggregation, shared by every front end and thread: the node
+//! table and the node-only graph of a view depend only on the stored
+//! profile and a few typed options, and are the expensive part of every
+//! report on a big profile. Keys are (profile id, typed options), never
+//! text. A handful of entries are kept per kind, most recent first.
+//!
+//! Building happens outside the lock, so a slow build never blocks a
+//! report that hits the cache; two threads missing the same key may both
+//! build it (the second result is kept, both are equal).
 
-use crate::aggregate::graph::{Graph, Trimmed};
+use super::ViewKey;
+use crate::aggregate::graph::{Graph, Trimmed, ValueOptions};
 use crate::aggregate::nodes::NodeTable;
-use std::sync::Arc;
+use crate::request::TrimOptions;
+use crate::store::ProfileId;
+use std::sync::{Arc, Mutex};
 
 /// Entries kept per kind.
-const KEEP: usize = 4;
+const KEEP: usize = 8;
 
-struct Lru<T> {
-    entries: Vec<(String, Arc<T>)>,
+struct Lru<K, T> {
+    entries: Mutex<Vec<(K, Arc<T>)>>,
 }
 
-impl<T> Default for Lru<T> {
+impl<K, T> Default for Lru<K, T> {
     fn default() -> Self {
         Lru {
-            entries: Vec::new(),
+            entries: Mutex::new(Vec::new()),
         }
     }
 }
 
-impl<T> Lru<T> {
-    fn get_or(&mut self, key: String, make: impl FnOnce() -> T) -> Arc<T> {
-        if let Some(i) = self.entries.iter().position(|(k, _)| *k == key) {
-            let e = self.entries.remove(i);
-            self.entries.insert(0, e);
-            return self.entries[0].1.clone();
+impl<K: PartialEq, T> Lru<K, T> {
+    fn peek(&self, key: &K) -> Option<Arc<T>> {
+        let mut e = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let i = e.iter().position(|(k, _)| k == key)?;
+        let hit = e.remove(i);
+        let v = hit.1.clone();
+        e.insert(0, hit);
+        Some(v)
+    }
+
+    fn get_or(&self, key: K, make: impl FnOnce() -> T) -> Arc<T> {
+        if let Some(v) = self.peek(&key) {
+            return v;
         }
         let v = Arc::new(make());
-        self.entries.insert(0, (key, v.clone()));
-        self.entries.truncate(KEEP);
+        let mut e = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        e.retain(|(k, _)| *k != key);
+        e.insert(0, (key, v.clone()));
+        e.truncate(KEEP);
         v
+    }
+
+    fn forget(&self, keep: impl Fn(&K) -> bool) {
+        let mut e = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        e.retain(|(k, _)| keep(k));
     }
 }
 
-/// The session's aggregation cache.
+type TableKey = (ProfileId, ViewKey);
+type NodesKey = (ProfileId, ViewKey, ValueOptions);
+type TrimmedKey = (ProfileId, ViewKey, ValueOptions, TrimOptions);
+
+/// The aggregation cache (safe to share between threads).
 #[derive(Default)]
 pub struct Cache {
-    tables: Lru<NodeTable>,
-    nodes: Lru<Graph>,
-    trimmed: Lru<Trimmed>,
+    tables: Lru<TableKey, NodeTable>,
+    nodes: Lru<NodesKey, Graph>,
+    trimmed: Lru<TrimmedKey, Trimmed>,
 }
 
 impl Cache {
-    /// The node table for `key`, built by `make` when missing.
-    pub fn table(&mut self, key: String, make: impl FnOnce() -> NodeTable) -> Arc<NodeTable> {
-        self.tables.get_or(key, make)
+    /// The node table of view `key` of profile `id`.
+    pub fn table(
+        &self,
+        id: ProfileId,
+        key: &ViewKey,
+        make: impl FnOnce() -> NodeTable,
+    ) -> Arc<NodeTable> {
+        self.tables.get_or((id, key.clone()), make)
     }
 
-    /// The node-only graph for `key`.
-    pub fn nodes(&mut self, key: String, make: impl FnOnce() -> Graph) -> Arc<Graph> {
-        self.nodes.get_or(key, make)
+    /// The node-only graph of a view.
+    pub fn nodes(
+        &self,
+        id: ProfileId,
+        key: &ViewKey,
+        vo: ValueOptions,
+        make: impl FnOnce() -> Graph,
+    ) -> Arc<Graph> {
+        self.nodes.get_or((id, key.clone(), vo), make)
     }
 
     /// A cached trimmed graph, if present.
-    pub fn peek_trimmed(&mut self, key: &str) -> Option<Arc<Trimmed>> {
-        let i = self.trimmed.entries.iter().position(|(k, _)| k == key)?;
-        Some(self.trimmed.entries[i].1.clone())
+    pub fn peek_trimmed(
+        &self,
+        id: ProfileId,
+        key: &ViewKey,
+        vo: ValueOptions,
+        t: TrimOptions,
+    ) -> Option<Arc<Trimmed>> {
+        self.trimmed.peek(&(id, key.clone(), vo, t))
     }
 
-    /// A trimmed graph for `key`.
-    pub fn trimmed(&mut self, key: String, make: impl FnOnce() -> Trimmed) -> Arc<Trimmed> {
-        self.trimmed.get_or(key, make)
+    /// The trimmed graph of a view.
+    pub fn trimmed(
+        &self,
+        id: ProfileId,
+        key: &ViewKey,
+        vo: ValueOptions,
+        t: TrimOptions,
+        make: impl FnOnce() -> Trimmed,
+    ) -> Arc<Trimmed> {
+        self.trimmed.get_or((id, key.clone(), vo, t), make)
     }
 
-    /// Forgets everything (the profile changed).
-    pub fn clear(&mut self) {
-        *self = Cache::default();
+    /// Forgets everything about profile `id` (it left the store).
+    pub fn forget(&self, id: ProfileId) {
+        self.tables.forget(|k| k.0 != id);
+        self.nodes.forget(|k| k.0 != id);
+        self.trimmed.forget(|k| k.0 != id);
     }
 }

@@ -8,13 +8,13 @@
 //! to the previous node when shorter. Values are in the output unit chosen
 //! without pprof's ×100 rule, truncated to integers.
 
-use super::Report;
+use super::Context;
 use crate::aggregate::calltree::CallTree;
-use crate::aggregate::graph::{Edge, Graph, Identity, Order, sort_edges, sort_nodes_by};
+use crate::aggregate::graph::{Edge, Graph, Identity, sort_edges, sort_nodes_by};
 use crate::aggregate::nodes::NodeInfo;
 use crate::model::NONE;
 use crate::render::units;
-use crate::report::cache::Cache;
+use crate::request::Order;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -85,14 +85,14 @@ fn disambiguated(g: &Graph, infos: &[&NodeInfo], context: &[u32]) -> HashMap<u32
 }
 
 /// Renders `callgrind`.
-pub fn render(r: &mut Report, cache: &mut Cache) -> String {
-    let table = r.cached_table(cache);
+pub fn render(r: &mut Context) -> String {
+    let table = r.cached_table();
     let all_names: Vec<String> = table.infos.iter().map(NodeInfo::printable_name).collect();
     // Graph node id -> node-table entry, and the calling context of each
     // node (its parent in a call tree; none otherwise).
     let trimmed_graph;
     let tree_graph;
-    let (g, info_of, context): (&Graph, Vec<u32>, Vec<u32>) = if r.cfg.bool("call_tree") {
+    let (g, info_of, context): (&Graph, Vec<u32>, Vec<u32>) = if r.opts.call_tree {
         let tree = CallTree::build(&r.view, &table, r.values);
         let tg = tree.graph(0);
         let context: Vec<u32> = tg.tree.iter().map(|&t| tree.parent_of(t)).collect();
@@ -106,7 +106,7 @@ pub fn render(r: &mut Report, cache: &mut Cache) -> String {
         tree_graph = g;
         (&tree_graph, tg.info, context)
     } else {
-        trimmed_graph = r.cached_trimmed(cache, &table);
+        trimmed_graph = r.cached_trimmed(&table);
         let n = table.infos.len();
         (&trimmed_graph.graph, (0..n as u32).collect(), vec![NONE; n])
     };

@@ -6,12 +6,10 @@
 //! are read through `symbolize::disasm` (no objdump); this module only
 //! selects routines, attributes nodes to instructions and formats.
 
-use super::Report;
-use super::list::value_or_dot;
+use super::Context;
 use super::parse_go_uint;
 use crate::aggregate::graph::{Node, divided};
 use crate::aggregate::nodes::NodeInfo;
-use crate::report::cache::Cache;
 use crate::symbolize::address::MappingRange;
 use crate::symbolize::disasm::{Disassembler, Inst, Routine};
 use crate::symbolize::locate::Locator;
@@ -27,10 +25,10 @@ struct Selected<'a> {
 }
 
 /// Renders `disasm`.
-pub fn render(r: &Report, symbol: &Regex, cache: &mut Cache) -> Result<String, String> {
+pub fn render(r: &Context, symbol: &Regex) -> crate::Result<String> {
     let p = r.view.profile();
-    let table = r.cached_table(cache);
-    let graph = r.cached_nodes(cache, &table);
+    let table = r.cached_table();
+    let graph = r.cached_nodes(&table);
     let infos = &table.infos;
     let address = parse_go_uint(symbol.as_str());
     let mut out = String::new();
@@ -84,13 +82,16 @@ pub fn render(r: &Report, symbol: &Regex, cache: &mut Cache) -> Result<String, S
         binaries.push(d);
     }
     if selected.is_empty() {
-        return Err(format!("no matches found for regexp: {}", symbol.as_str()));
+        return Err(crate::Error::NoMatch(format!(
+            "no matches found for regexp: {}",
+            symbol.as_str()
+        )));
     }
     selected.sort_by(|a, b| {
         (&a.routine.names[0], a.routine.start).cmp(&(&b.routine.names[0], b.routine.start))
     });
     let locator = Locator::from_env();
-    let intel = r.cfg.bool("intel_syntax");
+    let intel = r.opts.intel_syntax;
     // Each binary's debug information is set up once: all its selected
     // routines are disassembled together, when the first one is printed.
     let mut done: Vec<Option<Vec<Vec<Inst>>>> = (0..binaries.len()).map(|_| None).collect();
@@ -103,7 +104,10 @@ pub fn render(r: &Report, symbol: &Regex, cache: &mut Cache) -> Result<String, S
                 .filter(|o| o.binary == s.binary)
                 .map(|o| o.routine.clone())
                 .collect();
-            done[s.binary] = Some(d.disassemble(&routines, intel, &locator)?);
+            done[s.binary] = Some(
+                d.disassemble(&routines, intel, &locator)
+                    .map_err(crate::Error::Binary)?,
+            );
         }
         let all = done[s.binary].as_mut().expect("disassembled above");
         let insts = all
@@ -121,7 +125,7 @@ pub fn render(r: &Report, symbol: &Regex, cache: &mut Cache) -> Result<String, S
         for alias in &s.routine.names[1..] {
             let _ = writeln!(out, "    AKA ======================== {alias}");
         }
-        let _ = writeln!(out, "{}", r.flat_cum_line(flat, cum));
+        let _ = writeln!(out, "{}", r.scale().flat_cum_line(flat, cum, r.total));
         let rows = annotate(&insts, &s.nodes, infos, |a| d.obj_addr(a));
         print_rows(r, &rows, &mut out);
     }
@@ -193,7 +197,7 @@ fn annotate<'a>(
 }
 
 /// The instruction lines, with the location text where it changes.
-fn print_rows(r: &Report, rows: &[Row], out: &mut String) {
+fn print_rows(r: &Context, rows: &[Row], out: &mut String) {
     let mut last: Option<(&str, &str, i64)> = None;
     for row in rows {
         let key = (row.function.as_str(), row.file.as_str(), row.line);
@@ -211,8 +215,8 @@ fn print_rows(r: &Report, rows: &[Row], out: &mut String) {
             }
         }
         let (flat, cum) = (
-            value_or_dot(r, divided(row.flat[0], row.flat[1])),
-            value_or_dot(r, divided(row.cum[0], row.cum[1])),
+            r.scale().value_or_dot(divided(row.flat[0], row.flat[1])),
+            r.scale().value_or_dot(divided(row.cum[0], row.cum[1])),
         );
         let text = &row.inst.text;
         if loc.is_empty() {

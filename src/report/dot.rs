@@ -7,8 +7,8 @@
 //! A report module: it takes the graph from `aggregate::visual` and only
 //! formats. It never runs Graphviz (that is `output`'s job).
 
-use super::Report;
-use super::header::{Legend, report_labels};
+use super::Context;
+use super::header::{Header, Legend};
 use crate::aggregate::graph::{Edge, Identity, Node, sort_edges_by};
 use crate::aggregate::nodes::{NodeInfo, basename};
 use crate::aggregate::tags::{MAX_NODELETS, NodeTags, SampleTags, Tag, sort_tags};
@@ -16,7 +16,6 @@ use crate::aggregate::visual::{self, Visual};
 use crate::model::NONE;
 use crate::model::merge::FastMap;
 use crate::render::units::{self, percentage};
-use crate::report::cache::Cache;
 use ::regex::Regex;
 use std::fmt::Write;
 use std::sync::LazyLock;
@@ -25,8 +24,8 @@ use std::sync::LazyLock;
 const LEGEND_HINT: &str = "\nSee https://git.io/JfYMW for how to read the graph";
 
 /// Renders `dot`.
-pub fn render(r: &mut Report, cache: &mut Cache) -> String {
-    let table = r.cached_table(cache);
+pub fn render(r: &mut Context) -> String {
+    let table = r.cached_table();
     let names: Vec<String> = table.infos.iter().map(|i| i.printable_name()).collect();
     let st = SampleTags::new(&r.view, &r.num_units, &r.output_unit);
     let v = visual::trimmed(
@@ -35,7 +34,7 @@ pub fn render(r: &mut Report, cache: &mut Cache) -> String {
         &names,
         r.values,
         r.trim_options(),
-        r.cfg.bool("call_tree"),
+        r.opts.call_tree,
         st.as_ref(),
     );
     let g = &v.graph;
@@ -49,8 +48,9 @@ pub fn render(r: &mut Report, cache: &mut Cache) -> String {
         orig_count: v.orig_count,
         dropped_nodes: v.dropped_nodes,
         dropped_edges: v.dropped_edges,
+        ..Legend::empty(r)
     };
-    let mut labels = report_labels(r, &legend, true);
+    let mut labels = Header::new(r, legend, true).lines();
     labels.push(LEGEND_HINT.to_string());
     let ident = Identity {
         infos: &table.infos,
@@ -61,7 +61,7 @@ pub fn render(r: &mut Report, cache: &mut Cache) -> String {
 }
 
 /// pprof's `ComposeDot`.
-fn compose(r: &Report, v: &Visual, ident: &Identity, labels: &[String]) -> String {
+fn compose(r: &Context, v: &Visual, ident: &Identity, labels: &[String]) -> String {
     let title = r.view.profile().main_binary();
     let mut out = String::new();
     let _ = writeln!(out, "digraph \"{}\" {{", title.unwrap_or("unnamed"));
@@ -124,7 +124,7 @@ fn compose(r: &Report, v: &Visual, ident: &Identity, labels: &[String]) -> Strin
 /// One node line (pprof's `addNode`).
 fn node(
     out: &mut String,
-    r: &Report,
+    r: &Context,
     n: &Node,
     id: usize,
     max_flat: f64,
@@ -162,7 +162,7 @@ fn node(
 
 /// The nodelets of a node (pprof's `addNodelets`); true when any was drawn.
 /// Internal nodes (with out-edges) show flat tag weights, leaves cum.
-fn nodelets(out: &mut String, r: &Report, tags: &NodeTags, id: usize, flat: bool) -> bool {
+fn nodelets(out: &mut String, r: &Context, tags: &NodeTags, id: usize, flat: bool) -> bool {
     let start = out.len();
     let mut labels: Vec<&(u32, Tag)> = tags.labels.iter().collect();
     sort_tags(&mut labels, flat, |(_, t)| t);
@@ -190,7 +190,7 @@ fn nodelets(out: &mut String, r: &Report, tags: &NodeTags, id: usize, flat: bool
 }
 
 /// Numeric nodelets hanging off `source` (pprof's `numericNodelets`).
-fn numeric_nodelets(out: &mut String, r: &Report, tags: &[Tag], flat: bool, source: &str) {
+fn numeric_nodelets(out: &mut String, r: &Context, tags: &[Tag], flat: bool, source: &str) {
     for (j, t) in collapse(tags, MAX_NODELETS, flat).iter().enumerate() {
         let (w, style) = if flat || t.flat_value() == t.cum_value() {
             (t.flat_value(), "")
@@ -299,7 +299,7 @@ fn bucket(g: &[Tag]) -> Tag {
 /// One edge line (pprof's `addEdge`).
 fn edge(
     out: &mut String,
-    r: &Report,
+    r: &Context,
     e: &Edge,
     (from, to): (usize, usize),
     (src, dst): (&str, &str),

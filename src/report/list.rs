@@ -3,30 +3,20 @@
 //!
 //! Runs at line granularity without trimming: the flat and cum of every
 //! line node of a matching function, grouped by function name and file,
-//! shown against a window of the source file (five lines of margin). Values
-//! are raw sums (no `mean` division), each formatted in its own unit. The
-//! source look-up lives in `report::sourcefile`; colour is added later by
-//! `render::color::paint`.
+//! shown against a window of the source file (five lines of margin), as
+//! data. Values are raw sums (no `mean` division). The source look-up
+//! lives in `report::sourcefile`; `render::text` prints the listing.
 
-use super::Report;
+use super::Context;
 use super::sourcefile::SourceReader;
 use crate::aggregate::graph::{Node, build_nodes};
 use crate::aggregate::nodes::{NodeInfo, NodeTable};
+use crate::{Error, Result};
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write;
 
 /// Lines shown before the first and after the last sampled line.
 const MARGIN: i64 = 5;
-
-/// `value` in its own unit, or `.` for zero (pprof's `valueOrDot`).
-pub fn value_or_dot(r: &Report, value: i64) -> String {
-    if value == 0 {
-        ".".to_string()
-    } else {
-        r.format_value(value)
-    }
-}
 
 /// The first and last line to show for a function's nodes in one file
 /// (pprof's window rule, including its order dependence: a node that lowers
@@ -54,16 +44,65 @@ fn window(nodes: &[&Node], infos: &[NodeInfo]) -> (i64, i64) {
     (start.max(1), end)
 }
 
-/// Renders `list`.
-pub fn render(r: &Report, symbol: &Regex) -> Result<String, String> {
+/// One line of a source window.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceLine {
+    /// Its line number.
+    pub number: i64,
+    /// Its text.
+    pub text: String,
+    /// Flat value of the line (raw sum).
+    pub flat: i64,
+    /// Cum value of the line (raw sum).
+    pub cum: i64,
+}
+
+/// A function's listing in one file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Routine {
+    /// The function.
+    pub name: String,
+    /// The file.
+    pub file: String,
+    /// Σ flat of its lines.
+    pub flat: i64,
+    /// Σ cum of its lines.
+    pub cum: i64,
+    /// The source window, or why the file could not be read.
+    pub source: std::result::Result<Vec<SourceLine>, String>,
+}
+
+/// One listed function.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Listed {
+    /// A function without file information.
+    NoSource(String),
+    /// A function's lines in one file.
+    Routine(Routine),
+}
+
+/// The `list` report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Listing {
+    /// The report's total.
+    pub total: i64,
+    /// The functions, by name then file.
+    pub functions: Vec<Listed>,
+}
+
+/// Builds `list`.
+pub fn build(r: &Context, symbol: &Regex) -> Result<Listing> {
     let mut matches = |name: &str| symbol.is_match(name);
     let table = NodeTable::build_selected(&r.view, &r.node_options(), Some(&mut matches));
     let nodes = build_nodes(&r.view, &table, r.values).nodes;
     if nodes.is_empty() {
-        return Err(format!("no matches found for regexp: {}", symbol.as_str()));
+        return Err(Error::NoMatch(format!(
+            "no matches found for regexp: {}",
+            symbol.as_str()
+        )));
     }
     let infos = &table.infos;
-    let mut reader = SourceReader::new(r.cfg.get("source_path"), r.cfg.get("trim_path"))?;
+    let mut reader = SourceReader::new(&r.opts.source_path, &r.opts.trim_path)?;
     let mut by_name: BTreeMap<&str, Vec<&Node>> = BTreeMap::new();
     for n in &nodes {
         by_name
@@ -71,8 +110,7 @@ pub fn render(r: &Report, symbol: &Regex) -> Result<String, String> {
             .or_default()
             .push(n);
     }
-    let mut out = String::new();
-    let _ = writeln!(out, "Total: {}", r.format_value(r.total));
+    let mut functions = Vec::new();
     for (name, fn_nodes) in by_name {
         let mut by_file: BTreeMap<&str, Vec<&Node>> = BTreeMap::new();
         for n in fn_nodes {
@@ -82,14 +120,10 @@ pub fn render(r: &Report, symbol: &Regex) -> Result<String, String> {
             }
         }
         if by_file.is_empty() {
-            let _ = writeln!(out, "No source information for {name}");
+            functions.push(Listed::NoSource(name.to_string()));
             continue;
         }
         for (file, file_nodes) in by_file {
-            let flat: i64 = file_nodes.iter().map(|n| n.flat).sum();
-            let cum: i64 = file_nodes.iter().map(|n| n.cum).sum();
-            let _ = writeln!(out, "ROUTINE ======================== {name} in {file}");
-            let _ = writeln!(out, "{}", r.flat_cum_line(flat, cum));
             let mut per_line: HashMap<i64, (i64, i64)> = HashMap::new();
             for n in &file_nodes {
                 let e = per_line.entry(infos[n.id as usize].line).or_default();
@@ -97,30 +131,35 @@ pub fn render(r: &Report, symbol: &Regex) -> Result<String, String> {
                 e.1 += n.cum;
             }
             let (start, end) = window(&file_nodes, infos);
-            let mut body = String::new();
-            for line in start..=end {
-                let Some(text) = reader.line(file, line) else {
+            let mut lines = Vec::new();
+            for number in start..=end {
+                let Some(text) = reader.line(file, number) else {
                     break;
                 };
-                let (f, c) = per_line.get(&line).copied().unwrap_or_default();
-                let _ = writeln!(
-                    body,
-                    "{:>10} {:>10} {:>6}:{}",
-                    value_or_dot(r, f),
-                    value_or_dot(r, c),
-                    line,
-                    text
-                );
+                let (flat, cum) = per_line.get(&number).copied().unwrap_or_default();
+                lines.push(SourceLine {
+                    number,
+                    text: text.to_string(),
+                    flat,
+                    cum,
+                });
             }
-            match reader.error(file) {
-                Some(e) => {
-                    let _ = writeln!(out, " Error: {e}");
-                }
-                None => out.push_str(&body),
-            }
+            functions.push(Listed::Routine(Routine {
+                name: name.to_string(),
+                file: file.to_string(),
+                flat: file_nodes.iter().map(|n| n.flat).sum(),
+                cum: file_nodes.iter().map(|n| n.cum).sum(),
+                source: match reader.error(file) {
+                    Some(e) => Err(e.to_string()),
+                    None => Ok(lines),
+                },
+            }));
         }
     }
-    Ok(out)
+    Ok(Listing {
+        total: r.total,
+        functions,
+    })
 }
 
 #[cfg(test)]

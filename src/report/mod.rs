@@ -1,11 +1,15 @@
 //! Reports: the per-command pipeline (pprof's `generateRawReport`) and the
-//! text reports built on it.
+//! reports built on it, as data.
 //!
-//! [`Report::new`] applies the command's overrides, computes the total,
-//! applies the filters and fixes the node identity; each report module then
-//! turns the resulting graph or view into text. Messages for stderr
-//! (warnings, notes) are collected in [`Report::messages`], never printed
-//! here.
+//! [`Context::new`] takes the typed options (command overrides already
+//! applied by `request`), computes the total, applies the filters and fixes
+//! the node identity; [`build`] then turns the view into a [`Report`]
+//! value: rows, entries, source lines, traces, tags, with the legend and
+//! the chosen unit. Renderers (`render::text`) turn values into pprof's
+//! text or coloured terminal text. The interchange formats (`dot`,
+//! `callgrind`, `raw`, `disasm`, `weblist`, `proto`) are written here as
+//! finished documents. Messages for stderr (warnings, notes) are pushed to
+//! the caller's list, never printed here.
 
 pub mod cache;
 pub mod callgrind;
@@ -22,108 +26,54 @@ pub mod traces;
 pub mod tree;
 pub mod weblist;
 
-use crate::aggregate::graph::{self, Graph, Order, TrimOptions, ValueOptions};
+use crate::aggregate::graph::{self, Graph, ValueOptions};
 use crate::aggregate::nodes::{NodeOptions, NodeTable};
-use crate::config::{Config, Granularity, resolve_sample_index};
+use crate::commands::Format;
+use crate::config::resolve_sample_index;
 use crate::filter::{Filters, View, tagroot};
 use crate::model::Profile;
 use crate::render::units;
-use crate::shell::commands::CommandSpec;
+use crate::request::{FilterSpec, LabelFrames, ReportOptions, TrimOptions};
+use crate::store::ProfileId;
+use crate::{Error, Result};
+use cache::Cache;
 use std::borrow::Cow;
+use std::sync::Arc;
 
-/// What a report command needs from the pipeline.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    TopProto,
-    List,
-    Disasm,
-    WebList,
-    Peek,
-    Tree,
-    Traces,
-    Tags,
-    Raw,
-    Comments,
-    Dot,
-    Callgrind,
-    Proto,
+/// What decides a view and its node identity: the cache key of node
+/// tables and graphs (with the profile id).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ViewKey {
+    filters: FilterSpec,
+    label_frames: LabelFrames,
+    /// tagroot/tagleaf frames are named with values in the output unit.
+    label_unit: Option<String>,
+    nodes: NodeOptions,
 }
 
-/// The filters listed under "Active filters:", in pprof's order.
-const LEGEND_FILTERS: [&str; 9] = [
-    "focus",
-    "ignore",
-    "hide",
-    "show",
-    "show_from",
-    "tagfocus",
-    "tagignore",
-    "tagshow",
-    "taghide",
-];
-
-/// Applies pprof's per-command overrides to a copy of the config.
-pub fn apply_overrides(name: &str, format: Format, cfg: &Config) -> Config {
-    let mut c = cfg.clone();
-    let mut trim = c.bool("trim");
-    match name {
-        "disasm" => {
-            trim = false;
-            c.put_choice("addresses");
-            c.put("noinlines", "true");
-        }
-        "weblist" => {
-            trim = false;
-            c.put_choice("addresses");
-            c.put("noinlines", "false");
-        }
-        "peek" => trim = false,
-        "list" => {
-            trim = false;
-            c.put_choice("lines");
-        }
-        "text" | "top" | "topproto" => {
-            if c.int("nodecount") == -1 {
-                c.put("nodecount", "0");
-            }
-        }
-        _ => {
-            if c.int("nodecount") == -1 {
-                c.put("nodecount", "80");
-            }
-        }
-    }
-    if matches!(format, Format::Proto | Format::Raw | Format::Callgrind) {
-        trim = false;
-        c.put_choice("addresses");
-        c.put("noinlines", "false");
-    }
-    if !trim {
-        c.put("nodecount", "0");
-        c.put("nodefraction", "0");
-        c.put("edgefraction", "0");
-    }
-    c
-}
-
-/// A report in preparation: the filtered view plus everything needed to
-/// format values.
-pub struct Report<'a> {
+/// A report in preparation: the filtered view of one stored profile plus
+/// everything needed to aggregate it and format values.
+pub struct Context<'a> {
+    /// The filtered view.
     pub view: View<'a>,
-    pub cfg: Config,
-    pub format: Format,
+    /// The typed options.
+    pub opts: ReportOptions,
+    /// How sample values are read.
     pub values: ValueOptions,
     /// The sample type as shown (`mean_` prefixed with `mean`).
     pub sample_type: String,
+    /// The unit of the sample values.
     pub sample_unit: String,
+    /// The total (pprof's `computeTotal`).
     pub total: i64,
     /// The output unit (`minimum` until a report selects one).
     pub output_unit: String,
     /// `1/divide_by`.
     pub ratio: f64,
-    pub active_filters: Vec<String>,
+    /// Units of numeric labels.
     pub num_units: crate::filter::tags::NumUnits,
+    id: ProfileId,
+    cache: &'a Cache,
 }
 
 /// Σ|value| (or over `pprof::base` samples only, when there are any),
@@ -163,102 +113,95 @@ pub fn compute_total(view: &View, vo: ValueOptions) -> i64 {
     }
 }
 
-impl<'a> Report<'a> {
-    /// Runs the pipeline for command `name` (with output `format`) on
-    /// `profile` with the session config `cfg`.
+/// The value column a report reads: `sample_index` resolved against the
+/// profile, or its default sample type (the last one when it names none).
+pub fn sample_column(profile: &Profile, sample_index: &str) -> Result<usize> {
+    let types = profile.sample_type_names();
+    if sample_index.is_empty() {
+        let dflt = profile.str(profile.default_sample_type);
+        if types.is_empty() {
+            return Err(Error::Incompatible("profile has no samples".into()));
+        }
+        return Ok(types
+            .iter()
+            .position(|t| !dflt.is_empty() && t == dflt)
+            .unwrap_or(types.len() - 1));
+    }
+    resolve_sample_index(sample_index, &types)
+}
+
+impl<'a> Context<'a> {
+    /// Runs the pipeline up to the filtered view for profile `id` of the
+    /// store (`profile`) with options `opts`; aggregates come from `cache`.
     /// Lines for stderr (warnings, notes) are pushed to `messages` in order.
     pub fn new(
         profile: &'a Profile,
-        name: &str,
-        format: Format,
-        cfg: &Config,
+        id: ProfileId,
+        cache: &'a Cache,
+        opts: &ReportOptions,
         messages: &mut Vec<String>,
-    ) -> Result<Report<'a>, String> {
+    ) -> Result<Context<'a>> {
         let num_units = crate::filter::tags::num_label_units(profile, messages);
-        let cfg = apply_overrides(name, format, cfg);
         let mut view = View::all(
             match tagroot::add_label_frames(
                 profile,
-                cfg.get("tagroot"),
-                cfg.get("tagleaf"),
-                cfg.get("unit"),
+                &opts.label_frames.root,
+                &opts.label_frames.leaf,
+                &opts.unit,
                 messages,
             ) {
                 Some(derived) => Cow::Owned(derived),
                 None => Cow::Borrowed(profile),
             },
         );
-        let relative = cfg.bool("relative_percentages");
-        let filters = Filters::compile(&cfg, &num_units, messages)?;
+        let relative = opts.relative_percentages;
+        let filters = Filters::compile(&opts.filters, &num_units, messages)?;
         if relative {
             filters.apply(&mut view, messages);
         }
-        let types = profile.sample_type_names();
-        let index = if cfg.get("sample_index").is_empty() {
-            let dflt = profile.str(profile.default_sample_type);
-            if types.is_empty() {
-                return Err("profile has no samples".into());
-            }
-            types
-                .iter()
-                .position(|t| !dflt.is_empty() && t == dflt)
-                .unwrap_or(types.len() - 1)
-        } else {
-            resolve_sample_index(cfg.get("sample_index"), &types)?
-        };
-        let mean = cfg.bool("mean");
+        let index = sample_column(profile, &opts.value.sample_index)?;
+        let mean = opts.value.mean;
         let vt = profile.sample_types[index];
         let mut sample_type = profile.str(vt.ty).to_string();
         if mean {
             sample_type = format!("mean_{sample_type}");
         }
-        let divide_by = cfg.float("divide_by");
-        if divide_by == 0.0 {
-            return Err("zero divisor specified".into());
-        }
-        let mut active_filters = Vec::new();
-        for k in LEGEND_FILTERS {
-            let v = cfg.get(k);
-            if !v.is_empty() {
-                active_filters.push(format!("{k}={v}"));
-            }
-        }
         let values = ValueOptions {
             index,
             mean,
-            drop_negative: cfg.bool("drop_negative"),
+            drop_negative: opts.value.drop_negative,
         };
         let total = compute_total(&view, values);
         if !relative {
             filters.apply(&mut view, messages);
         }
-        Ok(Report {
+        Ok(Context {
             view,
-            format,
             values,
             sample_type,
             sample_unit: profile.str(vt.unit).to_string(),
             total,
-            output_unit: cfg.get("unit").to_string(),
-            ratio: 1.0 / divide_by,
-            active_filters,
+            output_unit: opts.unit.clone(),
+            ratio: 1.0 / opts.divide_by.0,
             num_units,
-            cfg,
+            opts: opts.clone(),
+            id,
+            cache,
         })
     }
 
     /// Node identity for this report.
     pub fn node_options(&self) -> NodeOptions {
         NodeOptions {
-            granularity: self.cfg.granularity(),
-            noinlines: self.cfg.bool("noinlines"),
+            granularity: self.opts.granularity,
+            noinlines: self.opts.noinlines,
             obj_names: matches!(
-                self.format,
+                self.opts.format,
                 Format::Raw | Format::List | Format::WebList | Format::Disasm | Format::Callgrind
             ),
-            trim_path: self.cfg.get("trim_path").to_string(),
-            source_path: self.cfg.get("source_path").to_string(),
-            trim_files: self.format != Format::Traces,
+            trim_path: self.opts.trim_path.clone(),
+            source_path: self.opts.source_path.clone(),
+            trim_files: self.opts.format != Format::Traces,
         }
     }
 
@@ -267,117 +210,64 @@ impl<'a> Report<'a> {
         NodeTable::build(&self.view, &self.node_options())
     }
 
-    /// A cache key naming this report's view and node identity.
-    pub fn view_key(&self) -> String {
-        let mut k = format!("{:?}", self.node_options());
-        for o in LEGEND_FILTERS
-            .iter()
-            .chain(&["prune_from", "tagroot", "tagleaf"])
-        {
-            k.push('\u{1f}');
-            k.push_str(self.cfg.get(o));
+    /// The key naming this report's view and node identity.
+    pub fn view_key(&self) -> ViewKey {
+        let lf = &self.opts.label_frames;
+        ViewKey {
+            filters: self.opts.filters.clone(),
+            label_frames: lf.clone(),
+            label_unit: (!lf.is_empty()).then(|| self.opts.unit.clone()),
+            nodes: self.node_options(),
         }
-        // tagroot/tagleaf frames are named with values in the output unit.
-        if !self.cfg.get("tagroot").is_empty() || !self.cfg.get("tagleaf").is_empty() {
-            k.push('\u{1f}');
-            k.push_str(self.cfg.get("unit"));
-        }
-        k
     }
 
-    /// The node table, from the session cache.
-    pub fn cached_table(&self, cache: &mut cache::Cache) -> std::sync::Arc<NodeTable> {
-        cache.table(self.view_key(), || self.node_table())
+    /// The node table, from the cache.
+    pub fn cached_table(&self) -> Arc<NodeTable> {
+        self.cache
+            .table(self.id, &self.view_key(), || self.node_table())
     }
 
     /// The node-only graph (every node's flat and cum), from the cache.
-    pub fn cached_nodes(
-        &self,
-        cache: &mut cache::Cache,
-        table: &NodeTable,
-    ) -> std::sync::Arc<Graph> {
-        let key = format!("{}\u{1f}{:?}", self.view_key(), self.values);
-        cache.nodes(key, || graph::build_nodes(&self.view, table, self.values))
+    pub fn cached_nodes(&self, table: &NodeTable) -> Arc<Graph> {
+        self.cache
+            .nodes(self.id, &self.view_key(), self.values, || {
+                graph::build_nodes(&self.view, table, self.values)
+            })
     }
 
     /// The trimmed graph of text reports, from the cache.
-    pub fn cached_trimmed(
-        &self,
-        cache: &mut cache::Cache,
-        table: &NodeTable,
-    ) -> std::sync::Arc<graph::Trimmed> {
-        let key = format!(
-            "{}\u{1f}{:?}\u{1f}{:?}",
-            self.view_key(),
-            self.values,
-            self.trim_options()
-        );
-        if let Some(t) = cache.peek_trimmed(&key) {
-            return t;
+    pub fn cached_trimmed(&self, table: &NodeTable) -> Arc<graph::Trimmed> {
+        let key = self.view_key();
+        let t = self.trim_options();
+        if let Some(hit) = self.cache.peek_trimmed(self.id, &key, self.values, t) {
+            return hit;
         }
-        let full = self.cached_nodes(cache, table);
-        cache.trimmed(key, || {
+        let full = self.cached_nodes(table);
+        self.cache.trimmed(self.id, &key, self.values, t, || {
             graph::trimmed_from(
                 &self.view,
                 table,
                 self.values,
-                self.trim_options(),
+                t,
                 &full,
                 graph::EdgeScope::All,
             )
         })
     }
 
-    /// Trimming parameters from the (overridden) config.
+    /// Trimming parameters.
     pub fn trim_options(&self) -> TrimOptions {
-        TrimOptions {
-            node_fraction: self.cfg.float("nodefraction"),
-            edge_fraction: self.cfg.float("edgefraction"),
-            node_count: self.cfg.int("nodecount"),
-            order: if self.cfg.sort_cum() {
-                Order::Cum
-            } else {
-                Order::Flat
-            },
-        }
+        self.opts.trim
     }
 
     /// A value in the output unit (pprof's `formatValue`).
     pub fn format_value(&self, v: i64) -> String {
-        units::scaled_label(self.scale_ratio(v), &self.sample_unit, &self.output_unit)
-    }
-
-    /// The five value columns of a `top`/`tree` row: flat, flat%, sum%,
-    /// cum, cum% (`%10s %s %s %10s %s`).
-    pub fn value_columns(&self, flat: i64, sum: i64, cum: i64) -> String {
-        format!(
-            "{:>10} {} {} {:>10} {}",
-            self.format_value(flat),
-            units::percentage(flat, self.total),
-            units::percentage(sum, self.total),
-            self.format_value(cum),
-            units::percentage(cum, self.total)
-        )
-    }
-
-    /// The `ROUTINE` summary line of `list` and `disasm`:
-    /// `%10s %10s (flat, cum) %s of Total`.
-    pub fn flat_cum_line(&self, flat: i64, cum: i64) -> String {
-        format!(
-            "{:>10} {:>10} (flat, cum) {} of Total",
-            self.format_value(flat),
-            self.format_value(cum),
-            units::percentage(cum, self.total)
-        )
+        self.scale().format(v)
     }
 
     /// Applies `divide_by`.
     pub fn scale_ratio(&self, v: i64) -> i64 {
-        if self.ratio > 0.0 && self.ratio != 1.0 {
-            (v as f64 * self.ratio) as i64
-        } else {
-            v
-        }
+        self.scale().apply(v)
     }
 
     /// pprof's `selectOutputUnit` for `unit=minimum`: the unit of the
@@ -418,11 +308,6 @@ impl<'a> Report<'a> {
             unit
         };
     }
-
-    /// True when granularity keeps addresses.
-    pub fn at_addresses(&self) -> bool {
-        self.cfg.granularity() == Granularity::Addresses
-    }
 }
 
 /// Go's `strconv.ParseUint(s, 0, 64)`: decimal, `0x`, `0o`, `0b` or a
@@ -450,62 +335,159 @@ pub(crate) fn parse_go_uint(s: &str) -> Option<u64> {
     u64::from_str_radix(&clean, radix).ok()
 }
 
-/// A finished report.
-pub enum Rendered {
-    /// Text for stdout or a file.
-    Text(String),
-    /// Binary data (protobuf, images).
+/// How a report shows values: the sample unit, the output unit chosen
+/// for it and `1/divide_by`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scale {
+    /// The unit of the sample values.
+    pub sample_unit: String,
+    /// The unit values are shown in (`auto` scales each value alone).
+    pub output_unit: String,
+    /// `1/divide_by`.
+    pub ratio: f64,
+}
+
+impl Scale {
+    /// Applies `divide_by`.
+    pub fn apply(&self, v: i64) -> i64 {
+        if self.ratio > 0.0 && self.ratio != 1.0 {
+            (v as f64 * self.ratio) as i64
+        } else {
+            v
+        }
+    }
+
+    /// A value in the output unit (pprof's `formatValue`).
+    pub fn format(&self, v: i64) -> String {
+        units::scaled_label(self.apply(v), &self.sample_unit, &self.output_unit)
+    }
+
+    /// A value in the output unit, or `.` for zero (pprof's `valueOrDot`).
+    pub fn value_or_dot(&self, v: i64) -> String {
+        if v == 0 {
+            ".".to_string()
+        } else {
+            self.format(v)
+        }
+    }
+
+    /// The five value columns of a `top`/`tree` row: flat, flat%, sum%,
+    /// cum, cum% (`%10s %s %s %10s %s`), percentages of `total`.
+    pub fn value_columns(&self, flat: i64, sum: i64, cum: i64, total: i64) -> String {
+        format!(
+            "{:>10} {} {} {:>10} {}",
+            self.format(flat),
+            units::percentage(flat, total),
+            units::percentage(sum, total),
+            self.format(cum),
+            units::percentage(cum, total)
+        )
+    }
+
+    /// The `ROUTINE` summary line of `list` and `disasm`:
+    /// `%10s %10s (flat, cum) %s of Total`.
+    pub fn flat_cum_line(&self, flat: i64, cum: i64, total: i64) -> String {
+        format!(
+            "{:>10} {:>10} (flat, cum) {} of Total",
+            self.format(flat),
+            self.format(cum),
+            units::percentage(cum, total)
+        )
+    }
+}
+
+/// A finished report: plain data for the renderers (pprof text, coloured
+/// terminal text, and the front ends to come).
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// The command that made it.
+    pub command: &'static str,
+    /// The report's total (the 100% of its percentages).
+    pub total: i64,
+    /// How values are shown.
+    pub scale: Scale,
+    /// The sample type as shown (`inuse_space`, `mean_alloc_space`).
+    pub sample_type: String,
+    /// What the report holds.
+    pub body: Body,
+}
+
+/// The contents of a report.
+#[derive(Clone, Debug)]
+pub enum Body {
+    /// `top` / `text`.
+    Top(top::Top),
+    /// `tree` and `peek`.
+    Tree(tree::Tree),
+    /// `list`.
+    List(list::Listing),
+    /// `traces`.
+    Traces(traces::Traces),
+    /// `tags`.
+    Tags(tags::Tags),
+    /// `comments`.
+    Comments(Vec<String>),
+    /// A document in an interchange format, complete as written: `dot`,
+    /// `callgrind`, `raw`, `disasm`, `weblist` (HTML).
+    Document(String),
+    /// Binary data: `proto`, `topproto`.
     Bytes(Vec<u8>),
 }
 
-/// Runs report command `spec` (with its regexp argument, if any) on
-/// `profile`. Lines for stderr are pushed to `messages`.
-pub fn generate(
-    profile: &Profile,
-    spec: &CommandSpec,
-    regexp: Option<&str>,
-    cfg: &Config,
-    messages: &mut Vec<String>,
-    cache: &mut cache::Cache,
-) -> Result<Rendered, String> {
-    let mut r = Report::new(profile, spec.name, spec.format, cfg, messages)?;
-    let symbol = match regexp {
-        Some(re) => Some(
-            crate::filter::regexp::compile(re)
-                .map_err(|e| format!("parsing argument regexp {re}: {e}"))?,
-        ),
+impl Context<'_> {
+    /// How values are shown (the output unit as selected so far).
+    pub fn scale(&self) -> Scale {
+        Scale {
+            sample_unit: self.sample_unit.clone(),
+            output_unit: self.output_unit.clone(),
+            ratio: self.ratio,
+        }
+    }
+
+    fn finish(&self, command: &'static str, body: Body) -> Report {
+        Report {
+            command,
+            total: self.total,
+            scale: self.scale(),
+            sample_type: self.sample_type.clone(),
+            body,
+        }
+    }
+}
+
+/// Builds report `command` (with its regexp argument, if any) from the
+/// prepared context `r`.
+pub fn build(r: &mut Context, command: &'static str, argument: Option<&str>) -> Result<Report> {
+    let symbol = match argument {
+        Some(re) => Some(crate::filter::regexp::compile_for(
+            &format!("parsing argument regexp {re}"),
+            re,
+        )?),
         None => None,
     };
     let needed = || {
         symbol
             .as_ref()
-            .ok_or_else(|| format!("command {} requires an argument", spec.name))
+            .ok_or_else(|| Error::Usage(format!("command {command} requires an argument")))
     };
-    match spec.format {
-        Format::Text => Ok(Rendered::Text(top::render(&mut r, cache))),
-        Format::List => Ok(Rendered::Text(list::render(&r, needed()?)?)),
-        Format::Disasm => Ok(Rendered::Text(disasm::render(&r, needed()?, cache)?)),
-        Format::WebList => Ok(Rendered::Text(weblist::render(&r, needed()?)?)),
-        Format::Callgrind => Ok(Rendered::Text(callgrind::render(&mut r, cache))),
-        Format::Proto => Ok(Rendered::Bytes(proto::render(&r))),
-        Format::TopProto => Ok(Rendered::Bytes(proto::render_top(&mut r, cache))),
-        Format::Dot => Ok(Rendered::Text(dot::render(&mut r, cache))),
-        Format::Tree => tree::render(&mut r, None, cache).map(Rendered::Text),
-        Format::Peek => {
-            tree::render(&mut r, symbol.as_ref().zip(regexp), cache).map(Rendered::Text)
+    let body = match r.opts.format {
+        Format::Text => Body::Top(top::build(r)),
+        Format::List => Body::List(list::build(r, needed()?)?),
+        Format::Disasm => Body::Document(disasm::render(r, needed()?)?),
+        Format::WebList => Body::Document(weblist::render(r, needed()?)?),
+        Format::Callgrind => Body::Document(callgrind::render(r)),
+        Format::Proto => Body::Bytes(proto::render(r)),
+        Format::TopProto => Body::Bytes(proto::render_top(r)),
+        Format::Dot => Body::Document(dot::render(r)),
+        Format::Tree => Body::Tree(tree::build(r, None)?),
+        Format::Peek => Body::Tree(tree::build(r, symbol.as_ref())?),
+        Format::Traces => Body::Traces(traces::build(r)),
+        Format::Tags => Body::Tags(tags::build(r)),
+        Format::Raw => Body::Document(raw::render(r)),
+        Format::Comments => {
+            let p = r.view.profile();
+            Body::Comments(p.comments.iter().map(|&c| p.str(c).to_string()).collect())
         }
-        Format::Traces => Ok(Rendered::Text(traces::render(&r))),
-        Format::Tags => Ok(Rendered::Text(tags::render(&r))),
-        Format::Raw => Ok(Rendered::Text(raw::render(&r))),
-        Format::Comments => Ok(Rendered::Text(comments(&r))),
-    }
-}
-
-/// `comments`: every profile comment, one per line.
-fn comments(r: &Report) -> String {
-    let p = r.view.profile();
-    p.comments
-        .iter()
-        .map(|&c| format!("{}\n", p.str(c)))
-        .collect()
+    };
+    Ok(r.finish(command, body))
 }

@@ -8,15 +8,14 @@
 //! sample types `cum/<unit>` and `flat/<unit>`. Both are encoded by
 //! `source::encode`; nothing here touches wire types.
 
-use super::Report;
+use super::Context;
 use crate::model::{Function, Interner, Line, Location, NONE, Profile, Samples, ValueType};
 use crate::render::units;
-use crate::report::cache::Cache;
 use crate::source::encode::encode;
 use std::collections::HashMap;
 
 /// The filtered view as a profile of its own.
-pub fn filtered_profile(r: &Report) -> Profile {
+pub fn filtered_profile(r: &Context) -> Profile {
     let view = &r.view;
     let p = view.profile();
     let mut locations = Vec::with_capacity(view.num_locations());
@@ -61,15 +60,15 @@ pub fn filtered_profile(r: &Report) -> Profile {
 }
 
 /// Renders `proto`: the filtered profile, gzipped.
-pub fn render(r: &Report) -> Vec<u8> {
+pub fn render(r: &Context) -> Vec<u8> {
     encode(&filtered_profile(r))
 }
 
 /// The trimmed `top` graph as a profile (values in the output unit,
 /// truncated).
-pub fn top_profile(r: &mut Report, cache: &mut Cache) -> Profile {
-    let table = r.cached_table(cache);
-    let t = r.cached_trimmed(cache, &table);
+pub fn top_profile(r: &mut Context) -> Profile {
+    let table = r.cached_table();
+    let t = r.cached_trimmed(&table);
     let g = &t.graph;
     r.select_output_unit(
         g.nodes.iter().map(|n| (n.flat_value(), n.cum_value())),
@@ -146,6 +145,6 @@ pub fn top_profile(r: &mut Report, cache: &mut Cache) -> Profile {
 }
 
 /// Renders `topproto`: the top graph as a gzipped profile.
-pub fn render_top(r: &mut Report, cache: &mut Cache) -> Vec<u8> {
-    encode(&top_profile(r, cache))
+pub fn render_top(r: &mut Context) -> Vec<u8> {
+    encode(&top_profile(r))
 }

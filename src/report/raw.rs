@@ -7,7 +7,7 @@
 //! in the model's tables, which are the ids of the merged profile pprof
 //! prints. Never formats values with units.
 
-use super::Report;
+use super::Context;
 use crate::model::{Label, NONE, Profile};
 use crate::render::time;
 use std::fmt::Write;
@@ -38,7 +38,7 @@ fn labels_line<'l>(
 }
 
 /// Renders `raw`.
-pub fn render(r: &Report) -> String {
+pub fn render(r: &Context) -> String {
     let v = &r.view;
     let p = v.profile();
     let mut out = String::new();

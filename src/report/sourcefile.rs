@@ -25,10 +25,10 @@ pub struct SourceReader {
 impl SourceReader {
     /// A reader for `source_path` (the current directory when empty) and
     /// `trim_path`.
-    pub fn new(source_path: &str, trim_path: &str) -> Result<SourceReader, String> {
+    pub fn new(source_path: &str, trim_path: &str) -> crate::Result<SourceReader> {
         let search = if source_path.is_empty() {
             std::env::current_dir()
-                .map_err(|e| format!("could not stat current dir: {e}"))?
+                .map_err(|e| crate::Error::io("could not stat current dir", &e))?
                 .to_string_lossy()
                 .into_owned()
         } else {

@@ -3,18 +3,37 @@
 //! (` key: Total 3.1s` then `1.5s (47.76%): hash` per value, percentages of
 //! the key's total, right-aligned by [`TabWriter`]).
 //!
-//! Report stage: reads the filtered view, never the graph. Numeric values
-//! are printed with their key's unit at the output unit; the sample values
-//! are scaled with `%.1f` and ignore `divide_by`, as pprof does.
+//! Report stage: reads the filtered view, never the graph, and records the
+//! sums as data. Numeric label values are named with their key's unit at
+//! the output unit; `render::text` scales the sample values with `%.1f`,
+//! ignoring `divide_by`, as pprof does.
 
-use super::Report;
+use super::Context;
 use crate::model::merge::FastMap;
-use crate::render::tabwriter::TabWriter;
 use crate::render::units;
 use std::collections::BTreeMap;
 
-/// Renders `tags`.
-pub fn render(r: &Report) -> String {
+/// One label key with the share of each of its values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TagKey {
+    /// The key.
+    pub key: String,
+    /// Σ of its values' sample values.
+    pub total: i64,
+    /// Each value (formatted in its unit) with its sample value, largest
+    /// first.
+    pub values: Vec<(String, i64)>,
+}
+
+/// The `tags` report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tags {
+    /// The keys, sorted.
+    pub keys: Vec<TagKey>,
+}
+
+/// Builds `tags`.
+pub fn build(r: &Context) -> Tags {
     let p = r.view.profile();
     // Sum per distinct label first (key, string id, number, is string),
     // then format each distinct label once.
@@ -41,30 +60,23 @@ pub fn render(r: &Report) -> String {
         };
         *by_key.entry(name).or_default().entry(value).or_insert(0) += v;
     }
-    let scaled = |v: i64| {
-        let (x, u) = units::scale(v, &r.sample_unit, &r.output_unit);
-        format!("{}{u}", units::fmt_fixed(x, 1))
-    };
-    let mut t = TabWriter::new();
-    for (key, values) in by_key {
-        let total: i64 = values.values().sum();
-        t.line(&format!("{key}:\t Total {}", scaled(total)));
-        let mut values: Vec<(String, i64)> = values.into_iter().collect();
-        values.sort_by(|a, b| {
-            b.1.abs()
-                .cmp(&a.1.abs())
-                .then_with(|| a.0.cmp(&b.0))
-                .then(b.1.cmp(&a.1))
-        });
-        for (name, v) in values {
-            if total > 0 {
-                let pct = units::percentage(v, total);
-                t.line(&format!(" \t{} ({pct}):\t {name}", scaled(v)));
-            } else {
-                t.line(&format!(" \t{}:\t {name}", scaled(v)));
+    let keys = by_key
+        .into_iter()
+        .map(|(key, values)| {
+            let total: i64 = values.values().sum();
+            let mut values: Vec<(String, i64)> = values.into_iter().collect();
+            values.sort_by(|a, b| {
+                b.1.abs()
+                    .cmp(&a.1.abs())
+                    .then_with(|| a.0.cmp(&b.0))
+                    .then(b.1.cmp(&a.1))
+            });
+            TagKey {
+                key: key.to_string(),
+                total,
+                values,
             }
-        }
-        t.line("");
-    }
-    t.finish()
+        })
+        .collect();
+    Tags { keys }
 }

@@ -1,19 +1,41 @@
 //! `traces`: every kept sample with its labels and its stack, leaf first,
-//! after the profile header (which is printed even in the shell).
+//! after the profile header (which is printed even in the shell), as data.
 //!
 //! Report stage: reads the filtered view and the node table (for the
 //! granularity and the inline marks), never the graph. Values are
-//! auto-scaled one by one; zero-valued samples are printed, samples without
-//! frames are not.
+//! auto-scaled one by one by the renderer; zero-valued samples are kept,
+//! samples without frames are not. Frame names are stored once, frames by
+//! index, so a big profile's traces cost one small record per frame.
 
-use super::Report;
-use super::header::profile_labels;
+use super::Context;
+use super::header::ProfileInfo;
 use crate::aggregate::graph::divided;
 use crate::model::Label;
 use crate::render::units;
-use std::fmt::Write;
 
-const SEPARATOR: &str = "-----------+-------------------------------------------------------";
+/// One sample.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trace {
+    /// `%10s:  v1 v2\n` lines of its string labels, then of its numeric
+    /// labels, each group sorted as pprof sorts them (newline included).
+    pub labels: Vec<String>,
+    /// Its value (divided with `mean`).
+    pub value: i64,
+    /// Its frames, leaf first: an index into [`Traces::names`] and whether
+    /// the frame is inlined into the next.
+    pub frames: Vec<(u32, bool)>,
+}
+
+/// The `traces` report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Traces {
+    /// The profile header.
+    pub profile: ProfileInfo,
+    /// Printable frame names.
+    pub names: Vec<String>,
+    /// The samples.
+    pub traces: Vec<Trace>,
+}
 
 /// Groups a sample's labels of one kind by key, values in sample order,
 /// and formats one `%10s:  v1 v2` line per key; the lines come back
@@ -39,57 +61,46 @@ fn label_lines<'l>(
     lines
 }
 
-/// Renders `traces`.
-pub fn render(r: &Report) -> String {
+/// Builds `traces`.
+pub fn build(r: &Context) -> Traces {
     let table = r.node_table();
     let names: Vec<String> = table.infos.iter().map(|i| i.printable_name()).collect();
     let p = r.view.profile();
-    let mut out = profile_labels(r).join("\n");
-    out.push('\n');
-    let mut stack: Vec<(u32, bool)> = Vec::new();
+    let mut traces = Vec::new();
     for k in 0..r.view.samples.len() {
-        stack.clear();
+        let mut frames: Vec<(u32, bool)> = Vec::new();
         for loc in r.view.sample_locs(k) {
-            let frames = table.frames(loc);
-            let last = frames.len().saturating_sub(1);
-            stack.extend(frames.iter().enumerate().map(|(i, &n)| (n, i != last)));
+            let f = table.frames(loc);
+            let last = f.len().saturating_sub(1);
+            frames.extend(f.iter().enumerate().map(|(i, &n)| (n, i != last)));
         }
-        if stack.is_empty() {
+        if frames.is_empty() {
             continue;
         }
-        out.push_str(SEPARATOR);
-        out.push('\n');
-        let labels: Vec<&Label> = r.view.sample_labels(k).collect();
-        for line in label_lines(
-            labels.iter().copied().filter(|l| l.is_str()),
+        let sample_labels: Vec<&Label> = r.view.sample_labels(k).collect();
+        let mut labels = label_lines(
+            sample_labels.iter().copied().filter(|l| l.is_str()),
             |l| p.str(l.key),
             |l| p.str(l.str).to_string(),
-        ) {
-            out.push_str(&line);
-        }
-        for line in label_lines(
-            labels.iter().copied().filter(|l| !l.is_str()),
+        );
+        labels.extend(label_lines(
+            sample_labels.iter().copied().filter(|l| !l.is_str()),
             |l| p.str(l.key),
             |l| {
                 let unit = r.num_units.get(p.str(l.key)).map_or("", String::as_str);
                 units::label(l.num, unit)
             },
-        ) {
-            out.push_str(&line);
-        }
+        ));
         let (v, d) = r.values.read(r.view.sample_values(k));
-        let v = divided(v, d);
-        for (i, &(node, inline)) in stack.iter().enumerate() {
-            let value = if i == 0 {
-                r.format_value(v)
-            } else {
-                String::new()
-            };
-            let mark = if inline { " (inline)" } else { "" };
-            let _ = writeln!(out, "{value:>10}   {}{mark}", names[node as usize]);
-        }
+        traces.push(Trace {
+            labels,
+            value: divided(v, d),
+            frames,
+        });
     }
-    out.push_str(SEPARATOR);
-    out.push('\n');
-    out
+    Traces {
+        profile: ProfileInfo::of(r),
+        names,
+        traces,
+    }
 }

@@ -11,10 +11,9 @@
 //! file is HTML-escaped. The page is returned as text; `output` writes it to
 //! a file and starts a browser.
 
-use super::header::profile_labels;
-use super::list::value_or_dot;
+use super::header::ProfileInfo;
 use super::sourcefile::SourceReader;
-use super::{Report, parse_go_uint};
+use super::{Context, parse_go_uint};
 use crate::aggregate::graph::divided;
 use crate::aggregate::nodes::{basename, clean_path};
 use crate::model::NONE;
@@ -149,7 +148,7 @@ struct Collected<'a> {
     matched: bool,
 }
 
-fn collect<'a>(r: &'a Report, symbol: &Regex) -> Collected<'a> {
+fn collect<'a>(r: &'a Context, symbol: &Regex) -> Collected<'a> {
     let view = &r.view;
     let p = view.profile();
     // Values per location first (an address is a function of its location).
@@ -340,17 +339,24 @@ fn nested(out: &mut String, indent: usize, insts: &[Inst], reader: &mut SourceRe
 }
 
 /// Renders `weblist`.
-pub fn render(r: &Report, symbol: &Regex) -> Result<String, String> {
+pub fn render(r: &Context, symbol: &Regex) -> crate::Result<String> {
     let c = collect(r, symbol);
     if !c.matched {
-        return Err(format!("no matches found for regexp: {}", symbol.as_str()));
+        return Err(crate::Error::NoMatch(format!(
+            "no matches found for regexp: {}",
+            symbol.as_str()
+        )));
     }
-    let mut reader = SourceReader::new(r.cfg.get("source_path"), r.cfg.get("trim_path"))?;
+    let mut reader = SourceReader::new(&r.opts.source_path, &r.opts.trim_path)?;
     let mut out = String::new();
     out.push_str("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"UTF-8\">\n");
     out.push_str("<title>Pprof listing</title>\n");
     let _ = writeln!(out, "{STYLE}\n{SCRIPT}\n</head>\n<body>\n");
-    let labels: Vec<String> = profile_labels(r).iter().map(|l| escape(l)).collect();
+    let labels: Vec<String> = ProfileInfo::of(r)
+        .lines(&r.scale(), r.total)
+        .iter()
+        .map(|l| escape(l))
+        .collect();
     let _ = writeln!(
         out,
         "<div class=\"legend\">{}<br>Total: {}</div>",
@@ -396,8 +402,8 @@ pub fn render(r: &Report, symbol: &Regex) -> Result<String, String> {
                     out,
                     "<span class=line> {:>6}</span> <span class={class}>  {:>10} {:>10} {:8}  {} </span>",
                     l,
-                    value_or_dot(r, flat),
-                    value_or_dot(r, cum),
+                    r.scale().value_or_dot(flat),
+                    r.scale().value_or_dot(cum),
                     "",
                     escape(&text)
                 );

@@ -1,11 +1,9 @@
-//! The interactive shell: the session (what a line does), the grammar, the
-//! command table, help, and the two line sources — a plain pipe reader that
+//! The interactive shell: the session (what a line does), the grammar, and
+//! the two line sources — a plain pipe reader that
 //! reproduces pprof's transcript exactly, and a rustyline terminal
 //! ([`terminal`]) with history, completion and colour.
 
-pub mod commands;
 pub mod grammar;
-pub mod help;
 pub mod session;
 pub mod terminal;
 

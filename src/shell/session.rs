@@ -6,28 +6,37 @@
 //! I/O is through `Write` handles; the line source (pipe or terminal) lives
 //! in `shell::mod` and `shell::terminal`.
 
-use super::commands::{self, COMMANDS};
 use super::grammar::{self, Arg};
-use super::help;
+use crate::commands::{self, BUILTINS, BuiltinAction, COMMANDS, builtin};
 use crate::config::{Config, GROUPS, OPTIONS, choice, option};
+use crate::engine::{Engine, Request};
+use crate::help;
 use crate::model::Profile;
 use crate::output::{self, Target};
 use crate::render::color::for_stream;
-use crate::report;
-use crate::report::cache::Cache;
+use crate::report::Report;
+use crate::request::{Caller, ReportOptions};
 use crate::source::fetch::Fetched;
+use crate::store::ProfileId;
+use crate::{Error, Result};
 use std::io::Write;
 
 /// Whether the loop goes on.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Flow {
+    /// Read the next line.
     Continue,
+    /// End the session.
     Quit,
 }
 
-/// A loaded profile and the session's options.
+/// The engine with the session's profile, and the session's options.
 pub struct Session {
-    pub profile: Profile,
+    /// The store and the aggregate cache.
+    pub engine: Engine,
+    /// The profile commands run on.
+    pub current: ProfileId,
+    /// The option values.
     pub cfg: Config,
     /// The profile's sample type names (for `sample_index` and shortcuts).
     pub sample_types: Vec<String>,
@@ -38,11 +47,11 @@ pub struct Session {
     /// True when stderr is a terminal: messages that quote profile strings
     /// (sample types, names) are sanitized.
     pub stderr_tty: bool,
-    /// Aggregates of earlier commands, reused by later ones.
-    pub cache: Cache,
-    /// Sources and base kept apart, to rebuild `profile` when `normalize`
+    /// Sources and base kept apart, to rebuild the profile when `normalize`
     /// changes (rpprof's improvement: pprof reads it only at load time).
     pub sources: Option<Sources>,
+    /// The last report shown (for `explain` and the front ends).
+    pub last: Option<Report>,
 }
 
 /// What a `normalize` change rebuilds the profile from.
@@ -54,48 +63,61 @@ pub struct Sources {
 }
 
 impl Session {
-    /// A session on `profile` starting with `cfg` (compact headers on).
+    /// A session on `profile` (loaded from `name`) starting with `cfg`
+    /// (compact headers on).
     pub fn new(profile: Profile, mut cfg: Config) -> Session {
         cfg.put("compact_labels", "true");
         let sample_types = profile.sample_type_names();
+        let mut engine = Engine::new();
+        let current = engine.add("", profile);
         Session {
-            profile,
+            engine,
+            current,
             cfg,
             sample_types,
             color: false,
             stdout_tty: false,
             stderr_tty: false,
-            cache: Cache::default(),
             sources: None,
+            last: None,
         }
     }
 
-    /// Rebuilds the profile for the current `normalize` value (and drops
-    /// the aggregates of the old one).
-    fn renormalize(&mut self) -> Result<(), String> {
+    /// The current profile.
+    pub fn profile(&self) -> &Profile {
+        &self
+            .engine
+            .store()
+            .get(self.current)
+            .expect("the current profile is stored")
+            .profile
+    }
+
+    /// Rebuilds the profile for the current `normalize` value (the old
+    /// one's aggregates are dropped).
+    fn renormalize(&mut self) -> Result<()> {
         let normalize = self.cfg.bool("normalize");
         match &self.sources {
             Some(s) => {
-                self.profile = s.fetched.build(normalize, &s.comment)?;
-                self.cache.clear();
+                let p = s
+                    .fetched
+                    .build(normalize, &s.comment)
+                    .map_err(Error::Incompatible)?;
+                self.current = self.engine.replace(self.current, p)?;
                 Ok(())
             }
-            None if normalize => Err("must have base profile to normalize by".into()),
+            None if normalize => Err(Error::Usage(
+                "must have base profile to normalize by".into(),
+            )),
             None => Ok(()),
         }
     }
 
     /// The greeting lines (stderr).
     pub fn greeting(&self) -> Vec<String> {
-        let mut msgs = Vec::new();
-        match report::Report::new(
-            &self.profile,
-            "top",
-            report::Format::Text,
-            &self.cfg,
-            &mut msgs,
-        ) {
-            Ok(r) => report::header::greeting(&r),
+        let top = commands::command("top").expect("top is a command");
+        match ReportOptions::new(&self.cfg, top, Caller::Shell) {
+            Ok(o) => self.engine.greeting(self.current, &o),
             Err(_) => vec![
                 "Entering interactive mode (type \"help\" for commands, \"o\" for options)".into(),
             ],
@@ -148,7 +170,7 @@ impl Session {
             .unwrap_or_else(|| vec![input.to_string()]);
         for l in lines {
             match self.execute_one(&l, out, err) {
-                Ok(Flow::Quit) => return Flow::Quit,
+                Ok(Flow::Quit) | Err(Error::BrokenPipe) => return Flow::Quit,
                 Ok(Flow::Continue) => {}
                 Err(e) => self.error(err, &e),
             }
@@ -156,8 +178,9 @@ impl Session {
         Flow::Continue
     }
 
-    fn error(&self, err: &mut dyn Write, msg: &str) {
-        let msg = for_stream(msg, self.stderr_tty);
+    fn error(&self, err: &mut dyn Write, e: &Error) {
+        let msg = e.to_string();
+        let msg = for_stream(&msg, self.stderr_tty);
         let _ = writeln!(
             err,
             "{}",
@@ -170,7 +193,7 @@ impl Session {
         line: &str,
         out: &mut dyn Write,
         err: &mut dyn Write,
-    ) -> Result<Flow, String> {
+    ) -> Result<Flow> {
         let a = grammar::assignment(line);
         let is_setting = option(a.name).is_some()
             || GROUPS.iter().any(|g| g.name == a.name)
@@ -196,43 +219,35 @@ impl Session {
         let Some(&first) = words.first() else {
             return Ok(Flow::Continue);
         };
-        match first {
-            "o" | "options" => {
-                for l in self.cfg.listing(
-                    &self.sample_types,
-                    self.profile.str(self.profile.default_sample_type),
-                ) {
-                    let _ = writeln!(err, "{}", for_stream(&l, self.stderr_tty));
+        if let Some(b) = builtin(first) {
+            match b.action {
+                BuiltinAction::Options => {
+                    for l in self.cfg.listing(&self.sample_types) {
+                        let _ = writeln!(err, "{}", for_stream(&l, self.stderr_tty));
+                    }
                 }
-                return Ok(Flow::Continue);
-            }
-            "exit" | "quit" | "q" => return Ok(Flow::Quit),
-            "help" => {
-                let text = if words.len() == 1 {
-                    help::overview()
-                } else {
-                    help::topic(&words[1..].join(" "), &self.sample_types)?
-                };
-                let text = for_stream(&text, self.stderr_tty);
-                let _ = writeln!(err, "{}", text.trim_end_matches('\n'));
-                if text.ends_with('\n') {
-                    let _ = writeln!(err);
+                BuiltinAction::Quit => return Ok(Flow::Quit),
+                BuiltinAction::Help => {
+                    let text = if words.len() == 1 {
+                        help::overview()
+                    } else {
+                        help::topic(&words[1..].join(" "), &self.sample_types)?
+                    };
+                    let text = for_stream(&text, self.stderr_tty);
+                    let _ = writeln!(err, "{}", text.trim_end_matches('\n'));
+                    if text.ends_with('\n') {
+                        let _ = writeln!(err);
+                    }
                 }
-                return Ok(Flow::Continue);
             }
-            _ => {}
+            return Ok(Flow::Continue);
         }
         self.command(&words, out, err)?;
         Ok(Flow::Continue)
     }
 
     /// Parses and runs a report command line.
-    fn command(
-        &mut self,
-        words: &[&str],
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-    ) -> Result<(), String> {
+    fn command(&mut self, words: &[&str], out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
         let mut name = words[0];
         let mut rest: Vec<&str> = words[1..].to_vec();
         if commands::command(name).is_none()
@@ -245,21 +260,21 @@ impl Session {
             let known = OPTIONS.iter().any(|o| o.name == name) || choice(name).is_some();
             if known {
                 let v = rest.first().copied().unwrap_or("<val>");
-                return Err(format!("did you mean: {name}={v}"));
+                return Err(Error::Usage(format!("did you mean: {name}={v}")));
             }
-            return Err(format!("unrecognized command: {name:?}"));
+            return Err(Error::Usage(format!("unrecognized command: {name:?}")));
         };
-        let mut regexp = None;
+        let mut argument = None;
         if spec.takes_regexp {
             if rest.is_empty() {
-                return Err(format!("command {name} requires an argument"));
+                return Err(Error::Usage(format!("command {name} requires an argument")));
             }
-            regexp = Some(rest.remove(0));
+            argument = Some(rest.remove(0).to_string());
         }
         let mut cfg = self.cfg.clone();
         let (mut focus, mut ignore) = (Vec::new(), Vec::new());
         let mut output = String::new();
-        for arg in grammar::args(&rest)? {
+        for arg in grammar::args(&rest).map_err(Error::Usage)? {
             match arg {
                 Arg::Count(n) => cfg.put("nodecount", n.to_string()),
                 Arg::Output(f) => output = f.to_string(),
@@ -279,74 +294,34 @@ impl Session {
         if !ignore.is_empty() {
             cfg.put(ik, ignore.join("|"));
         }
-        if matches!(name, "top" | "text") && cfg.int("nodecount") == -1 {
-            cfg.put("nodecount", "10");
-        }
         if output.is_empty() {
             output = cfg.get("output").to_string();
         }
-        run(
-            &self.profile,
-            spec,
-            regexp,
-            &cfg,
-            &Target {
-                output: &output,
-                interactive: true,
-                stdout_tty: self.stdout_tty,
-                stderr_tty: self.stderr_tty,
-            },
-            self.color,
-            &mut self.cache,
-            out,
-            err,
-        )
+        let req = Request {
+            command: spec,
+            argument,
+            options: ReportOptions::new(&cfg, spec, Caller::Shell)?,
+        };
+        let answer = self.engine.report(self.current, &req);
+        let target = Target {
+            output: &output,
+            interactive: true,
+            stdout_tty: self.stdout_tty,
+            stderr_tty: self.stderr_tty,
+        };
+        self.last = Some(output::show(answer, spec, &target, self.color, out, err)?);
+        Ok(())
     }
-}
-
-/// Generates and delivers one report, printing its stderr messages.
-#[allow(clippy::too_many_arguments)]
-pub fn run(
-    profile: &Profile,
-    spec: &commands::CommandSpec,
-    regexp: Option<&str>,
-    cfg: &Config,
-    target: &Target,
-    color: bool,
-    cache: &mut Cache,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<(), String> {
-    let mut messages = Vec::new();
-    let result = report::generate(profile, spec, regexp, cfg, &mut messages, cache);
-    for m in &messages {
-        let _ = writeln!(err, "{}", for_stream(m, target.stderr_tty));
-    }
-    let rendered = result?;
-    let rendered = match rendered {
-        report::Rendered::Text(t)
-            if color && target.output.is_empty() && spec.output == commands::Output::Text =>
-        {
-            report::Rendered::Text(crate::render::color::paint(
-                &crate::render::color::sanitize(&t),
-            ))
-        }
-        report::Rendered::Text(t)
-            if target.stdout_tty
-                && target.output.is_empty()
-                && spec.output == commands::Output::Text =>
-        {
-            report::Rendered::Text(crate::render::color::sanitize(&t).into_owned())
-        }
-        other => other,
-    };
-    output::deliver(rendered, spec, target, out, err)
 }
 
 /// Every word the shell understands at the start of a line (completion).
 pub fn command_words(sample_types: &[String]) -> Vec<String> {
     let mut v: Vec<String> = COMMANDS.iter().map(|c| c.name.to_string()).collect();
-    v.extend(["o", "options", "help", "quit", "exit"].map(String::from));
+    v.extend(
+        BUILTINS
+            .iter()
+            .flat_map(|b| b.names.iter().map(|n| n.to_string())),
+    );
     v.extend(OPTIONS.iter().map(|o| format!("{}=", o.name)));
     v.extend(GROUPS.iter().map(|g| format!("{}=", g.name)));
     v.extend(

@@ -36,7 +36,7 @@ pub struct ShellHelper {
 impl ShellHelper {
     /// Builds the completion data for a session.
     pub fn new(s: &Session) -> ShellHelper {
-        let p = &s.profile;
+        let p = s.profile();
         let mut functions: Vec<String> = p
             .functions
             .iter()

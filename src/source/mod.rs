@@ -111,4 +111,3 @@ pub fn load_path(path: &str) -> Result<Profile, Error> {
     };
     parse(data)
 }
-

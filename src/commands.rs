@@ -1,9 +1,45 @@
 //! The command table: every pprof report command, declared once, with its
 //! help text, the report format it produces, whether it takes a regexp
-//! argument, and where its output goes. The shell parser, `help`, the
-//! usage text, completion and the command-line format flags all read it.
+//! argument, where its output goes and the option overrides it applies
+//! (pprof's per-command defaults); and the shell's built-ins (`o`, `help`,
+//! `quit`). The shell parser, `help`, the usage text, completion, the
+//! command-line format flags and the typed report options all read it.
+//! This is vocabulary: it imports nothing above `config`.
 
-use crate::report::Format;
+use crate::config::Granularity;
+
+/// What a report command needs from the pipeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// `top` / `text`.
+    Text,
+    /// `topproto`.
+    TopProto,
+    /// `list`.
+    List,
+    /// `disasm`.
+    Disasm,
+    /// `weblist`.
+    WebList,
+    /// `peek`.
+    Peek,
+    /// `tree`.
+    Tree,
+    /// `traces`.
+    Traces,
+    /// `tags`.
+    Tags,
+    /// `raw`.
+    Raw,
+    /// `comments`.
+    Comments,
+    /// `dot` and every Graphviz image or viewer.
+    Dot,
+    /// `callgrind` / `kcachegrind`.
+    Callgrind,
+    /// `proto`.
+    Proto,
+}
 
 /// Where a command's output goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,14 +54,69 @@ pub enum Output {
     Viewer(&'static str, &'static str),
 }
 
+/// The options a command sets for itself (pprof's per-command overrides
+/// in `generateReport`), applied on top of the session's values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Overrides {
+    /// False when the command turns trimming off (`nodecount`,
+    /// `nodefraction` and `edgefraction` become 0).
+    pub trim: bool,
+    /// The granularity the command forces.
+    pub granularity: Option<Granularity>,
+    /// The `noinlines` value the command forces.
+    pub noinlines: Option<bool>,
+    /// What an unset `nodecount` (−1) means for this command.
+    pub nodecount: i64,
+    /// What an unset `nodecount` means when the shell runs the command
+    /// (`top` shows 10 rows there).
+    pub shell_nodecount: Option<i64>,
+}
+
+impl Overrides {
+    /// A graph command's defaults: trimmed, 80 nodes.
+    pub const GRAPH: Overrides = Overrides {
+        trim: true,
+        granularity: None,
+        noinlines: None,
+        nodecount: 80,
+        shell_nodecount: None,
+    };
+    /// `top`/`text`: every node on the command line, 10 in the shell.
+    pub const TOP: Overrides = Overrides {
+        nodecount: 0,
+        shell_nodecount: Some(10),
+        ..Overrides::GRAPH
+    };
+    /// Untrimmed (`peek`).
+    pub const UNTRIMMED: Overrides = Overrides {
+        trim: false,
+        ..Overrides::GRAPH
+    };
+    /// Every address, inlined frames kept apart (`raw`, `proto`,
+    /// `callgrind`, `weblist`).
+    pub const ADDRESSES: Overrides = Overrides {
+        trim: false,
+        granularity: Some(Granularity::Addresses),
+        noinlines: Some(false),
+        ..Overrides::GRAPH
+    };
+}
+
 /// One report command.
+#[derive(Debug)]
 pub struct CommandSpec {
+    /// The command's name (and `-name` flag).
     pub name: &'static str,
     /// Description line, then usage lines, as `help <cmd>` prints them.
     pub help: &'static str,
+    /// The report it produces.
     pub format: Format,
+    /// True when the first argument is a regexp (`list RE`).
     pub takes_regexp: bool,
+    /// Where its output goes.
     pub output: Output,
+    /// The options it sets for itself.
+    pub overrides: Overrides,
 }
 
 impl CommandSpec {
@@ -33,6 +124,56 @@ impl CommandSpec {
     pub fn description(&self) -> &'static str {
         self.help.lines().next().unwrap_or("")
     }
+}
+
+/// A shell built-in (not a report).
+pub struct Builtin {
+    /// What the shell does.
+    pub action: BuiltinAction,
+    /// Its names, the first being the main one.
+    pub names: &'static [&'static str],
+    /// How `help` lists it (`o/options`).
+    pub listed_as: &'static str,
+    /// Its description.
+    pub help: &'static str,
+}
+
+/// What a built-in does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuiltinAction {
+    /// List the options.
+    Options,
+    /// Show help.
+    Help,
+    /// End the session.
+    Quit,
+}
+
+/// The shell's built-ins, in `help`'s order.
+pub static BUILTINS: &[Builtin] = &[
+    Builtin {
+        action: BuiltinAction::Options,
+        names: &["o", "options"],
+        listed_as: "o/options",
+        help: "List options and their current values",
+    },
+    Builtin {
+        action: BuiltinAction::Quit,
+        names: &["quit", "exit", "q"],
+        listed_as: "q/quit/exit/^D",
+        help: "Exit pprof",
+    },
+    Builtin {
+        action: BuiltinAction::Help,
+        names: &["help"],
+        listed_as: "",
+        help: "Show help for a command or option",
+    },
+];
+
+/// Looks up a built-in by any of its names.
+pub fn builtin(name: &str) -> Option<&'static Builtin> {
+    BUILTINS.iter().find(|b| b.names.contains(&name))
 }
 
 /// Every report command, sorted by name.
@@ -43,6 +184,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Callgrind,
         takes_regexp: false,
         output: Output::File("callgraph.out"),
+        overrides: Overrides::ADDRESSES,
     },
     CommandSpec {
         name: "comments",
@@ -50,6 +192,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Comments,
         takes_regexp: false,
         output: Output::Text,
+        overrides: Overrides::GRAPH,
     },
     CommandSpec {
         name: "disasm",
@@ -57,6 +200,10 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Disasm,
         takes_regexp: true,
         output: Output::Text,
+        overrides: Overrides {
+            noinlines: Some(true),
+            ..Overrides::ADDRESSES
+        },
     },
     CommandSpec {
         name: "dot",
@@ -64,6 +211,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Dot,
         takes_regexp: false,
         output: Output::Text,
+        overrides: Overrides::GRAPH,
     },
     CommandSpec {
         name: "eog",
@@ -71,6 +219,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Dot,
         takes_regexp: false,
         output: Output::Viewer("eog", "svg"),
+        overrides: Overrides::GRAPH,
     },
     CommandSpec {
         name: "evince",
@@ -78,6 +227,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Dot,
         takes_regexp: false,
         output: Output::Viewer("evince", "pdf"),
+        overrides: Overrides::GRAPH,
     },
     CommandSpec {
         name: "gif",
@@ -85,6 +235,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Dot,
         takes_regexp: false,
         output: Output::Image("gif"),
+        overrides: Overrides::GRAPH,
     },
     CommandSpec {
         name: "gv",
@@ -92,6 +243,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Dot,
         takes_regexp: false,
         output: Output::Viewer("gv", "ps"),
+        overrides: Overrides::GRAPH,
     },
     CommandSpec {
         name: "kcachegrind",
@@ -99,6 +251,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Callgrind,
         takes_regexp: false,
         output: Output::Viewer("kcachegrind", "grind"),
+        overrides: Overrides::ADDRESSES,
     },
     CommandSpec {
         name: "list",
@@ -106,6 +259,10 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::List,
         takes_regexp: true,
         output: Output::Text,
+        overrides: Overrides {
+            granularity: Some(Granularity::Lines),
+            ..Overrides::UNTRIMMED
+        },
     },
     CommandSpec {
         name: "pdf",
@@ -113,6 +270,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Dot,
         takes_regexp: false,
         output: Output::Image("pdf"),
+        overrides: Overrides::GRAPH,
     },
     CommandSpec {
         name: "peek",
@@ -120,6 +278,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Peek,
         takes_regexp: true,
         output: Output::Text,
+        overrides: Overrides::UNTRIMMED,
     },
     CommandSpec {
         name: "png",
@@ -127,6 +286,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Dot,
         takes_regexp: false,
         output: Output::Image("png"),
+        overrides: Overrides::GRAPH,
     },
     CommandSpec {
         name: "proto",
@@ -134,6 +294,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Proto,
         takes_regexp: false,
         output: Output::File("pb.gz"),
+        overrides: Overrides::ADDRESSES,
     },
     CommandSpec {
         name: "ps",
@@ -141,6 +302,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Dot,
         takes_regexp: false,
         output: Output::Image("ps"),
+        overrides: Overrides::GRAPH,
     },
     CommandSpec {
         name: "raw",
@@ -148,6 +310,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Raw,
         takes_regexp: false,
         output: Output::Text,
+        overrides: Overrides::ADDRESSES,
     },
     CommandSpec {
         name: "svg",
@@ -155,6 +318,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Dot,
         takes_regexp: false,
         output: Output::Image("svg"),
+        overrides: Overrides::GRAPH,
     },
     CommandSpec {
         name: "tags",
@@ -162,6 +326,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Tags,
         takes_regexp: false,
         output: Output::Text,
+        overrides: Overrides::GRAPH,
     },
     CommandSpec {
         name: "text",
@@ -169,6 +334,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Text,
         takes_regexp: false,
         output: Output::Text,
+        overrides: Overrides::TOP,
     },
     CommandSpec {
         name: "top",
@@ -176,6 +342,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Text,
         takes_regexp: false,
         output: Output::Text,
+        overrides: Overrides::TOP,
     },
     CommandSpec {
         name: "topproto",
@@ -183,6 +350,10 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::TopProto,
         takes_regexp: false,
         output: Output::File("pb.gz"),
+        overrides: Overrides {
+            shell_nodecount: None,
+            ..Overrides::TOP
+        },
     },
     CommandSpec {
         name: "traces",
@@ -190,6 +361,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Traces,
         takes_regexp: false,
         output: Output::Text,
+        overrides: Overrides::GRAPH,
     },
     CommandSpec {
         name: "tree",
@@ -197,6 +369,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Tree,
         takes_regexp: false,
         output: Output::Text,
+        overrides: Overrides::GRAPH,
     },
     CommandSpec {
         name: "web",
@@ -204,6 +377,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Dot,
         takes_regexp: false,
         output: Output::Viewer("browser", "svg"),
+        overrides: Overrides::GRAPH,
     },
     CommandSpec {
         name: "weblist",
@@ -211,6 +385,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::WebList,
         takes_regexp: true,
         output: Output::Viewer("browser", "html"),
+        overrides: Overrides::ADDRESSES,
     },
 ];
 

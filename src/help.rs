@@ -1,6 +1,7 @@
-//! `help` and the usage text, generated from the command and option tables.
+//! `help` and the usage text, generated from the command and option tables
+//! (vocabulary: nothing here knows a profile beyond its sample type names).
 
-use super::commands::COMMANDS;
+use crate::commands::{BUILTINS, COMMANDS};
 use crate::config::{GROUPS, Kind, OPTIONS, choice, option};
 
 fn line(out: &mut String, name: &str, desc: &str) {
@@ -17,8 +18,9 @@ pub fn overview() -> String {
     for c in COMMANDS {
         line(&mut s, c.name, c.description());
     }
-    line(&mut s, "o/options", "List options and their current values");
-    line(&mut s, "q/quit/exit/^D", "Exit pprof");
+    for b in BUILTINS.iter().filter(|b| !b.listed_as.is_empty()) {
+        line(&mut s, b.listed_as, b.help);
+    }
     s.push_str("\n  Options:\n");
     for o in OPTIONS {
         line(&mut s, o.name, first_line(o.help));
@@ -43,7 +45,7 @@ fn groups(s: &mut String, dash: &str) {
 }
 
 /// `help NAME`: a command's, option's or choice's help, or the error.
-pub fn topic(name: &str, sample_types: &[String]) -> Result<String, String> {
+pub fn topic(name: &str, sample_types: &[String]) -> crate::Result<String> {
     if let Some(c) = COMMANDS.iter().find(|c| c.name == name) {
         return Ok(c.help.to_string());
     }
@@ -60,7 +62,7 @@ pub fn topic(name: &str, sample_types: &[String]) -> Result<String, String> {
     if let Some(c) = choice(name) {
         return Ok(c.help.trim_end_matches('\n').to_string());
     }
-    Err(format!("Unknown command: {name}"))
+    Err(crate::Error::Usage(format!("Unknown command: {name}")))
 }
 
 /// The command-line usage text (stderr for `-h` and flag errors).

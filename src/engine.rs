@@ -1,0 +1,105 @@
+//! The engine: the one entry point every front end calls. It holds the
+//! profile store and the aggregate cache, and answers a typed [`Request`]
+//! on a stored profile with a [`Report`] value (plus the stderr messages
+//! pprof prints on the way). `&Engine` is shared between threads: reports
+//! on different profiles, or on the same one, may run at once.
+//!
+//! Sits above `report` and `store`; the shell, flag mode and (later) the
+//! web UI sit above it. It prints nothing.
+
+use crate::commands::CommandSpec;
+use crate::model::Profile;
+use crate::report::cache::Cache;
+use crate::report::header;
+use crate::report::{self, Context, Report};
+use crate::request::ReportOptions;
+use crate::store::{ProfileId, Store, Stored};
+use crate::{Error, Result};
+
+/// One report to make.
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// The report command.
+    pub command: &'static CommandSpec,
+    /// Its regexp argument (`list RE`), if any.
+    pub argument: Option<String>,
+    /// The typed options.
+    pub options: ReportOptions,
+}
+
+/// What a request produced: the messages for stderr (warnings, notes; in
+/// order, printed even when the report failed) and the report or error.
+#[derive(Debug)]
+pub struct Answer {
+    /// Lines for stderr.
+    pub messages: Vec<String>,
+    /// The report.
+    pub result: Result<Report>,
+}
+
+/// The store and the cache.
+#[derive(Default)]
+pub struct Engine {
+    store: Store,
+    cache: Cache,
+}
+
+impl Engine {
+    /// An engine with an empty store.
+    pub fn new() -> Engine {
+        Engine::default()
+    }
+
+    /// Adds a profile to the store; returns its id.
+    pub fn add(&mut self, name: impl Into<String>, profile: Profile) -> ProfileId {
+        self.store.add(name, profile)
+    }
+
+    /// Replaces profile `id` (its aggregates are forgotten); returns the
+    /// new id.
+    pub fn replace(&mut self, id: ProfileId, profile: Profile) -> Result<ProfileId> {
+        let new = self
+            .store
+            .replace(id, profile)
+            .ok_or_else(|| Error::Usage(format!("no profile with id {}", id.0)))?;
+        self.cache.forget(id);
+        Ok(new)
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    fn stored(&self, id: ProfileId) -> Result<&Stored> {
+        self.store
+            .get(id)
+            .ok_or_else(|| Error::Usage(format!("no profile with id {}", id.0)))
+    }
+
+    /// Makes the report `req` asks for on profile `id`.
+    pub fn report(&self, id: ProfileId, req: &Request) -> Answer {
+        let mut messages = Vec::new();
+        let result = self.stored(id).and_then(|s| {
+            let mut ctx = Context::new(&s.profile, id, &self.cache, &req.options, &mut messages)?;
+            report::build(&mut ctx, req.command.name, req.argument.as_deref())
+        });
+        Answer { messages, result }
+    }
+
+    /// The interactive greeting for profile `id` read with `options`
+    /// (the profile header, a hint when the default sample type is empty,
+    /// and the "Entering interactive mode" line).
+    pub fn greeting(&self, id: ProfileId, options: &ReportOptions) -> Vec<String> {
+        let mut messages = Vec::new();
+        match self
+            .stored(id)
+            .and_then(|s| Context::new(&s.profile, id, &self.cache, options, &mut messages))
+        {
+            Ok(ctx) => header::greeting(&ctx),
+            Err(_) => vec![
+                "Entering interactive mode (type \"help\" for commands, \"o\" for options)".into(),
+            ],
+        }
+    }
+}
