@@ -8,7 +8,7 @@ use crate::help;
 use crate::model::Profile;
 use crate::output::{self, Target};
 use crate::render::color::ColorChoice;
-use crate::request::{Caller, ReportOptions};
+use crate::request::{Caller, Delivery, ReportOptions};
 use crate::shell::session::{self, Session};
 use crate::shell::terminal;
 use crate::source::{fetch, save};
@@ -78,7 +78,7 @@ pub fn load_args(
     };
     symbolize_fetched(&mut fetched, &sym, err);
     let remote = fetched.remote;
-    let normalize = args.cfg.bool("normalize");
+    let normalize = Delivery::new(&args.cfg).normalize;
     // Only the shell rebuilds from the sources (when `normalize` changes);
     // a one-shot report consumes them.
     let (profile, sources) = if fetched.base.is_some() && args.format.is_none() {
@@ -141,7 +141,7 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
         ColorChoice::Auto => {}
     }
     if let Some((spec, regexp)) = &args.format {
-        let output = args.cfg.get("output").to_string();
+        let output = Delivery::new(&args.cfg).output;
         let target = Target {
             output: &output,
             interactive: false,

@@ -242,6 +242,26 @@ impl ReportOptions {
     }
 }
 
+/// What a front end reads from the options besides reports: where output
+/// goes and how the sources and base are combined.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Delivery {
+    /// `output`: the file for file-based outputs ("" for none).
+    pub output: String,
+    /// `normalize`: scale the sources to the base before subtracting.
+    pub normalize: bool,
+}
+
+impl Delivery {
+    /// The delivery options of the session values `cfg`.
+    pub fn new(cfg: &Config) -> Delivery {
+        Delivery {
+            output: cfg.get("output").to_string(),
+            normalize: cfg.bool("normalize"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
