@@ -8,14 +8,24 @@
 //!   ─▶ source::fetch: model::scale + model::merge per group (sources, base)
 //!   ─▶ symbolize (binaries, addr2line, demangling) per group
 //!   ─▶ base subtraction / diff labels / normalize, model::prune
-//! per command: (&Profile, &Config) ─▶ filter::View ─▶ aggregate (nodes, graph)
-//!   ─▶ report (text) ─▶ output (stdout, files, viewers)
-//! shell: line source ─▶ shell::grammar (nom) ─▶ shell::session ─▶ report
+//!   ─▶ store::Store (profiles by id, shared immutably)
+//! engine::Engine::report(id, &Request):
+//!   request::ReportOptions (typed, from config + commands)
+//!   ─▶ filter::View ─▶ aggregate (nodes, graph; report::cache)
+//!   ─▶ report::Report (plain data)
+//! renderers: render::text (pprof's text) · render::color (terminal)
+//!   ─▶ output (stdout, files, Graphviz, viewers)
+//! front ends: shell (grammar ─▶ session) · flag mode (cli, app)
 //! ```
 //!
-//! Every option lives in one table ([`config::OPTIONS`]) and every report
-//! command in another ([`shell::commands::COMMANDS`]); the shell, `help`,
-//! `o`, completion and command-line flags are all driven by them.
+//! Every option lives in one table ([`config::OPTIONS`]) and every command
+//! in another ([`commands::COMMANDS`], with the shell's built-ins); the
+//! shell, `help`, `o`, completion, command-line flags and the typed report
+//! options are all driven by them.
+//!
+//! As a library: load a profile ([`source::load_path`]), add it to an
+//! [`engine::Engine`], ask for a report with an [`engine::Request`], and
+//! read the [`report::Report`] value or render it ([`render::text`]).
 
 pub mod aggregate;
 pub mod app;
