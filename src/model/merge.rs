@@ -143,7 +143,9 @@ impl Merger {
         let r = if let Some(&existing) = self.mappings.get(&key) {
             (
                 existing,
-                self.out.mappings[existing as usize].start as i64 - m.start as i64,
+                // Go's uint64 arithmetic: the delta wraps, as the
+                // address it is added to does.
+                (self.out.mappings[existing as usize].start as i64).wrapping_sub(m.start as i64),
             )
         } else {
             let nm = Mapping {
