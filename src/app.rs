@@ -20,9 +20,9 @@ pub fn load(sources: &[String], err: &mut dyn Write) -> Result<Profile, String> 
         sources: sources.to_vec(),
         ..fetch::Request::default()
     };
-    let mut fetched = fetch::fetch(&req, err)?;
+    let mut fetched = fetch::fetch(&req, err).map_err(|e| e.to_string())?;
     symbolize_fetched(&mut fetched, &symbolize::Options::default(), err);
-    fetched.into_profile(false, "")
+    fetched.into_profile(false, "").map_err(|e| e.to_string())
 }
 
 /// Symbolizes the merged sources and the merged base (before they are
@@ -65,7 +65,7 @@ pub fn load_args(
     let mut req = args.fetch_request();
     req.sources = sources.to_vec();
     req.progress = std::io::stderr().is_terminal();
-    let mut fetched = fetch::fetch(&req, err)?;
+    let mut fetched = fetch::fetch(&req, err).map_err(|e| e.to_string())?;
     let sym = symbolize::Options {
         mode: args.symbolize.clone(),
         exec,
@@ -79,14 +79,19 @@ pub fn load_args(
     // Only the shell rebuilds from the sources (when `normalize` changes);
     // a one-shot report consumes them.
     let (profile, sources) = if fetched.base.is_some() && args.format.is_none() {
-        let p = fetched.build(normalize, &args.add_comment)?;
+        let p = fetched
+            .build(normalize, &args.add_comment)
+            .map_err(|e| e.to_string())?;
         let s = session::Sources {
             fetched,
             comment: args.add_comment.clone(),
         };
         (p, Some(s))
     } else {
-        (fetched.into_profile(normalize, &args.add_comment)?, None)
+        let p = fetched
+            .into_profile(normalize, &args.add_comment)
+            .map_err(|e| e.to_string())?;
+        (p, None)
     };
     if remote {
         save::save_fetched(&profile, err);

@@ -84,7 +84,6 @@ impl Error {
             kind: e.kind(),
         }
     }
-
 }
 
 /// The reason part of an I/O error, as Go's `os` package words it.

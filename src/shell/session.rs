@@ -76,7 +76,10 @@ impl Session {
         let normalize = self.cfg.bool("normalize");
         match &self.sources {
             Some(s) => {
-                self.profile = s.fetched.build(normalize, &s.comment)?;
+                self.profile = s
+                    .fetched
+                    .build(normalize, &s.comment)
+                    .map_err(|e| e.to_string())?;
                 self.cache.clear();
                 Ok(())
             }

@@ -73,7 +73,11 @@ pub fn save_fetched(p: &Profile, err: &mut dyn Write) {
                         let _ = writeln!(err, "Saved profile in {}", path.display());
                     }
                     Err(e) => {
-                        let _ = writeln!(err, "Could not save profile: {}", crate::error::io_reason(&e));
+                        let _ = writeln!(
+                            err,
+                            "Could not save profile: {}",
+                            crate::error::io_reason(&e)
+                        );
                     }
                 }
                 return;
