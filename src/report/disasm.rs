@@ -103,7 +103,10 @@ pub fn render(r: &Report, symbol: &Regex, cache: &mut Cache) -> Result<String, S
                 .filter(|o| o.binary == s.binary)
                 .map(|o| o.routine.clone())
                 .collect();
-            done[s.binary] = Some(d.disassemble(&routines, intel, &locator)?);
+            let insts = d
+                .disassemble(&routines, intel, &locator)
+                .map_err(|e| e.to_string())?;
+            done[s.binary] = Some(insts);
         }
         let all = done[s.binary].as_mut().expect("disassembled above");
         let insts = all
