@@ -228,8 +228,9 @@ fn combine(source: Profile, base: Option<Base>, normalize: bool, comment: &str) 
 }
 
 impl Fetched {
-    /// The profile to explore (see [`combine`]); the `Fetched` stays
-    /// intact for rebuilding when `normalize` changes.
+    /// The profile to explore (the base applied with [`base::combine`],
+    /// then pruned), built from copies: the `Fetched` stays intact for
+    /// rebuilding when `normalize` changes.
     pub fn build(&self, normalize: bool, comment: &str) -> Result<Profile> {
         combine(self.source.clone(), self.base.clone(), normalize, comment)
     }

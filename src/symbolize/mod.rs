@@ -8,7 +8,7 @@
 //! memory-mapped, whatever number of mappings share it — translate every
 //! address ([`address`]), deduplicate and sort them, resolve them on all
 //! cores ([`resolve`], [`frames`] over [`binary`] and [`symbols`]), and
-//! write the frames into the profile ([`write`]). Finally every function
+//! write the frames into the profile ([`mod@write`]). Finally every function
 //! name is demangled ([`demangle`]). [`disasm`] serves the `disasm` report
 //! from the same files. Messages for stderr are returned as lines, one per
 //! mapping at most (plus one per binary for addresses nothing names),
