@@ -13,12 +13,13 @@ use crate::shell::session::{self, Session};
 use crate::shell::terminal;
 use crate::source::{fetch, save};
 use crate::symbolize::{self, binary::ObjectFile, locate::Locator};
+use crate::{Error, Result};
 use std::io::{IsTerminal, Write};
 
 /// Loads and merges `sources` (files or URLs, no base) and symbolizes them
 /// with pprof's defaults, as pprof's `fetchProfiles`. Per-source failures
 /// and symbolization messages are reported on `err`.
-pub fn load(sources: &[String], err: &mut dyn Write) -> Result<Profile, String> {
+pub fn load(sources: &[String], err: &mut dyn Write) -> Result<Profile> {
     let req = fetch::Request {
         sources: sources.to_vec(),
         ..fetch::Request::default()
@@ -60,10 +61,7 @@ pub fn split_binary(sources: &[String]) -> (String, &[String]) {
 /// and builds the profile to explore. Per-source failures are reported on
 /// `err` and skipped. With a base, the sources stay apart for the shell
 /// (returned as [`session::Sources`]) so that `normalize` can rebuild.
-pub fn load_args(
-    args: &Args,
-    err: &mut dyn Write,
-) -> Result<(Profile, Option<session::Sources>), String> {
+pub fn load_args(args: &Args, err: &mut dyn Write) -> Result<(Profile, Option<session::Sources>)> {
     let (exec, sources) = split_binary(&args.sources);
     let mut req = args.fetch_request();
     req.sources = sources.to_vec();
@@ -89,7 +87,8 @@ pub fn load_args(
         };
         (p, Some(s))
     } else {
-        (fetched.into_profile(normalize, &args.add_comment)?, None)
+        let p = fetched.into_profile(normalize, &args.add_comment)?;
+        (p, None)
     };
     if remote {
         save::save_fetched(&profile, err);
@@ -132,7 +131,7 @@ pub fn run(argv: Vec<String>) -> i32 {
     }
 }
 
-fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
+fn run_with(args: Args, err: &mut dyn Write) -> Result<()> {
     let (profile, sources) = load_args(&args, err)?;
     let stdout_tty = std::io::stdout().is_terminal();
     match args.color {
@@ -152,8 +151,7 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
         let req = Request {
             command: spec,
             argument: regexp.clone(),
-            options: ReportOptions::new(&args.cfg, spec, Caller::Flags)
-                .map_err(|e| e.to_string())?,
+            options: ReportOptions::new(&args.cfg, spec, Caller::Flags)?,
         };
         let mut engine = Engine::new();
         let id = engine.add(args.sources.join(", "), profile);
@@ -162,8 +160,8 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<(), String> {
         let mut out = stdout.lock();
         return match output::show(answer, spec, &target, color, &mut out, err) {
             // A reader that went away (`| head`) is not a failure.
-            Ok(_) | Err(crate::Error::BrokenPipe) => Ok(()),
-            Err(e) => Err(e.to_string()),
+            Ok(_) | Err(Error::BrokenPipe) => Ok(()),
+            Err(e) => Err(e),
         };
     }
     let mut s = Session::new(profile, args.cfg);

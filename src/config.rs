@@ -343,15 +343,16 @@ fn parse_go_bool(v: &str) -> Option<bool> {
 }
 
 /// Parses a float as Go's `strconv.ParseFloat` would accept it.
-pub fn parse_float(v: &str) -> Result<f64, String> {
-    v.parse::<f64>()
-        .map_err(|_| format!("strconv.ParseFloat: parsing {v:?}: invalid syntax"))
+pub fn parse_float(v: &str) -> crate::Result<f64> {
+    v.parse::<f64>().map_err(|_| {
+        Error::OptionValue(format!("strconv.ParseFloat: parsing {v:?}: invalid syntax"))
+    })
 }
 
 /// Parses an int as Go's `strconv.Atoi`.
-pub fn parse_int(v: &str) -> Result<i64, String> {
+pub fn parse_int(v: &str) -> crate::Result<i64> {
     v.parse::<i64>()
-        .map_err(|_| format!("strconv.Atoi: parsing {v:?}: invalid syntax"))
+        .map_err(|_| Error::OptionValue(format!("strconv.Atoi: parsing {v:?}: invalid syntax")))
 }
 
 /// Resolves a `sample_index` value against the profile's sample types:
@@ -486,9 +487,9 @@ impl Config {
                     Some(b) => b.to_string(),
                     None => return bad(format!("illegal value {value:?} for bool variable")),
                 },
-                Kind::Int => parse_int(value).map_err(Error::OptionValue)?.to_string(),
+                Kind::Int => parse_int(value)?.to_string(),
                 Kind::Float => {
-                    let f = parse_float(value).map_err(Error::OptionValue)?;
+                    let f = parse_float(value)?;
                     check_float_range(name, f).map_err(Error::OptionValue)?;
                     f.to_string()
                 }

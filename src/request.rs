@@ -176,8 +176,8 @@ impl ReportOptions {
     pub fn new(cfg: &Config, spec: &CommandSpec, caller: Caller) -> Result<ReportOptions> {
         let o = spec.overrides;
         let bool_of = |name: &str| cfg.bool(name);
-        let float_of = |name: &str| parse_float(cfg.get(name)).map_err(Error::OptionValue);
-        let mut node_count = parse_int(cfg.get("nodecount")).map_err(Error::OptionValue)?;
+        let float_of = |name: &str| parse_float(cfg.get(name));
+        let mut node_count = parse_int(cfg.get("nodecount"))?;
         if node_count == -1 {
             node_count = match (caller, o.shell_nodecount) {
                 (Caller::Shell, Some(n)) => n,

@@ -152,20 +152,16 @@ fn two_threads_two_profiles_one_engine() {
     let engine = &shared;
     std::thread::scope(|s| {
         let a = s.spawn(|| {
-            (0..10)
-                .map(|i| match i % 2 {
-                    0 => plain_text(engine, heap, "peek", Some("Track")) == expected_peek,
-                    _ => plain_text(engine, cpu, "top", None) == expected_top,
-                })
-                .all(|ok| ok)
+            (0..10).all(|i| match i % 2 {
+                0 => plain_text(engine, heap, "peek", Some("Track")) == expected_peek,
+                _ => plain_text(engine, cpu, "top", None) == expected_top,
+            })
         });
         let b = s.spawn(|| {
-            (0..10)
-                .map(|i| match i % 2 {
-                    0 => plain_text(engine, cpu, "top", None) == expected_top,
-                    _ => plain_text(engine, heap, "peek", Some("Track")) == expected_peek,
-                })
-                .all(|ok| ok)
+            (0..10).all(|i| match i % 2 {
+                0 => plain_text(engine, cpu, "top", None) == expected_top,
+                _ => plain_text(engine, heap, "peek", Some("Track")) == expected_peek,
+            })
         });
         assert!(a.join().unwrap(), "thread a saw a different report");
         assert!(b.join().unwrap(), "thread b saw a different report");

@@ -17,7 +17,7 @@ pub fn compile_for(context: &str, pattern: &str) -> crate::Result<Regex> {
 }
 
 /// Compiles `pattern` or gives Go's message (`error parsing regexp: …`).
-pub fn compile(pattern: &str) -> Result<Regex, String> {
+fn compile(pattern: &str) -> Result<Regex, String> {
     if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(pattern) {
         let from = e.span().start.offset.min(pattern.len());
         let why = match e.kind() {

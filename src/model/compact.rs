@@ -2,8 +2,8 @@
 //! loaded profile through `Merge`, which renumbers ids in first-use order,
 //! drops unreferenced mappings/locations/functions, combines identical
 //! locations and samples and drops all-zero samples. The small tables are
-//! rebuilt by [`Merger`]; the big sample arrays are rewritten where they
-//! are, so a 2M-sample profile is never held twice.
+//! rebuilt by `merge::Merger`; the big sample arrays are rewritten where
+//! they are, so a 2M-sample profile is never held twice.
 
 use super::merge::{FastMap, Merger, SrcMaps, canonical_labels, sample_hash};
 use super::{Label, NONE, Profile, Samples};

@@ -9,6 +9,7 @@
 use super::{
     Function, Interner, Label, Line, Location, Mapping, NONE, Profile, Samples, StrId, ValueType,
 };
+use crate::error::{Error, Result};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
@@ -70,15 +71,16 @@ struct LocationKey {
     folded: bool,
 }
 
-/// Checks that profiles can be merged (same period type and sample types).
-pub fn compatible(a: &Profile, b: &Profile) -> Result<(), String> {
+/// Checks that profiles can be merged (same period type and sample
+/// types); otherwise an [`Error::Incompatible`] with pprof's message.
+pub fn compatible(a: &Profile, b: &Profile) -> Result<()> {
     let vt = |p: &Profile, t: ValueType| format!("{} {}", p.str(t.ty), p.str(t.unit));
     if vt(a, a.period_type) != vt(b, b.period_type) {
-        return Err(format!(
+        return Err(Error::Incompatible(format!(
             "incompatible period types {{{}}} and {{{}}}",
             vt(a, a.period_type),
             vt(b, b.period_type)
-        ));
+        )));
     }
     let list = |p: &Profile| {
         p.sample_types
@@ -87,11 +89,11 @@ pub fn compatible(a: &Profile, b: &Profile) -> Result<(), String> {
             .collect::<Vec<_>>()
     };
     if list(a) != list(b) {
-        return Err(format!(
+        return Err(Error::Incompatible(format!(
             "incompatible sample types [{}] and [{}]",
             list(a).join(" "),
             list(b).join(" ")
-        ));
+        )));
     }
     Ok(())
 }
@@ -143,7 +145,9 @@ impl Merger {
         let r = if let Some(&existing) = self.mappings.get(&key) {
             (
                 existing,
-                self.out.mappings[existing as usize].start as i64 - m.start as i64,
+                // Go's uint64 arithmetic: the delta wraps, as the
+                // address it is added to does.
+                (self.out.mappings[existing as usize].start as i64).wrapping_sub(m.start as i64),
             )
         } else {
             let nm = Mapping {
@@ -242,8 +246,10 @@ impl Merger {
     /// A merger with the combined headers of `srcs` (pprof's
     /// `combineHeaders`), after checking they are compatible, sized for
     /// `expected` samples.
-    pub(super) fn start(srcs: &[&Profile], expected: usize) -> Result<Merger, String> {
-        let first = srcs.first().ok_or("no profiles to merge")?;
+    pub(super) fn start(srcs: &[&Profile], expected: usize) -> Result<Merger> {
+        let first = srcs
+            .first()
+            .ok_or_else(|| Error::Incompatible("no profiles to merge".into()))?;
         for s in &srcs[1..] {
             compatible(first, s)?;
         }
@@ -300,7 +306,7 @@ impl Merger {
         samples: &Samples,
         locs: &[u32],
         labels: &[Label],
-    ) -> Result<usize, u64> {
+    ) -> std::result::Result<usize, u64> {
         let hash = sample_hash(locs, labels);
         let mut cur = self.sample_heads.get(&hash).copied().unwrap_or(NONE);
         while cur != NONE {
@@ -350,8 +356,9 @@ pub(super) fn canonical_labels(labels: &mut [Label]) {
     }
 }
 
-/// Merges `srcs` (at least one) into a new profile, as pprof's `Merge`.
-pub fn merge(srcs: &[&Profile]) -> Result<Profile, String> {
+/// Merges `srcs` (at least one) into a new profile, as pprof's `Merge`;
+/// profiles of different types are [`Error::Incompatible`].
+pub fn merge(srcs: &[&Profile]) -> Result<Profile> {
     if let [one] = srcs {
         return Ok(super::compact::merge_one((*one).clone()));
     }
@@ -404,6 +411,18 @@ pub fn merge(srcs: &[&Profile]) -> Result<Profile, String> {
         }
     }
     Ok(m.finish(samples))
+}
+
+/// pprof's `combineProfiles`: makes the units of `ps` compatible
+/// ([`scale_profiles`](super::scale::scale_profiles)) and merges them into
+/// one profile. A single profile is merged in place, without a copy.
+pub fn combine(mut ps: Vec<Profile>) -> Result<Profile> {
+    if ps.len() == 1 {
+        return Ok(super::compact::merge_one(ps.pop().expect("one profile")));
+    }
+    super::scale::scale_profiles(&mut ps)?;
+    let refs: Vec<&Profile> = ps.iter().collect();
+    merge(&refs)
 }
 
 /// Adds a fake mapping (id 1, no file) used by every location when a profile

@@ -4,8 +4,12 @@
 //! Samples are stored column-wise (location indices in one `Vec<u32>` with
 //! offsets, values in one `Vec<i64>`), ids are dense `u32` indices, and every
 //! string lives once in the string table. This module never parses wire data
-//! and never formats reports.
+//! and never formats reports. The operations on whole profiles live in the
+//! submodules: [`merge`] and [`compact`] (pprof's `Merge`), [`scale`]
+//! (units, `Normalize`), [`base`] (`-base` and `-diff_base`) and [`prune`]
+//! (`drop_frames`/`keep_frames`); their errors are [`crate::Error`]s.
 
+pub mod base;
 pub mod compact;
 pub mod merge;
 pub mod prune;

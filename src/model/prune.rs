@@ -5,6 +5,7 @@
 //! Mutates a freshly loaded profile in place; runs before any command.
 
 use super::{NONE, Profile};
+use crate::error::{Error, Result};
 use regex::Regex;
 
 /// Names containing `(` that are not argument lists.
@@ -33,12 +34,17 @@ pub fn simplify_func(name: &str, keep_receivers: bool) -> &str {
     f
 }
 
-fn anchored(re: &str) -> Result<Regex, String> {
-    Regex::new(&format!("^({re})$")).map_err(|e| format!("failed to compile regexp {re}: {e}"))
+/// `re` anchored at both ends, as pprof compiles `drop_frames`.
+fn anchored(re: &str) -> Result<Regex> {
+    Regex::new(&format!("^({re})$")).map_err(|e| Error::Regexp {
+        context: format!("failed to compile regexp {re}"),
+        message: e.to_string(),
+    })
 }
 
-/// Applies `drop_frames`/`keep_frames` (anchored) to every sample.
-pub fn remove_uninteresting(p: &mut Profile) -> Result<(), String> {
+/// Applies `drop_frames`/`keep_frames` (anchored) to every sample. A
+/// pattern that does not compile is an [`Error::Regexp`].
+pub fn remove_uninteresting(p: &mut Profile) -> Result<()> {
     if p.drop_frames == 0 || p.str(p.drop_frames).is_empty() {
         return Ok(());
     }

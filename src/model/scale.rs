@@ -1,16 +1,15 @@
 //! Value scaling between profiles, as pprof does before merging: unit
 //! compatibility and conversion to the finest unit (`ScaleProfiles`),
-//! per-column scaling (`ScaleN`), `-normalize` against a base, and the
-//! `pprof::base` label that marks `-diff_base` samples.
+//! per-column scaling (`ScaleN`), `-normalize` against a base, and
+//! setting a label on every sample (`SetLabel`). [`super::base`] combines
+//! these into `-base` and `-diff_base`.
 //!
 //! Works on whole [`Profile`]s after decoding and before merging; never
 //! reads wire data and knows nothing about report options.
 
 use super::{Label, Profile, ValueType};
+use crate::error::{Error, Result};
 use crate::render::units;
-
-/// The reserved label key marking samples of a `-diff_base` profile.
-pub const BASE_LABEL: &str = "pprof::base";
 
 /// A value type as Go's `%v` prints pprof's `ValueType` struct.
 fn go_value_type(p: &Profile, t: ValueType) -> String {
@@ -36,7 +35,11 @@ fn unit_ratio(from: &str, to: &str) -> f64 {
 
 /// pprof's `CommonValueType` over one column: the finest of a set of
 /// compatible types, as (profile index, type); `None` for fewer than two.
-fn common_type(types: &[(usize, ValueType)], ps: &[Profile]) -> Result<Option<usize>, String> {
+/// The error is pprof's message, without the column it is about.
+fn common_type(
+    types: &[(usize, ValueType)],
+    ps: &[Profile],
+) -> std::result::Result<Option<usize>, String> {
     if types.len() <= 1 {
         return Ok(None);
     }
@@ -60,27 +63,29 @@ fn common_type(types: &[(usize, ValueType)], ps: &[Profile]) -> Result<Option<us
 
 /// pprof's `ScaleProfiles`: checks that the period types and the sample
 /// types (column by column) are compatible, then converts every column to
-/// the finest unit present. Messages are pprof's.
-pub fn scale_profiles(ps: &mut [Profile]) -> Result<(), String> {
+/// the finest unit present. Mismatches are [`Error::Incompatible`], with
+/// pprof's messages.
+pub fn scale_profiles(ps: &mut [Profile]) -> Result<()> {
     if ps.is_empty() {
         return Ok(());
     }
     let periods: Vec<(usize, ValueType)> = ps.iter().map(|p| p.period_type).enumerate().collect();
     let period = common_type(&periods, ps)
-        .map_err(|e| format!("period type: {e}"))?
+        .map_err(|e| Error::Incompatible(format!("period type: {e}")))?
         .map(|k| ps[k].str(ps[k].period_type.unit).to_string());
     let n = ps[0].sample_types.len();
     if let Some(p) = ps[1..].iter().find(|p| p.sample_types.len() != n) {
-        return Err(format!(
+        return Err(Error::Incompatible(format!(
             "inconsistent samples type count: {n} != {}",
             p.sample_types.len()
-        ));
+        )));
     }
     let mut targets: Vec<Option<String>> = Vec::with_capacity(n);
     for col in 0..n {
         let column: Vec<(usize, ValueType)> =
             ps.iter().map(|p| p.sample_types[col]).enumerate().collect();
-        let k = common_type(&column, ps).map_err(|e| format!("sample types: {e}"))?;
+        let k = common_type(&column, ps)
+            .map_err(|e| Error::Incompatible(format!("sample types: {e}")))?;
         targets.push(k.map(|k| ps[k].str(ps[k].sample_types[col].unit).to_string()));
     }
     for p in ps.iter_mut() {
@@ -138,8 +143,9 @@ pub fn scale(p: &mut Profile, ratio: f64) {
 }
 
 /// pprof's `Normalize`: scales `p` column by column so that its sums equal
-/// those of `base` (a column summing to 0 becomes 0).
-pub fn normalize(p: &mut Profile, base: &Profile) -> Result<(), String> {
+/// those of `base` (a column summing to 0 becomes 0). Profiles of
+/// different types are [`Error::Incompatible`].
+pub fn normalize(p: &mut Profile, base: &Profile) -> Result<()> {
     super::merge::compatible(p, base)?;
     let k = p.num_types();
     let sums = |q: &Profile| {
@@ -218,8 +224,10 @@ mod tests {
             profile("space", "bytes", ("space", "bytes"), &[1]),
             profile("cpu", "nanoseconds", ("cpu", "nanoseconds"), &[1]),
         ];
+        let e = scale_profiles(&mut ps).unwrap_err();
+        assert!(matches!(e, Error::Incompatible(_)));
         assert_eq!(
-            scale_profiles(&mut ps).unwrap_err(),
+            e.to_string(),
             "period type: incompatible types: {space bytes 0 0} {cpu nanoseconds 0 0}"
         );
     }
@@ -247,10 +255,11 @@ mod tests {
     #[test]
     fn set_label_replaces_values() {
         let mut p = profile("space", "bytes", ("space", "bytes"), &[1]);
-        set_label(&mut p, BASE_LABEL, "true");
+        set_label(&mut p, "k", "old");
+        set_label(&mut p, "k", "true");
         let l = p.samples.labels(0);
         assert_eq!(l.len(), 1);
-        assert_eq!(p.str(l[0].key), BASE_LABEL);
+        assert_eq!(p.str(l[0].key), "k");
         assert_eq!(p.str(l[0].str), "true");
     }
 }

@@ -104,10 +104,7 @@ pub fn render(r: &Context, symbol: &Regex) -> crate::Result<String> {
                 .filter(|o| o.binary == s.binary)
                 .map(|o| o.routine.clone())
                 .collect();
-            done[s.binary] = Some(
-                d.disassemble(&routines, intel, &locator)
-                    .map_err(crate::Error::Binary)?,
-            );
+            done[s.binary] = Some(d.disassemble(&routines, intel, &locator)?);
         }
         let all = done[s.binary].as_mut().expect("disassembled above");
         let insts = all

@@ -95,16 +95,18 @@ fn word_arg(w: &str) -> IResult<&str, Arg<'_>> {
 }
 
 /// Classifies the arguments of a report command.
-pub fn args<'a>(tokens: &[&'a str]) -> Result<Vec<Arg<'a>>, String> {
+pub fn args<'a>(tokens: &[&'a str]) -> crate::Result<Vec<Arg<'a>>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
-        let (_, a) =
-            word_arg(tokens[i]).map_err(|_| format!("cannot parse argument {:?}", tokens[i]))?;
+        let (_, a) = word_arg(tokens[i])
+            .map_err(|_| crate::Error::Usage(format!("cannot parse argument {:?}", tokens[i])))?;
         match a {
             Arg::Output("") => {
                 i += 1;
-                let f = tokens.get(i).ok_or("unexpected end of line after >")?;
+                let f = tokens
+                    .get(i)
+                    .ok_or_else(|| crate::Error::Usage("unexpected end of line after >".into()))?;
                 out.push(Arg::Output(f));
             }
             other => out.push(other),
@@ -175,7 +177,10 @@ mod tests {
             ]
         );
         assert_eq!(args(&["-3"]).unwrap(), vec![Arg::Count(-3)]);
-        assert_eq!(args(&[">"]).unwrap_err(), "unexpected end of line after >");
+        assert_eq!(
+            args(&[">"]).unwrap_err().to_string(),
+            "unexpected end of line after >"
+        );
     }
 
     proptest! {

@@ -99,10 +99,7 @@ impl Session {
         let normalize = self.cfg.bool("normalize");
         match &self.sources {
             Some(s) => {
-                let p = s
-                    .fetched
-                    .build(normalize, &s.comment)
-                    .map_err(Error::Incompatible)?;
+                let p = s.fetched.build(normalize, &s.comment)?;
                 self.current = self.engine.replace(self.current, p)?;
                 Ok(())
             }
@@ -274,7 +271,7 @@ impl Session {
         let mut cfg = self.cfg.clone();
         let (mut focus, mut ignore) = (Vec::new(), Vec::new());
         let mut output = String::new();
-        for arg in grammar::args(&rest).map_err(Error::Usage)? {
+        for arg in grammar::args(&rest)? {
             match arg {
                 Arg::Count(n) => cfg.put("nodecount", n.to_string()),
                 Arg::Output(f) => output = f.to_string(),

@@ -202,7 +202,7 @@ pub fn history_path() -> Option<PathBuf> {
 }
 
 /// Runs the shell on a terminal.
-pub fn run(s: &mut Session) -> Result<(), String> {
+pub fn run(s: &mut Session) -> crate::Result<()> {
     let config = RlConfig::builder()
         .completion_type(CompletionType::List)
         .auto_add_history(true)
@@ -213,7 +213,7 @@ pub fn run(s: &mut Session) -> Result<(), String> {
         })
         .build();
     let mut ed: Editor<ShellHelper, DefaultHistory> =
-        Editor::with_config(config).map_err(|e| e.to_string())?;
+        Editor::with_config(config).map_err(|e| crate::Error::Usage(format!("terminal: {e}")))?;
     ed.set_helper(Some(ShellHelper::new(s)));
     let hist = history_path();
     if let Some(h) = &hist {
@@ -246,7 +246,7 @@ pub fn run(s: &mut Session) -> Result<(), String> {
             }
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => return Ok(()),
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(crate::Error::Usage(format!("terminal: {e}"))),
         }
     }
 }

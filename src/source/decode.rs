@@ -1,4 +1,4 @@
-//! Streaming protobuf decoder: wire bytes → [`model::Profile`].
+//! Streaming protobuf decoder: wire bytes → [`crate::model::Profile`].
 //!
 //! Sits right after `source::read` (gunzip). The top level of `Profile` and
 //! every `Sample` are decoded by hand straight into the model's flat arrays,

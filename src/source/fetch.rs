@@ -1,10 +1,10 @@
 //! Loading a command line's profiles (pprof's `fetchProfiles`): every
 //! source and every base is fetched (file, stdin or URL), failures are
-//! reported per source and skipped, each group is made unit-compatible
-//! ([`scale::scale_profiles`]) and merged; then [`Fetched::build`] combines
-//! sources and base (`-base` subtracts, `-diff_base` labels the base with
-//! `pprof::base`, `normalize` rescales the source first) and applies the
-//! profile's own drop/keep frames.
+//! reported per source and skipped, each group is made unit-compatible and
+//! merged ([`merge::combine`]); then [`Fetched::build`] applies the base
+//! to the sources ([`base::combine`]: `-base` subtracts, `-diff_base`
+//! labels the base with `pprof::base`, `normalize` rescales the source
+//! first) and applies the profile's own drop/keep frames.
 //!
 //! Sources and base are kept apart in [`Fetched`] so that the shell can
 //! rebuild the combined profile when `normalize` changes (pprof 1.19 reads
@@ -12,8 +12,9 @@
 //! and [`Fetched::build`]. Nothing here formats reports.
 
 use super::http;
-use crate::model::scale::{self, BASE_LABEL};
-use crate::model::{Profile, compact, merge, prune};
+use crate::error::{Error, Result};
+use crate::model::base::{self, BaseMode};
+use crate::model::{Profile, merge, prune};
 use std::io::Write;
 
 /// What to load.
@@ -39,8 +40,8 @@ pub struct Request {
 pub struct Base {
     /// The merged base profiles, values as loaded (positive).
     pub profile: Profile,
-    /// `-diff_base`: label the base samples instead of cancelling stacks.
-    pub diff: bool,
+    /// `-base` or `-diff_base`.
+    pub mode: BaseMode,
 }
 
 /// The merged sources and the merged base, not yet combined.
@@ -76,30 +77,24 @@ fn load(
     path: &str,
     t: Option<&http::Target>,
     progress: Option<&mut (dyn Write + '_)>,
-) -> Result<(Profile, bool), String> {
+) -> Result<(Profile, bool)> {
     let Some(t) = t else {
-        return super::load_path(path)
-            .map(|p| (p, false))
-            .map_err(|e| e.to_string());
+        return super::load_path(path).map(|p| (p, false));
     };
     let resp = http::get(t, super::MAX_PROFILE_BYTES, progress)?;
     match super::parse(resp.body) {
         Ok(p) => Ok((p, true)),
-        Err(e) if resp.content_type.starts_with("text/html") => {
-            Err(format!("{e} (the server sent an HTML page, not a profile)"))
-        }
-        Err(e) => Err(e.to_string()),
+        Err(e) if resp.content_type.starts_with("text/html") => Err(Error::Fetch(format!(
+            "{e} (the server sent an HTML page, not a profile)"
+        ))),
+        Err(e) => Err(e),
     }
 }
 
 /// Loads every path of a group. Several URLs are fetched concurrently, as
 /// pprof does (a timed profile from each of two servers takes the time of
 /// one); otherwise one at a time, with the progress line.
-fn load_all(
-    paths: &[String],
-    req: &Request,
-    err: &mut dyn Write,
-) -> Vec<Result<(Profile, bool), String>> {
+fn load_all(paths: &[String], req: &Request, err: &mut dyn Write) -> Vec<Result<(Profile, bool)>> {
     let targets: Vec<Option<http::Target>> = paths.iter().map(|p| target(p, req)).collect();
     if targets.iter().flatten().count() < 2 {
         let mut out = Vec::with_capacity(paths.len());
@@ -125,30 +120,20 @@ fn load_all(
             .into_iter()
             .map(|h| {
                 h.join()
-                    .unwrap_or_else(|_| Err("loading failed unexpectedly".into()))
+                    .unwrap_or_else(|_| Err(Error::Fetch("loading failed unexpectedly".into())))
             })
             .collect()
     })
 }
 
-/// Unit-scales and merges a group (pprof's `combineProfiles`); a single
-/// profile is merged in place.
-fn combine_group(mut ps: Vec<Profile>) -> Result<Profile, String> {
-    if ps.len() == 1 {
-        return Ok(compact::merge_one(ps.pop().expect("one profile")));
-    }
-    scale::scale_profiles(&mut ps)?;
-    let refs: Vec<&Profile> = ps.iter().collect();
-    merge::merge(&refs)
-}
-
 /// Fetches a group; returns the merged profile (if any loaded), the count
-/// loaded and whether any was remote. Per-source errors go to `err`.
+/// loaded and whether any was remote. Per-source errors go to `err`; the
+/// error returned is the group's merge failing ([`Error::Incompatible`]).
 fn grab(
     paths: &[String],
     req: &Request,
     err: &mut dyn Write,
-) -> Result<(Option<Profile>, usize, bool), String> {
+) -> Result<(Option<Profile>, usize, bool)> {
     let mut loaded = Vec::new();
     let mut failures = Vec::new();
     let mut remote = false;
@@ -169,20 +154,23 @@ fn grab(
     if n == 0 {
         return Ok((None, 0, remote));
     }
-    Ok((Some(combine_group(loaded)?), n, remote))
+    Ok((Some(merge::combine(loaded)?), n, remote))
 }
 
 /// Fetches every source and base of `req` (pprof's messages and errors).
-pub fn fetch(req: &Request, err: &mut dyn Write) -> Result<Fetched, String> {
+/// Profiles of a group that cannot be merged are [`Error::Incompatible`];
+/// a group none of whose profiles loaded is an [`Error::Fetch`] (each
+/// failure has been reported on `err`).
+pub fn fetch(req: &Request, err: &mut dyn Write) -> Result<Fetched> {
     let (source, n_src, remote_src) = grab(&req.sources, req, err)
-        .map_err(|e| format!("problem fetching source profiles: {e}"))?;
-    let (base, n_base, remote_base) =
-        grab(&req.bases, req, err).map_err(|e| format!("problem fetching base profiles: {e},"))?;
+        .map_err(|e| Error::Incompatible(format!("problem fetching source profiles: {e}")))?;
+    let (base, n_base, remote_base) = grab(&req.bases, req, err)
+        .map_err(|e| Error::Incompatible(format!("problem fetching base profiles: {e},")))?;
     let Some(source) = source else {
-        return Err("failed to fetch any source profiles".into());
+        return Err(Error::Fetch("failed to fetch any source profiles".into()));
     };
     if n_base == 0 && !req.bases.is_empty() {
-        return Err("failed to fetch any base profiles".into());
+        return Err(Error::Fetch("failed to fetch any base profiles".into()));
     }
     if n_src != req.sources.len() {
         let _ = writeln!(
@@ -202,7 +190,11 @@ pub fn fetch(req: &Request, err: &mut dyn Write) -> Result<Fetched, String> {
         source,
         base: base.map(|profile| Base {
             profile,
-            diff: req.diff_base,
+            mode: if req.diff_base {
+                BaseMode::Diff
+            } else {
+                BaseMode::Subtract
+            },
         }),
         remote: remote_src || remote_base,
     })
@@ -210,7 +202,7 @@ pub fn fetch(req: &Request, err: &mut dyn Write) -> Result<Fetched, String> {
 
 /// The last load steps on a combined profile: drop/keep frames, then the
 /// `-add_comment` text.
-fn finish(mut p: Profile, comment: &str) -> Result<Profile, String> {
+fn finish(mut p: Profile, comment: &str) -> Result<Profile> {
     prune::remove_uninteresting(&mut p)?;
     if !comment.is_empty() {
         let c = p.intern_slow(comment);
@@ -219,44 +211,32 @@ fn finish(mut p: Profile, comment: &str) -> Result<Profile, String> {
     Ok(p)
 }
 
-/// The profile to explore: `source`, minus `base` if there is one
-/// (scaled to the base's totals first when `normalize`), with the
-/// `-add_comment` text.
-fn combine(
-    mut source: Profile,
-    base: Option<Base>,
-    normalize: bool,
-    comment: &str,
-) -> Result<Profile, String> {
-    let Some(Base {
-        profile: mut b,
-        diff,
-    }) = base
-    else {
-        if normalize {
-            return Err("must have base profile to normalize by".into());
+/// The profile to explore: `source` with `base` applied if there is one
+/// ([`base::combine`]), pruned, with the `-add_comment` text. `normalize`
+/// without a base is an [`Error::Usage`].
+fn combine(source: Profile, base: Option<Base>, normalize: bool, comment: &str) -> Result<Profile> {
+    let p = match base {
+        Some(b) => base::combine(source, b.profile, b.mode, normalize)?,
+        None if normalize => {
+            return Err(Error::Usage(
+                "must have base profile to normalize by".into(),
+            ));
         }
-        return finish(source, comment);
+        None => source,
     };
-    if diff {
-        scale::set_label(&mut b, BASE_LABEL, "true");
-    }
-    if normalize {
-        scale::normalize(&mut source, &b)?;
-    }
-    scale::scale(&mut b, -1.0);
-    finish(combine_group(vec![source, b])?, comment)
+    finish(p, comment)
 }
 
 impl Fetched {
-    /// The profile to explore (see [`combine`]); the `Fetched` stays
-    /// intact for rebuilding when `normalize` changes.
-    pub fn build(&self, normalize: bool, comment: &str) -> Result<Profile, String> {
+    /// The profile to explore (the base applied with [`base::combine`],
+    /// then pruned), built from copies: the `Fetched` stays intact for
+    /// rebuilding when `normalize` changes.
+    pub fn build(&self, normalize: bool, comment: &str) -> Result<Profile> {
         combine(self.source.clone(), self.base.clone(), normalize, comment)
     }
 
     /// The profile to explore, consuming the fetched profiles (no copy).
-    pub fn into_profile(self, normalize: bool, comment: &str) -> Result<Profile, String> {
+    pub fn into_profile(self, normalize: bool, comment: &str) -> Result<Profile> {
         combine(self.source, self.base, normalize, comment)
     }
 }

@@ -4,10 +4,12 @@
 //! by pprof's rules, and fetching the bytes over HTTP(S) with ureq
 //! (rustls; `https+insecure://` turns certificate checks off).
 //!
-//! Errors are one line, worded like Go's HTTP client where pprof shows
-//! them (`Get "URL": dial tcp HOST: connect: connection refused`). Returns
+//! Errors are [`Error::Fetch`], one line, worded like Go's HTTP client
+//! where pprof shows them
+//! (`Get "URL": dial tcp HOST: connect: connection refused`). Returns
 //! raw bytes; parsing is `source::parse`'s job.
 
+use crate::error::{Error, Result};
 use std::io::{Read, Write};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -37,7 +39,7 @@ struct Url<'a> {
 
 /// Go's `url.Parse` for the shapes that matter: `Err` where Go fails
 /// (missing scheme before `:`, colon in the first path segment, bad port).
-fn parse_url(s: &str) -> Result<Url<'_>, ()> {
+fn parse_url(s: &str) -> std::result::Result<Url<'_>, ()> {
     let (rest, fragment) = match s.split_once('#') {
         Some((r, f)) => (r, Some(f)),
         None => (s, None),
@@ -247,7 +249,7 @@ fn no_such_host(url: &str) -> String {
 }
 
 /// Go's wording for a failed request.
-fn request_error(url: &str, e: ureq::Error) -> String {
+fn request_error(url: &str, e: ureq::Error) -> Error {
     let why = match e {
         ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
             format!("dial tcp {}: connect: connection refused", host_port(url))
@@ -261,18 +263,19 @@ fn request_error(url: &str, e: ureq::Error) -> String {
         ureq::Error::Io(io) => io.to_string().to_lowercase(),
         other => other.to_string(),
     };
-    format!("Get {url:?}: {why}")
+    Error::Fetch(format!("Get {url:?}: {why}"))
 }
 
 /// Fetches `t` (the body is capped at `max_bytes`). While a timed
 /// profile is collected, a `Collecting profile: Ns / Ms` line is kept up
 /// to date on `progress` (the caller passes its stderr only when that is
-/// a terminal); the request then runs on its own thread.
+/// a terminal); the request then runs on its own thread. Every failure is
+/// an [`Error::Fetch`] in Go's words.
 pub fn get(
     t: &Target,
     max_bytes: u64,
     progress: Option<&mut (dyn Write + '_)>,
-) -> Result<Response, String> {
+) -> Result<Response> {
     let insecure = t.url.starts_with("https+insecure://");
     let url = if insecure {
         t.url.replacen("https+insecure://", "https://", 1)
@@ -312,19 +315,15 @@ pub fn get(
         if !matches!(r, Err(mpsc::RecvTimeoutError::Timeout)) {
             let _ = write!(out, "\r\x1b[K");
             let _ = out.flush();
-            return r.unwrap_or_else(|_| Err(format!("Get {:?}: request failed", t.url)));
+            return r
+                .unwrap_or_else(|_| Err(Error::Fetch(format!("Get {:?}: request failed", t.url))));
         }
         elapsed += 1;
     }
 }
 
 /// One GET of `url` (`shown` is the URL as the user sees it).
-fn request(
-    agent: &ureq::Agent,
-    url: &str,
-    shown: &str,
-    max_bytes: u64,
-) -> Result<Response, String> {
+fn request(agent: &ureq::Agent, url: &str, shown: &str, max_bytes: u64) -> Result<Response> {
     let mut resp = agent.get(url).call().map_err(|e| request_error(shown, e))?;
     let content_type = resp
         .headers()
@@ -340,7 +339,7 @@ fn request(
         .reader()
         .take(max_bytes)
         .read_to_end(&mut body)
-        .map_err(|e| format!("reading {shown}: {}", e.to_string().to_lowercase()))?;
+        .map_err(|e| Error::Fetch(format!("reading {shown}: {}", e.to_string().to_lowercase())))?;
     if status != 200 {
         let mut msg = format!(
             "server response: {} {}",
@@ -353,7 +352,7 @@ fn request(
             msg.push_str(" - ");
             msg.push_str(first);
         }
-        return Err(msg.trim_end().to_string());
+        return Err(Error::Fetch(msg.trim_end().to_string()));
     }
     Ok(Response { body, content_type })
 }

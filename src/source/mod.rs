@@ -1,15 +1,17 @@
 //! Where profile bytes come from: files, stdin and HTTP ([`http`]); gzip
 //! sniffing; format detection (protobuf via [`decode`], then the legacy
-//! formats of [`legacy`]); and [`fetch`], which loads every source and base
-//! of a command line and combines them ([`save`] keeps a copy of what came
-//! over HTTP). First stage of the pipeline:
+//! formats of the private `legacy` module); and [`fetch`], which loads
+//! every source and base of a command line and combines them ([`save`]
+//! keeps a copy of what came over HTTP). First stage of the pipeline:
 //! `source` → `decode`/`legacy` → model. Nothing here filters or reports.
+//! Failures are [`Error`]s; the legacy parsers' own `Failure` (a format
+//! not recognised, so the next one is tried) never leaves this module.
 
 pub mod decode;
 pub mod encode;
 pub mod fetch;
 pub mod http;
-pub mod legacy;
+mod legacy;
 pub mod save;
 
 use crate::error::Error;

@@ -9,6 +9,8 @@
 //! `ProgramHeadersForMapping`. Nothing here reads files: callers pass the
 //! ELF facts in. All arithmetic wraps, so bad profiles cannot panic.
 
+use crate::error::{Error, Result};
+
 /// An address in the profiled process, as the profile records it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ProfileAddr(pub u64);
@@ -137,8 +139,10 @@ pub enum Translation {
 
 impl Translation {
     /// The translation for mapping `m` of a binary of `kind` with loadable
-    /// segments `segs` (pprof's `GetBase`).
-    pub fn new(kind: ElfKind, segs: &[LoadSegment], m: &MappingRange) -> Result<Self, String> {
+    /// segments `segs` (pprof's `GetBase`). A combination pprof cannot
+    /// translate is an [`Error::Binary`] with its message, which does not
+    /// name the file.
+    pub fn new(kind: ElfKind, segs: &[LoadSegment], m: &MappingRange) -> Result<Self> {
         if m.is_whole_space() {
             return Ok(Translation::Identity);
         }
@@ -161,7 +165,9 @@ impl Translation {
             },
             ElfKind::Rel => {
                 if m.offset != 0 {
-                    return Err("don't know how to handle mapping.Offset".into());
+                    return Err(Error::Binary(
+                        "don't know how to handle mapping.Offset".into(),
+                    ));
                 }
                 Ok(Translation::Relocated { start: m.start })
             }
@@ -172,7 +178,9 @@ impl Translation {
                 },
                 None => Translation::FileOffsetIsAddress { mapping: *m },
             }),
-            ElfKind::Other => Err("don't know how to handle this ELF file type".into()),
+            ElfKind::Other => Err(Error::Binary(
+                "don't know how to handle this ELF file type".into(),
+            )),
         }
     }
 

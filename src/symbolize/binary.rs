@@ -3,11 +3,13 @@
 //! `.gnu_debuglink`, section data (decompressed when `SHF_COMPRESSED`).
 //!
 //! Open errors read like pprof's (`stat PATH: no such file or directory`,
-//! `unrecognized binary format: PATH`) because they reach stderr verbatim.
-//! Nothing here knows about profiles or DWARF semantics.
+//! `unrecognized binary format: PATH`) because they reach stderr verbatim:
+//! [`Error::Io`] when the file cannot be read (with the OS error's kind),
+//! [`Error::Binary`] when it is not a usable ELF file. Nothing here knows
+//! about profiles or DWARF semantics.
 
 use super::address::{ElfKind, LoadSegment};
-use crate::error::io_reason;
+use crate::error::{Error, Result};
 use memmap2::Mmap;
 use object::read::elf::{FileHeader, ProgramHeader};
 use object::{Object, ObjectSection};
@@ -23,34 +25,39 @@ pub struct ObjectFile {
 
 impl ObjectFile {
     /// Opens `path` if it is an ELF file, with pprof's error texts.
-    pub fn open(path: &str) -> Result<ObjectFile, String> {
-        let meta =
-            std::fs::metadata(path).map_err(|e| format!("stat {path}: {}", io_reason(&e)))?;
+    pub fn open(path: &str) -> Result<ObjectFile> {
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(format!("stat {path}"), &e))?;
         if meta.is_dir() {
-            return Err(format!(
-                "error reading magic number from {path}: read {path}: is a directory"
-            ));
+            return Err(Error::Io {
+                context: format!("error reading magic number from {path}: read {path}"),
+                reason: "is a directory".into(),
+                kind: std::io::ErrorKind::IsADirectory,
+            });
         }
         // Profiles name arbitrary paths: never block on a FIFO or a device.
         if !meta.is_file() {
-            return Err(format!("error opening {path}: not a regular file"));
+            return Err(Error::Binary(format!(
+                "error opening {path}: not a regular file"
+            )));
         }
         let file = File::open(path)
-            .map_err(|e| format!("error opening {path}: open {path}: {}", io_reason(&e)))?;
+            .map_err(|e| Error::io(format!("error opening {path}: open {path}"), &e))?;
         if meta.len() < 4 {
             let why = if meta.len() == 0 {
                 "EOF"
             } else {
                 "unexpected EOF"
             };
-            return Err(format!("error reading magic number from {path}: {why}"));
+            return Err(Error::Binary(format!(
+                "error reading magic number from {path}: {why}"
+            )));
         }
         // SAFETY: the map is read-only; a binary rewritten while we read it
         // can give wrong symbols but the parsers below never trust offsets.
         let map = unsafe { Mmap::map(&file) }
-            .map_err(|e| format!("error opening {path}: {}", io_reason(&e)))?;
+            .map_err(|e| Error::io(format!("error opening {path}"), &e))?;
         if &map[..4] != b"\x7fELF" {
-            return Err(format!("unrecognized binary format: {path}"));
+            return Err(Error::Binary(format!("unrecognized binary format: {path}")));
         }
         Ok(ObjectFile {
             path: path.to_string(),
@@ -58,9 +65,11 @@ impl ObjectFile {
         })
     }
 
-    /// The parsed ELF view of the file.
-    pub fn elf(&self) -> Result<Elf<'_>, String> {
-        Elf::parse(&self.map).map_err(|e| format!("error reading ELF file {}: {e}", self.path))
+    /// The parsed ELF view of the file; an [`Error::Binary`] naming the
+    /// file when it does not parse.
+    pub fn elf(&self) -> Result<Elf<'_>> {
+        Elf::parse(&self.map)
+            .map_err(|e| Error::Binary(format!("error reading ELF file {}: {e}", self.path)))
     }
 
     /// The raw bytes.
@@ -81,13 +90,14 @@ pub struct Elf<'a> {
 }
 
 impl<'a> Elf<'a> {
-    /// Parses `data` as a 32- or 64-bit ELF file.
-    pub fn parse(data: &'a [u8]) -> Result<Elf<'a>, String> {
-        let file = object::File::parse(data).map_err(|e| e.to_string())?;
+    /// Parses `data` as a 32- or 64-bit ELF file; the [`Error::Binary`]
+    /// says what is wrong, without naming a file.
+    pub fn parse(data: &'a [u8]) -> Result<Elf<'a>> {
+        let file = object::File::parse(data).map_err(|e| Error::Binary(e.to_string()))?;
         let (kind, segments) = match &file {
             object::File::Elf32(f) => header_facts(f.elf_header(), f.endian(), data)?,
             object::File::Elf64(f) => header_facts(f.elf_header(), f.endian(), data)?,
-            _ => return Err("not an ELF file".into()),
+            _ => return Err(Error::Binary("not an ELF file".into())),
         };
         let build_id = match file.build_id() {
             Ok(Some(id)) => hex(id),
@@ -144,14 +154,16 @@ fn header_facts<H: FileHeader>(
     h: &H,
     endian: H::Endian,
     data: &[u8],
-) -> Result<(ElfKind, Vec<LoadSegment>), String> {
+) -> Result<(ElfKind, Vec<LoadSegment>)> {
     let kind = match h.e_type(endian) {
         object::elf::ET_EXEC => ElfKind::Exec,
         object::elf::ET_DYN => ElfKind::Dyn,
         object::elf::ET_REL => ElfKind::Rel,
         _ => ElfKind::Other,
     };
-    let phdrs = h.program_headers(endian, data).map_err(|e| e.to_string())?;
+    let phdrs = h
+        .program_headers(endian, data)
+        .map_err(|e| Error::Binary(e.to_string()))?;
     let segments = phdrs
         .iter()
         .filter(|p| p.p_type(endian) == object::elf::PT_LOAD)
@@ -174,4 +186,48 @@ pub fn hex(bytes: &[u8]) -> String {
 /// The CRC-32 `.gnu_debuglink` records for a debug file.
 pub fn debuglink_crc(data: &[u8]) -> u32 {
     crc32fast::hash(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open_err(path: &str) -> Error {
+        match ObjectFile::open(path) {
+            Ok(_) => panic!("{path} opened"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn open_errors_say_what_kind_of_problem() {
+        let e = open_err("/nonexistent/bin");
+        assert!(matches!(
+            e,
+            Error::Io {
+                kind: std::io::ErrorKind::NotFound,
+                ..
+            }
+        ));
+        assert_eq!(
+            e.to_string(),
+            "stat /nonexistent/bin: no such file or directory"
+        );
+        let e = open_err("/");
+        assert!(matches!(
+            e,
+            Error::Io {
+                kind: std::io::ErrorKind::IsADirectory,
+                ..
+            }
+        ));
+        assert_eq!(
+            e.to_string(),
+            "error reading magic number from /: read /: is a directory"
+        );
+        let text = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
+        let e = open_err(text);
+        assert!(matches!(e, Error::Binary(_)));
+        assert_eq!(e.to_string(), format!("unrecognized binary format: {text}"));
+    }
 }

@@ -14,6 +14,7 @@ use super::demangle::{Style, demangle};
 use super::frames::{Dwarf, Frame, Resolver};
 use super::locate::Locator;
 use super::symbols::SymbolTable;
+use crate::error::{Error, Result};
 use iced_x86::{
     Decoder, DecoderOptions, Formatter, GasFormatter, Instruction, IntelFormatter, OpKind,
     SymbolResolver, SymbolResult,
@@ -49,12 +50,13 @@ pub struct Disassembler {
 }
 
 impl Disassembler {
-    /// Opens `path` for mapping `m`, with pprof's error texts.
-    pub fn open(path: &str, m: MappingRange) -> Result<Disassembler, String> {
+    /// Opens `path` for mapping `m`, with pprof's error texts
+    /// ([`ObjectFile::open`]'s errors, or an [`Error::Binary`]).
+    pub fn open(path: &str, m: MappingRange) -> Result<Disassembler> {
         let file = ObjectFile::open(path)?;
         let elf = file.elf()?;
         let translation = Translation::new(elf.kind, &elf.segments, &m)
-            .map_err(|e| format!("error reading ELF file {path}: {e}"))?;
+            .map_err(|e| Error::Binary(format!("error reading ELF file {path}: {e}")))?;
         drop(elf);
         Ok(Disassembler { file, translation })
     }
@@ -103,18 +105,23 @@ impl Disassembler {
     }
 
     /// The instructions of each routine, `[start, end)`, with source
-    /// positions (debug files are looked up through `locator`).
+    /// positions (debug files are looked up through `locator`). Code of
+    /// other architectures than x86 is an [`Error::Binary`].
     pub fn disassemble(
         &self,
         routines: &[Routine],
         intel: bool,
         locator: &Locator,
-    ) -> Result<Vec<Vec<Inst>>, String> {
+    ) -> Result<Vec<Vec<Inst>>> {
         let elf = self.file.elf()?;
         let bitness = match elf.file.architecture() {
             object::Architecture::X86_64 => 64,
             object::Architecture::I386 => 32,
-            a => return Err(format!("disassembly of {a:?} code is not supported")),
+            a => {
+                return Err(Error::Binary(format!(
+                    "disassembly of {a:?} code is not supported"
+                )));
+            }
         };
         let debug = locator.debug_file(&self.file.path, &elf);
         let debug_elf = debug.as_ref().and_then(|d| d.elf().ok());

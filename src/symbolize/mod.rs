@@ -8,7 +8,7 @@
 //! memory-mapped, whatever number of mappings share it — translate every
 //! address ([`address`]), deduplicate and sort them, resolve them on all
 //! cores ([`resolve`], [`frames`] over [`binary`] and [`symbols`]), and
-//! write the frames into the profile ([`write`]). Finally every function
+//! write the frames into the profile ([`mod@write`]). Finally every function
 //! name is demangled ([`demangle`]). [`disasm`] serves the `disasm` report
 //! from the same files. Messages for stderr are returned as lines, one per
 //! mapping at most (plus one per binary for addresses nothing names),
@@ -149,6 +149,8 @@ fn local(p: &mut Profile, force: bool, o: &Options, notes: &mut Vec<String>) {
         }
     }
     let mut jobs: Vec<Job> = Vec::new();
+    // Per binary path: its job, or why it cannot be used (the message is
+    // repeated for every mapping of the file).
     let mut by_path: HashMap<String, Result<usize, String>> = HashMap::new();
     let mut missing = false;
     for (mi, m) in p.mappings.iter().enumerate() {
@@ -176,8 +178,8 @@ fn local(p: &mut Profile, force: bool, o: &Options, notes: &mut Vec<String>) {
         let opened = by_path
             .entry(file.to_string())
             .or_insert_with(|| {
-                let f = ObjectFile::open(file)?;
-                f.elf()?;
+                let f = ObjectFile::open(file).map_err(|e| e.to_string())?;
+                f.elf().map_err(|e| e.to_string())?;
                 jobs.push(Job {
                     file: f,
                     mappings: Vec::new(),

@@ -126,11 +126,6 @@ impl Builder {
         self.samples.len()
     }
 
-    /// True before the first sample.
-    pub fn is_empty(&self) -> bool {
-        self.samples.is_empty()
-    }
-
     /// Sets the profile's duration.
     pub fn set_duration(&mut self, nanos: i64) {
         self.duration_nanos = nanos;
