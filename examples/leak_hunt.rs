@@ -26,7 +26,7 @@ fn request(name: &str, argument: Option<&str>, cfg: &Config) -> Request {
 }
 
 fn print(r: &Report) {
-    if let Rendered::Text(t) = plain(r) {
+    if let Rendered::Text(t) = plain(r, &Default::default()) {
         print!("{t}");
     }
 }

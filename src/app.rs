@@ -8,6 +8,7 @@ use crate::help;
 use crate::model::Profile;
 use crate::output::{self, Target};
 use crate::render::color::ColorChoice;
+use crate::render::text::Layout;
 use crate::request::{Caller, Delivery, ReportOptions};
 use crate::shell::session::{self, Session};
 use crate::shell::terminal;
@@ -67,14 +68,7 @@ pub fn load_args(args: &Args, err: &mut dyn Write) -> Result<(Profile, Option<se
     req.sources = sources.to_vec();
     req.progress = std::io::stderr().is_terminal();
     let mut fetched = fetch::fetch(&req, err)?;
-    let sym = symbolize::Options {
-        mode: args.symbolize.clone(),
-        exec,
-        build_id: args.buildid.clone(),
-        locator: Locator::from_env(),
-        progress: std::io::stderr().is_terminal(),
-    };
-    symbolize_fetched(&mut fetched, &sym, err);
+    symbolize_fetched(&mut fetched, &symbolize_options(args, exec), err);
     let remote = fetched.remote;
     let normalize = Delivery::new(&args.cfg).normalize;
     // Only the shell rebuilds from the sources (when `normalize` changes);
@@ -94,6 +88,47 @@ pub fn load_args(args: &Args, err: &mut dyn Write) -> Result<(Profile, Option<se
         save::save_fetched(&profile, err);
     }
     Ok((profile, sources))
+}
+
+fn symbolize_options(args: &Args, exec: String) -> symbolize::Options {
+    symbolize::Options {
+        mode: args.symbolize.clone(),
+        exec,
+        build_id: args.buildid.clone(),
+        locator: Locator::from_env(),
+        progress: std::io::stderr().is_terminal(),
+    }
+}
+
+/// Loads the command line's sources as a snapshot series (`-series`):
+/// directories stand for the profiles in them; each source is loaded and
+/// symbolized on its own (a failing one is named on `err` and skipped),
+/// then the series is checked and ordered by time.
+pub fn load_series(args: &Args, err: &mut dyn Write) -> Result<Vec<(String, Profile)>> {
+    let (exec, sources) = split_binary(&args.sources);
+    let mut req = args.fetch_request();
+    req.sources = crate::source::expand_dirs(sources)?;
+    req.progress = std::io::stderr().is_terminal();
+    let mut loaded = fetch::fetch_each(&req, err);
+    let sym = symbolize_options(args, exec);
+    let mut said: Vec<String> = Vec::new();
+    for (_, p) in &mut loaded {
+        for l in symbolize::symbolize(p, &sym) {
+            if !said.contains(&l) {
+                let _ = writeln!(err, "{l}");
+                said.push(l);
+            }
+        }
+    }
+    if loaded.len() < req.sources.len() && loaded.len() >= 2 {
+        let _ = writeln!(
+            err,
+            "Loaded {} of {} snapshots",
+            loaded.len(),
+            req.sources.len()
+        );
+    }
+    crate::model::series::order(loaded)
 }
 
 /// Runs rpprof with `argv` (without the program name); returns the exit
@@ -131,8 +166,22 @@ pub fn run(argv: Vec<String>) -> i32 {
     }
 }
 
+/// What the command line loaded.
+enum Loaded {
+    /// One profile (sources merged, base applied), with the sources kept
+    /// apart when the shell may rebuild it.
+    One(Box<(Profile, Option<session::Sources>)>),
+    /// A snapshot series, ordered.
+    Series(Vec<(String, Profile)>),
+}
+
 fn run_with(args: Args, err: &mut dyn Write) -> Result<()> {
-    let (profile, sources) = load_args(&args, err)?;
+    let loaded = if args.series {
+        Loaded::Series(load_series(&args, err)?)
+    } else {
+        let (p, sources) = load_args(&args, err)?;
+        Loaded::One(Box::new((p, sources)))
+    };
     let stdout_tty = std::io::stdout().is_terminal();
     match args.color {
         ColorChoice::Always => owo_colors::set_override(true),
@@ -146,6 +195,7 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<()> {
             interactive: false,
             stdout_tty,
             stderr_tty: std::io::stderr().is_terminal(),
+            layout: Layout::detect(stdout_tty, args.ascii),
         };
         let color = args.color.enabled(stdout_tty);
         let req = Request {
@@ -154,8 +204,19 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<()> {
             options: ReportOptions::new(&args.cfg, spec, Caller::Flags)?,
         };
         let mut engine = Engine::new();
-        let id = engine.add(args.sources.join(", "), profile);
-        let answer = engine.report(id, &req);
+        let answer = match loaded {
+            Loaded::One(one) => {
+                let id = engine.add(args.sources.join(", "), one.0);
+                engine.report(id, &req)
+            }
+            Loaded::Series(snapshots) => {
+                let ids: Vec<_> = snapshots
+                    .into_iter()
+                    .map(|(name, p)| engine.add(name, p))
+                    .collect();
+                engine.series(&ids, ids.len() - 1, &req)
+            }
+        };
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
         return match output::show(answer, spec, &target, color, &mut out, err) {
@@ -164,8 +225,16 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<()> {
             Err(e) => Err(e),
         };
     }
-    let mut s = Session::new(profile, args.cfg);
-    s.sources = sources;
+    let mut s = match loaded {
+        Loaded::One(one) => {
+            let (profile, sources) = *one;
+            let mut s = Session::new(profile, args.cfg);
+            s.sources = sources;
+            s
+        }
+        Loaded::Series(snapshots) => Session::series(snapshots, args.cfg),
+    };
+    s.ascii = args.ascii;
     s.stdout_tty = stdout_tty;
     let stdin_tty = std::io::stdin().is_terminal();
     s.color = args.color.enabled(stdout_tty && stdin_tty);

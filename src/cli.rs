@@ -31,6 +31,8 @@ const EXTRA_FLAGS: &[(&str, Extra)] = &[
     ("tls_key", Extra::Str),
     ("tls_ca", Extra::Str),
     ("color", Extra::Str),
+    ("series", Extra::Bool),
+    ("ascii", Extra::Bool),
     ("version", Extra::Bool),
     ("total_delay", Extra::Bool),
     ("mean_delay", Extra::Bool),
@@ -67,6 +69,10 @@ pub struct Args {
     pub add_comment: String,
     pub http: Option<String>,
     pub color: ColorChoice,
+    /// `-series`: load the sources as a snapshot series (rpprof).
+    pub series: bool,
+    /// `--ascii`: ASCII sparklines (rpprof).
+    pub ascii: bool,
     pub version: bool,
     pub help: bool,
     /// Informational lines for stderr.
@@ -130,6 +136,8 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
         add_comment: String::new(),
         http: None,
         color: ColorChoice::Auto,
+        series: false,
+        ascii: false,
         version: false,
         help: false,
         notes: Vec::new(),
@@ -246,6 +254,8 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
                 })?
             }
             "version" => a.version = value == "true",
+            "series" => a.series = value == "true",
+            "ascii" => a.ascii = value == "true",
             n if VALUE_SHORTCUTS.iter().any(|(s, _)| *s == n) && value == "true" => {
                 shortcuts.push(n)
             }
@@ -303,6 +313,19 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
             "-base and -diff_base flags cannot both be specified".into(),
             false,
         ));
+    }
+    if a.series && (a.base.is_some() || a.diff_base.is_some()) {
+        return Err(err(
+            "-series cannot be combined with -base or -diff_base: compare snapshots with diff A B"
+                .into(),
+            false,
+        ));
+    }
+    if let Some((spec, _)) = a.format
+        && spec.format == crate::commands::Format::Growth
+        && !a.series
+    {
+        a.series = true;
     }
     if a.cfg.bool("normalize") && a.base.is_none() && a.diff_base.is_none() {
         return Err(err("must have base profile to normalize by".into(), false));

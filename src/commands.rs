@@ -39,6 +39,10 @@ pub enum Format {
     Callgrind,
     /// `proto`.
     Proto,
+    /// `growth` (rpprof): entries ranked by growth across a series.
+    Growth,
+    /// `snapshots` (rpprof): the snapshots of a series.
+    Snapshots,
 }
 
 /// Where a command's output goes.
@@ -87,6 +91,13 @@ impl Overrides {
         shell_nodecount: Some(10),
         ..Overrides::GRAPH
     };
+    /// `growth`: rows limited by `nodecount` (10 in the shell, 20 on the
+    /// command line), nothing else trimmed.
+    pub const GROWTH: Overrides = Overrides {
+        nodecount: 20,
+        shell_nodecount: Some(10),
+        ..Overrides::GRAPH
+    };
     /// Untrimmed (`peek`).
     pub const UNTRIMMED: Overrides = Overrides {
         trim: false,
@@ -117,6 +128,10 @@ pub struct CommandSpec {
     pub output: Output,
     /// The options it sets for itself.
     pub overrides: Overrides,
+    /// True for rpprof's own commands (not in pprof): `help` and the
+    /// usage text list them only where they apply, so that pprof's texts
+    /// stay identical.
+    pub extension: bool,
 }
 
 impl CommandSpec {
@@ -132,8 +147,10 @@ pub struct Builtin {
     pub action: BuiltinAction,
     /// Its names, the first being the main one.
     pub names: &'static [&'static str],
-    /// How `help` lists it (`o/options`).
+    /// How `help` lists it (`o/options`; empty: not listed).
     pub listed_as: &'static str,
+    /// True for rpprof's own built-ins (listed only for a series).
+    pub extension: bool,
     /// Its description.
     pub help: &'static str,
 }
@@ -147,6 +164,10 @@ pub enum BuiltinAction {
     Help,
     /// End the session.
     Quit,
+    /// Switch the current snapshot of a series (`use K`, `use last`).
+    Use,
+    /// Report on one snapshot with another as its base (`diff A B`).
+    Diff,
 }
 
 /// The shell's built-ins, in `help`'s order.
@@ -156,18 +177,35 @@ pub static BUILTINS: &[Builtin] = &[
         names: &["o", "options"],
         listed_as: "o/options",
         help: "List options and their current values",
+        extension: false,
     },
     Builtin {
         action: BuiltinAction::Quit,
         names: &["quit", "exit", "q"],
         listed_as: "q/quit/exit/^D",
         help: "Exit pprof",
+        extension: false,
     },
     Builtin {
         action: BuiltinAction::Help,
         names: &["help"],
         listed_as: "",
         help: "Show help for a command or option",
+        extension: false,
+    },
+    Builtin {
+        action: BuiltinAction::Use,
+        names: &["use"],
+        listed_as: "use",
+        help: "Switch to snapshot K of the series (use K, use last)",
+        extension: true,
+    },
+    Builtin {
+        action: BuiltinAction::Diff,
+        names: &["diff"],
+        listed_as: "diff",
+        help: "Report snapshot B with snapshot A as base (diff A B [-diff] [command])",
+        extension: true,
     },
 ];
 
@@ -185,6 +223,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: false,
         output: Output::File("callgraph.out"),
         overrides: Overrides::ADDRESSES,
+        extension: false,
     },
     CommandSpec {
         name: "comments",
@@ -193,6 +232,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: false,
         output: Output::Text,
         overrides: Overrides::GRAPH,
+        extension: false,
     },
     CommandSpec {
         name: "disasm",
@@ -204,6 +244,7 @@ pub static COMMANDS: &[CommandSpec] = &[
             noinlines: Some(true),
             ..Overrides::ADDRESSES
         },
+        extension: false,
     },
     CommandSpec {
         name: "dot",
@@ -212,6 +253,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: false,
         output: Output::Text,
         overrides: Overrides::GRAPH,
+        extension: false,
     },
     CommandSpec {
         name: "eog",
@@ -220,6 +262,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: false,
         output: Output::Viewer("eog", "svg"),
         overrides: Overrides::GRAPH,
+        extension: false,
     },
     CommandSpec {
         name: "evince",
@@ -228,6 +271,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: false,
         output: Output::Viewer("evince", "pdf"),
         overrides: Overrides::GRAPH,
+        extension: false,
     },
     CommandSpec {
         name: "gif",
@@ -236,6 +280,16 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: false,
         output: Output::Image("gif"),
         overrides: Overrides::GRAPH,
+        extension: false,
+    },
+    CommandSpec {
+        name: "growth",
+        help: "Rank entries by how they grow across the snapshot series\n  Usage:\n    growth [n] [focus_regex]* [-ignore_regex]* [-cum]\n    Show the n entries that grew most between the first and the last snapshot\n    (flat values; -cum ranks cumulative values), each with its values per\n    snapshot, a sparkline, its growth, a slope and a verdict.\n    Include samples matching focus_regex, and exclude ignore_regex.\n",
+        format: Format::Growth,
+        takes_regexp: false,
+        output: Output::Text,
+        overrides: Overrides::GROWTH,
+        extension: true,
     },
     CommandSpec {
         name: "gv",
@@ -244,6 +298,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: false,
         output: Output::Viewer("gv", "ps"),
         overrides: Overrides::GRAPH,
+        extension: false,
     },
     CommandSpec {
         name: "kcachegrind",
@@ -252,6 +307,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: false,
         output: Output::Viewer("kcachegrind", "grind"),
         overrides: Overrides::ADDRESSES,
+        extension: false,
     },
     CommandSpec {
         name: "list",
@@ -263,6 +319,7 @@ pub static COMMANDS: &[CommandSpec] = &[
             granularity: Some(Granularity::Lines),
             ..Overrides::UNTRIMMED
         },
+        extension: false,
     },
     CommandSpec {
         name: "pdf",
@@ -271,6 +328,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: false,
         output: Output::Image("pdf"),
         overrides: Overrides::GRAPH,
+        extension: false,
     },
     CommandSpec {
         name: "peek",
@@ -279,6 +337,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: true,
         output: Output::Text,
         overrides: Overrides::UNTRIMMED,
+        extension: false,
     },
     CommandSpec {
         name: "png",
@@ -287,6 +346,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: false,
         output: Output::Image("png"),
         overrides: Overrides::GRAPH,
+        extension: false,
     },
     CommandSpec {
         name: "proto",
@@ -295,6 +355,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: false,
         output: Output::File("pb.gz"),
         overrides: Overrides::ADDRESSES,
+        extension: false,
     },
     CommandSpec {
         name: "ps",
@@ -303,6 +364,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: false,
         output: Output::Image("ps"),
         overrides: Overrides::GRAPH,
+        extension: false,
     },
     CommandSpec {
         name: "raw",
@@ -311,6 +373,16 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: false,
         output: Output::Text,
         overrides: Overrides::ADDRESSES,
+        extension: false,
+    },
+    CommandSpec {
+        name: "snapshots",
+        help: "List the snapshots of the series\n  Usage:\n    snapshots\n    Each snapshot with its index, source, time, time since the first and the\n    total of the current sample type; a sparkline of the totals. The current\n    snapshot (see use) is marked with *.\n",
+        format: Format::Snapshots,
+        takes_regexp: false,
+        output: Output::Text,
+        overrides: Overrides::UNTRIMMED,
+        extension: true,
     },
     CommandSpec {
         name: "svg",
@@ -319,6 +391,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: false,
         output: Output::Image("svg"),
         overrides: Overrides::GRAPH,
+        extension: false,
     },
     CommandSpec {
         name: "tags",
@@ -327,6 +400,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: false,
         output: Output::Text,
         overrides: Overrides::GRAPH,
+        extension: false,
     },
     CommandSpec {
         name: "text",
@@ -335,6 +409,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: false,
         output: Output::Text,
         overrides: Overrides::TOP,
+        extension: false,
     },
     CommandSpec {
         name: "top",
@@ -343,6 +418,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: false,
         output: Output::Text,
         overrides: Overrides::TOP,
+        extension: false,
     },
     CommandSpec {
         name: "topproto",
@@ -354,6 +430,7 @@ pub static COMMANDS: &[CommandSpec] = &[
             shell_nodecount: None,
             ..Overrides::TOP
         },
+        extension: false,
     },
     CommandSpec {
         name: "traces",
@@ -362,6 +439,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: false,
         output: Output::Text,
         overrides: Overrides::GRAPH,
+        extension: false,
     },
     CommandSpec {
         name: "tree",
@@ -370,6 +448,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: false,
         output: Output::Text,
         overrides: Overrides::GRAPH,
+        extension: false,
     },
     CommandSpec {
         name: "web",
@@ -378,6 +457,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: false,
         output: Output::Viewer("browser", "svg"),
         overrides: Overrides::GRAPH,
+        extension: false,
     },
     CommandSpec {
         name: "weblist",
@@ -386,6 +466,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         takes_regexp: true,
         output: Output::Viewer("browser", "html"),
         overrides: Overrides::ADDRESSES,
+        extension: false,
     },
 ];
 

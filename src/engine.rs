@@ -87,6 +87,44 @@ impl Engine {
         Answer { messages, result }
     }
 
+    /// Makes report `req` over the snapshot series `ids` (oldest first)
+    /// whose current snapshot is `ids[current]`: `growth` and `snapshots`
+    /// read every snapshot, any other report the current one.
+    pub fn series(&self, ids: &[ProfileId], current: usize, req: &Request) -> Answer {
+        let mut messages = Vec::new();
+        let result = (|| {
+            let stored: Vec<&Stored> = ids
+                .iter()
+                .map(|&id| self.stored(id))
+                .collect::<Result<_>>()?;
+            let names: Vec<String> = stored.iter().map(|s| s.name.clone()).collect();
+            let mut ctxs = Vec::with_capacity(stored.len());
+            for s in &stored {
+                let mut m = Vec::new();
+                ctxs.push(Context::new(
+                    &s.profile,
+                    s.id,
+                    &self.cache,
+                    &req.options,
+                    &mut m,
+                )?);
+                for line in m {
+                    if !messages.contains(&line) {
+                        messages.push(line);
+                    }
+                }
+            }
+            report::build_series(
+                &mut ctxs,
+                &names,
+                current,
+                req.command.name,
+                req.argument.as_deref(),
+            )
+        })();
+        Answer { messages, result }
+    }
+
     /// The interactive greeting for profile `id` read with `options`
     /// (the profile header, a hint when the default sample type is empty,
     /// and the "Entering interactive mode" line).

@@ -12,13 +12,17 @@ fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or("")
 }
 
-/// The `help` text with no argument.
-pub fn overview() -> String {
+/// The `help` text with no argument; rpprof's series commands are listed
+/// only in a `series` session (elsewhere the text is pprof's).
+pub fn overview(series: bool) -> String {
     let mut s = String::from("  Commands:\n");
-    for c in COMMANDS {
+    for c in COMMANDS.iter().filter(|c| series || !c.extension) {
         line(&mut s, c.name, c.description());
     }
-    for b in BUILTINS.iter().filter(|b| !b.listed_as.is_empty()) {
+    for b in BUILTINS
+        .iter()
+        .filter(|b| !b.listed_as.is_empty() && (series || !b.extension))
+    {
         line(&mut s, b.listed_as, b.help);
     }
     s.push_str("\n  Options:\n");
@@ -47,7 +51,16 @@ fn groups(s: &mut String, dash: &str) {
 /// `help NAME`: a command's, option's or choice's help, or the error.
 pub fn topic(name: &str, sample_types: &[String]) -> crate::Result<String> {
     if let Some(c) = COMMANDS.iter().find(|c| c.name == name) {
+        if c.name == "growth" {
+            return Ok(format!("{}\n{}", c.help, crate::aggregate::trend::rules()));
+        }
         return Ok(c.help.to_string());
+    }
+    if let Some(b) = BUILTINS
+        .iter()
+        .find(|b| b.extension && b.names.contains(&name))
+    {
+        return Ok(format!("{}\n", b.help));
     }
     if let Some(o) = option(name) {
         let mut h = o.help.to_string();
@@ -69,7 +82,7 @@ pub fn topic(name: &str, sample_types: &[String]) -> crate::Result<String> {
 pub fn usage() -> String {
     let mut s = String::from(USAGE_HEAD);
     s.push_str("  Output formats (select at most one):\n");
-    for c in COMMANDS {
+    for c in COMMANDS.iter().filter(|c| !c.extension) {
         line(&mut s, &format!("-{}", c.name), c.description());
     }
     s.push_str("\n  Options:\n");

@@ -6,7 +6,7 @@
 use crate::commands::{CommandSpec, Output};
 use crate::engine::Answer;
 use crate::render::color;
-use crate::render::text::{self, Rendered};
+use crate::render::text::{self, Layout, Rendered};
 use crate::report::Report;
 use crate::{Error, Result};
 use std::io::Write;
@@ -24,6 +24,8 @@ pub struct Target<'a> {
     /// True when stderr is a terminal (messages quoting profile strings
     /// are sanitized there).
     pub stderr_tty: bool,
+    /// How rpprof's own tables are laid out.
+    pub layout: Layout,
 }
 
 /// The first free `profileNNN.<ext>` name in `dir`.
@@ -180,9 +182,9 @@ pub fn show(
     let report = answer.result?;
     let on_screen = t.output.is_empty() && spec.output == Output::Text;
     let rendered = if on_screen && (color || t.stdout_tty) {
-        color::terminal(&report, color)
+        color::terminal(&report, color, &t.layout)
     } else {
-        text::plain(&report)
+        text::plain(&report, &t.layout)
     };
     deliver(&rendered, spec, t, out, err)?;
     Ok(report)

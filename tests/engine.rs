@@ -92,7 +92,7 @@ fn colour_comes_from_the_data() {
     let id = engine.add("heap_5.pb.gz", load("leak/heap_5.pb.gz"));
     let r = report(&engine, id, "top", None);
     let Body::Top(top) = &r.body else { panic!() };
-    let painted = match color::terminal(&r, true) {
+    let painted = match color::terminal(&r, true, &Default::default()) {
         text::Rendered::Text(t) => t.into_owned(),
         text::Rendered::Bytes(_) => panic!("top is text"),
     };
@@ -115,18 +115,18 @@ fn colour_comes_from_the_data() {
     assert!(cold.flat * 100 < r.total);
     assert!(!line_of(&cold.name).contains('\x1b'));
     // Without colour the terminal text is the plain text.
-    let plain = match text::plain(&r) {
+    let plain = match text::plain(&r, &Default::default()) {
         text::Rendered::Text(t) => t.into_owned(),
         text::Rendered::Bytes(_) => panic!(),
     };
-    match color::terminal(&r, false) {
+    match color::terminal(&r, false, &Default::default()) {
         text::Rendered::Text(t) => assert_eq!(t, plain),
         text::Rendered::Bytes(_) => panic!(),
     }
 }
 
 fn plain_text(engine: &Engine, id: ProfileId, name: &str, arg: Option<&str>) -> String {
-    match text::plain(&report(engine, id, name, arg)) {
+    match text::plain(&report(engine, id, name, arg), &Default::default()) {
         text::Rendered::Text(t) => t.into_owned(),
         text::Rendered::Bytes(_) => panic!("{name} is text"),
     }

@@ -112,7 +112,7 @@ fn generate(p: &Profile, name: &str, regexp: Option<&str>, cfg: &Config) -> Rend
         options: ReportOptions::new(cfg, spec, Caller::Flags).unwrap(),
     };
     let report = engine.report(id, &req).result.expect("report");
-    match plain(&report) {
+    match plain(&report, &Default::default()) {
         Rendered::Text(t) => Rendered::Text(t.into_owned().into()),
         Rendered::Bytes(b) => Rendered::Bytes(b.into_owned().into()),
     }

@@ -8,4 +8,5 @@ pub mod calltree;
 pub mod graph;
 pub mod nodes;
 pub mod tags;
+pub mod trend;
 pub mod visual;

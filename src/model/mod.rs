@@ -14,6 +14,7 @@ pub mod compact;
 pub mod merge;
 pub mod prune;
 pub mod scale;
+pub mod series;
 
 /// Index into [`Profile::strings`]; 0 is the empty string.
 pub type StrId = u32;

@@ -7,7 +7,7 @@
 //! before anything reaches a terminal. Piped output never passes through
 //! here.
 
-use super::text::{self, Rendered, Style};
+use super::text::{self, Layout, Rendered, Style};
 use crate::report::Report;
 use owo_colors::OwoColorize;
 use std::borrow::Cow;
@@ -89,9 +89,9 @@ fn paint_line(text: &str, style: Style) -> String {
 /// The report for a terminal: profile strings sanitized and, with
 /// `color`, each line painted by the style its data gave it. Documents
 /// (dot, raw, …) are sanitized only.
-pub fn terminal(report: &Report, color: bool) -> Rendered<'_> {
-    let Some(lines) = text::lines(report) else {
-        return match text::plain(report) {
+pub fn terminal<'a>(report: &'a Report, color: bool, layout: &Layout) -> Rendered<'a> {
+    let Some(lines) = text::lines(report, layout) else {
+        return match text::plain(report, layout) {
             Rendered::Text(t) => Rendered::Text(Cow::Owned(sanitize(&t).into_owned())),
             bytes => bytes,
         };

@@ -4,6 +4,8 @@
 //! ([`tabwriter`]).
 
 pub mod color;
+pub mod series;
+pub mod sparkline;
 pub mod tabwriter;
 pub mod text;
 pub mod time;

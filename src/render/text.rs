@@ -36,6 +36,49 @@ pub struct Line {
     pub text: String,
 }
 
+/// What a layout may depend on besides the report: the sparkline alphabet
+/// and the width of rpprof's own tables (pprof's reports ignore both).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    /// ASCII sparklines (`_.-=#`) instead of block characters.
+    pub ascii: bool,
+    /// Columns available.
+    pub width: usize,
+}
+
+impl Default for Layout {
+    /// Piped output: ASCII, 100 columns.
+    fn default() -> Layout {
+        Layout {
+            ascii: true,
+            width: 100,
+        }
+    }
+}
+
+impl Layout {
+    /// The layout for a stream that is (or is not) a terminal: block
+    /// characters only on a UTF-8 terminal (`LC_ALL`, `LC_CTYPE`, `LANG`)
+    /// unless `ascii`; the width from `COLUMNS`, else 100.
+    pub fn detect(terminal: bool, ascii: bool) -> Layout {
+        let utf8 = ["LC_ALL", "LC_CTYPE", "LANG"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+            .is_some_and(|v| {
+                let v = v.to_ascii_lowercase();
+                v.contains("utf-8") || v.contains("utf8")
+            });
+        Layout {
+            ascii: ascii || !(terminal && utf8),
+            width: std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.parse().ok())
+                .filter(|&w: &usize| w >= 40)
+                .unwrap_or(100),
+        }
+    }
+}
+
 /// A rendered report, borrowing documents and binary data from the report.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Rendered<'a> {
@@ -86,7 +129,7 @@ const TRACE_SEPARATOR: &str = "-----------+-------------------------------------
 
 /// The laid-out lines of a report with a text layout; `None` for documents
 /// and binary data, which are delivered as they are.
-pub fn lines(report: &Report) -> Option<Vec<Line>> {
+pub fn lines(report: &Report, layout: &Layout) -> Option<Vec<Line>> {
     let mut out = Lines::default();
     let (s, total) = (&report.scale, report.total);
     match &report.body {
@@ -181,6 +224,10 @@ pub fn lines(report: &Report) -> Option<Vec<Line>> {
                 out.push(Style::Plain, l.as_str());
             }
         }
+        Body::Growth(g) => super::series::growth(&mut out.0, g, s, &report.sample_type, layout),
+        Body::Snapshots(x) => {
+            super::series::snapshots(&mut out.0, x, s, &report.sample_type, layout)
+        }
         Body::Document(_) | Body::Bytes(_) => return None,
     }
     Some(out.0)
@@ -250,13 +297,13 @@ fn tags(out: &mut Lines, t: &crate::report::tags::Tags, s: &Scale) {
 }
 
 /// The report as pprof prints it.
-pub fn plain(report: &Report) -> Rendered<'_> {
+pub fn plain<'a>(report: &'a Report, layout: &Layout) -> Rendered<'a> {
     match &report.body {
         Body::Document(d) => Rendered::Text(Cow::Borrowed(d)),
         Body::Bytes(b) => Rendered::Bytes(Cow::Borrowed(b)),
         _ => {
             let mut s = String::new();
-            for l in lines(report).unwrap_or_default() {
+            for l in lines(report, layout).unwrap_or_default() {
                 s.push_str(&l.text);
                 s.push('\n');
             }

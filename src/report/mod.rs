@@ -19,6 +19,7 @@ pub mod header;
 pub mod list;
 pub mod proto;
 pub mod raw;
+pub mod series;
 pub mod sourcefile;
 pub mod tags;
 pub mod top;
@@ -427,6 +428,10 @@ pub enum Body {
     Tags(tags::Tags),
     /// `comments`.
     Comments(Vec<String>),
+    /// `growth` over a series.
+    Growth(series::Growth),
+    /// `snapshots` of a series.
+    Snapshots(series::Snapshots),
     /// A document in an interchange format, complete as written: `dot`,
     /// `callgrind`, `raw`, `disasm`, `weblist` (HTML).
     Document(String),
@@ -488,6 +493,39 @@ pub fn build(r: &mut Context, command: &'static str, argument: Option<&str>) -> 
             let p = r.view.profile();
             Body::Comments(p.comments.iter().map(|&c| p.str(c).to_string()).collect())
         }
+        Format::Growth | Format::Snapshots => {
+            return Err(Error::Usage(format!(
+                "{command} needs a snapshot series: start rpprof with -series and two or more profiles"
+            )));
+        }
     };
     Ok(r.finish(command, body))
+}
+
+/// Builds series report `command` from one prepared context per snapshot
+/// (oldest first, named by `names`; snapshot `current` is the current
+/// one). Any other command is reported on the current snapshot.
+pub fn build_series(
+    ctxs: &mut [Context],
+    names: &[String],
+    current: usize,
+    command: &'static str,
+    argument: Option<&str>,
+) -> Result<Report> {
+    let format = ctxs
+        .first()
+        .map(|c| c.opts.format)
+        .ok_or_else(|| Error::Usage("the series is empty".into()))?;
+    let body = match format {
+        Format::Growth => Body::Growth(series::growth(ctxs, names, current)),
+        Format::Snapshots => Body::Snapshots(series::snapshots(ctxs, names, current)),
+        _ => {
+            let r = ctxs
+                .get_mut(current)
+                .ok_or_else(|| Error::Usage(format!("no snapshot {}", current + 1)))?;
+            return build(r, command, argument);
+        }
+    };
+    let last = ctxs.last().expect("not empty");
+    Ok(last.finish(command, body))
 }

@@ -12,8 +12,10 @@ use crate::config::{Config, GROUPS, OPTIONS, choice, option};
 use crate::engine::{Engine, Request};
 use crate::help;
 use crate::model::Profile;
+use crate::model::base::{self, BaseMode};
 use crate::output::{self, Target};
 use crate::render::color::for_stream;
+use crate::render::text::Layout;
 use crate::report::Report;
 use crate::request::{Caller, ReportOptions};
 use crate::source::fetch::Fetched;
@@ -52,6 +54,12 @@ pub struct Session {
     pub sources: Option<Sources>,
     /// The last report shown (for `explain` and the front ends).
     pub last: Option<Report>,
+    /// The snapshots of a series, oldest first (empty for one profile).
+    pub snapshots: Vec<ProfileId>,
+    /// ASCII sparklines even on a UTF-8 terminal (`--ascii`).
+    pub ascii: bool,
+    /// Profiles made by `diff A B`, reused when asked again.
+    diffs: Vec<((ProfileId, ProfileId, BaseMode, bool), ProfileId)>,
 }
 
 /// What a `normalize` change rebuilds the profile from.
@@ -80,7 +88,112 @@ impl Session {
             stderr_tty: false,
             sources: None,
             last: None,
+            snapshots: Vec::new(),
+            ascii: false,
+            diffs: Vec::new(),
         }
+    }
+
+    /// A session on a snapshot series (ordered, at least two; see
+    /// `model::series::order`); commands run on the newest snapshot.
+    pub fn series(snapshots: Vec<(String, Profile)>, cfg: Config) -> Session {
+        let mut s = Session::new(Profile::default(), cfg);
+        s.engine = Engine::new();
+        for (name, p) in snapshots {
+            if s.sample_types.is_empty() {
+                s.sample_types = p.sample_type_names();
+            }
+            s.snapshots.push(s.engine.add(name, p));
+        }
+        s.current = *s.snapshots.last().expect("a series has snapshots");
+        s
+    }
+
+    /// The current snapshot's position in the series.
+    fn position(&self) -> usize {
+        self.snapshots
+            .iter()
+            .position(|&id| id == self.current)
+            .unwrap_or(0)
+    }
+
+    /// Snapshot `word` of the series (`1`…`n`, `first`, `last`).
+    fn snapshot(&self, command: &str, word: &str) -> Result<ProfileId> {
+        let n = self.snapshots.len();
+        if n == 0 {
+            return Err(Error::Usage(format!(
+                "{command} needs a snapshot series: start rpprof with -series and two or more profiles"
+            )));
+        }
+        let k = match word {
+            "first" => 1,
+            "last" => n,
+            w => w.parse::<usize>().map_err(|_| {
+                Error::Usage(format!(
+                    "{command}: bad snapshot {w:?}: use a number from 1 to {n}, first or last"
+                ))
+            })?,
+        };
+        if k == 0 || k > n {
+            return Err(Error::Usage(format!(
+                "{command}: no snapshot {k}: the series has {n} (1-{n})"
+            )));
+        }
+        Ok(self.snapshots[k - 1])
+    }
+
+    /// `use K`.
+    fn use_snapshot(&mut self, words: &[&str]) -> Result<()> {
+        let [_, k] = words else {
+            return Err(Error::Usage(
+                "usage: use K (a snapshot number, first or last)".into(),
+            ));
+        };
+        self.current = self.snapshot("use", k)?;
+        Ok(())
+    }
+
+    /// `diff A B [-diff] [command …]`: the command (default `top`) on
+    /// snapshot B with snapshot A as its `-base` (`-diff`: `-diff_base`).
+    fn diff(&mut self, words: &[&str], out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+        let (Some(a), Some(b)) = (words.get(1), words.get(2)) else {
+            return Err(Error::Usage(
+                "usage: diff A B [-diff] [command] (snapshot numbers)".into(),
+            ));
+        };
+        let (a, b) = (self.snapshot("diff", a)?, self.snapshot("diff", b)?);
+        let mut rest = &words[3..];
+        let mode = if rest.first() == Some(&"-diff") {
+            rest = &rest[1..];
+            BaseMode::Diff
+        } else {
+            BaseMode::Subtract
+        };
+        let normalize = self.cfg.bool("normalize");
+        let key = (a, b, mode, normalize);
+        let id = match self.diffs.iter().find(|(k, _)| *k == key) {
+            Some(&(_, id)) => id,
+            None => {
+                let stored = |id| {
+                    self.engine
+                        .store()
+                        .get(id)
+                        .map(|s| (s.name.clone(), (*s.profile).clone()))
+                        .expect("snapshots are stored")
+                };
+                let ((an, ap), (bn, bp)) = (stored(a), stored(b));
+                let p = base::combine(bp, ap, mode, normalize)?;
+                let id = self.engine.add(format!("{bn} - {an}"), p);
+                self.diffs.push((key, id));
+                id
+            }
+        };
+        let line: Vec<&str> = if rest.is_empty() {
+            vec!["top"]
+        } else {
+            rest.to_vec()
+        };
+        self.command(&line, Some(id), out, err)
     }
 
     /// The current profile.
@@ -114,11 +227,38 @@ impl Session {
     pub fn greeting(&self) -> Vec<String> {
         let top = commands::command("top").expect("top is a command");
         match ReportOptions::new(&self.cfg, top, Caller::Shell) {
-            Ok(o) => self.engine.greeting(self.current, &o),
+            Ok(o) => {
+                let mut lines = self.series_line().into_iter().collect::<Vec<_>>();
+                lines.extend(self.engine.greeting(self.current, &o));
+                lines
+            }
             Err(_) => vec![
                 "Entering interactive mode (type \"help\" for commands, \"o\" for options)".into(),
             ],
         }
+    }
+
+    /// The greeting's line about a series: how many snapshots, their time
+    /// span, and which one commands run on.
+    fn series_line(&self) -> Option<String> {
+        let store = self.engine.store();
+        let first = store.get(*self.snapshots.first()?)?;
+        let last = store.get(*self.snapshots.last()?)?;
+        let n = self.snapshots.len();
+        let (t0, t1) = (first.time_nanos(), last.time_nanos());
+        let span = if t0 != 0 && t1 != 0 {
+            format!(
+                ", {} to {} ({})",
+                crate::render::time::header_time(t0),
+                crate::render::time::header_time(t1),
+                crate::render::units::label(t1 - t0, "nanoseconds")
+            )
+        } else {
+            String::new()
+        };
+        Some(format!(
+            "Series of {n} snapshots{span}; commands run on #{n}, the newest (see \"snapshots\", \"use\", \"diff\", \"growth\")"
+        ))
     }
 
     /// Expands a shortcut line into the lines it stands for.
@@ -224,9 +364,11 @@ impl Session {
                     }
                 }
                 BuiltinAction::Quit => return Ok(Flow::Quit),
+                BuiltinAction::Use => self.use_snapshot(&words)?,
+                BuiltinAction::Diff => self.diff(&words, out, err)?,
                 BuiltinAction::Help => {
                     let text = if words.len() == 1 {
-                        help::overview()
+                        help::overview(!self.snapshots.is_empty())
                     } else {
                         help::topic(&words[1..].join(" "), &self.sample_types)?
                     };
@@ -239,12 +381,19 @@ impl Session {
             }
             return Ok(Flow::Continue);
         }
-        self.command(&words, out, err)?;
+        self.command(&words, None, out, err)?;
         Ok(Flow::Continue)
     }
 
-    /// Parses and runs a report command line.
-    fn command(&mut self, words: &[&str], out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+    /// Parses and runs a report command line, on profile `on` or (for
+    /// `None`) on the session's profile or series.
+    fn command(
+        &mut self,
+        words: &[&str],
+        on: Option<ProfileId>,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<()> {
         let mut name = words[0];
         let mut rest: Vec<&str> = words[1..].to_vec();
         if commands::command(name).is_none()
@@ -299,12 +448,19 @@ impl Session {
             argument,
             options: ReportOptions::new(&cfg, spec, Caller::Shell)?,
         };
-        let answer = self.engine.report(self.current, &req);
+        let answer = match on {
+            Some(id) => self.engine.report(id, &req),
+            None if !self.snapshots.is_empty() => {
+                self.engine.series(&self.snapshots, self.position(), &req)
+            }
+            None => self.engine.report(self.current, &req),
+        };
         let target = Target {
             output: &output,
             interactive: true,
             stdout_tty: self.stdout_tty,
             stderr_tty: self.stderr_tty,
+            layout: Layout::detect(self.stdout_tty, self.ascii),
         };
         self.last = Some(output::show(answer, spec, &target, self.color, out, err)?);
         Ok(())

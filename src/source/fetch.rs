@@ -200,6 +200,26 @@ pub fn fetch(req: &Request, err: &mut dyn Write) -> Result<Fetched> {
     })
 }
 
+/// Loads every source of `req` on its own, for a snapshot series: each
+/// one normalised as pprof's `Merge` leaves a single profile and pruned.
+/// A source that fails is named on `err` (one line) and skipped.
+pub fn fetch_each(req: &Request, err: &mut dyn Write) -> Vec<(String, Profile)> {
+    let mut out = Vec::new();
+    for (path, result) in req.sources.iter().zip(load_all(&req.sources, req, err)) {
+        let done = result.and_then(|(mut p, _)| {
+            merge::ensure_mapping(&mut p);
+            finish(merge::combine(vec![p])?, "")
+        });
+        match done {
+            Ok(p) => out.push((path.clone(), p)),
+            Err(e) => {
+                let _ = writeln!(err, "{path}: {e}");
+            }
+        }
+    }
+    out
+}
+
 /// The last load steps on a combined profile: drop/keep frames, then the
 /// `-add_comment` text.
 fn finish(mut p: Profile, comment: &str) -> Result<Profile> {

@@ -100,6 +100,34 @@ fn looks_like_text(raw: &[u8]) -> bool {
         .all(|&b| b == b'\n' || b == b'\r' || b == b'\t' || (0x20..0x7f).contains(&b))
 }
 
+/// The sources of a series: each directory among `paths` stands for the
+/// regular files in it (sorted by name, hidden files left out); anything
+/// else is kept as given. An empty or unreadable directory is an error
+/// naming it.
+pub fn expand_dirs(paths: &[String]) -> Result<Vec<String>, Error> {
+    let mut out = Vec::new();
+    for p in paths {
+        let dir = std::path::Path::new(p);
+        if !dir.is_dir() {
+            out.push(p.clone());
+            continue;
+        }
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(format!("open {p}"), &e))?
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .map(|e| e.path().display().to_string())
+            .collect();
+        if files.is_empty() {
+            return Err(Error::Usage(format!("no profiles in directory {p}")));
+        }
+        files.sort();
+        out.extend(files);
+    }
+    Ok(out)
+}
+
 /// Reads a local file (or `-` for stdin) and parses it.
 pub fn load_path(path: &str) -> Result<Profile, Error> {
     let data = if path == "-" {
