@@ -210,10 +210,7 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<()> {
                 engine.report(id, &req)
             }
             Loaded::Series(snapshots) => {
-                let ids: Vec<_> = snapshots
-                    .into_iter()
-                    .map(|(name, p)| engine.add(name, p))
-                    .collect();
+                let ids = engine.add_series(snapshots);
                 engine.series(&ids, ids.len() - 1, &req)
             }
         };

@@ -7,8 +7,9 @@
 //! Sits above `report` and `store`; the shell, flag mode and (later) the
 //! web UI sit above it. It prints nothing.
 
-use crate::commands::CommandSpec;
+use crate::commands::{CommandSpec, Format};
 use crate::model::Profile;
+use crate::model::compact::merge_one;
 use crate::report::cache::Cache;
 use crate::report::header;
 use crate::report::{self, Context, Report};
@@ -55,6 +56,15 @@ impl Engine {
         self.store.add(name, profile)
     }
 
+    /// Stores the snapshots of a series (ordered, tables shared by
+    /// `model::series::order`); returns their ids, oldest first.
+    pub fn add_series(&mut self, snapshots: Vec<(String, Profile)>) -> Vec<ProfileId> {
+        snapshots
+            .into_iter()
+            .map(|(name, p)| self.store.add_snapshot(name, p))
+            .collect()
+    }
+
     /// Replaces profile `id` (its aggregates are forgotten); returns the
     /// new id.
     pub fn replace(&mut self, id: ProfileId, profile: Profile) -> Result<ProfileId> {
@@ -81,6 +91,16 @@ impl Engine {
     pub fn report(&self, id: ProfileId, req: &Request) -> Answer {
         let mut messages = Vec::new();
         let result = self.stored(id).and_then(|s| {
+            if s.shares_tables && matches!(req.command.format, Format::Raw | Format::Proto) {
+                // These print table ids or write whole tables: give them
+                // the snapshot's own tables, as if it were loaded alone
+                // (pprof's merge keeps what the samples use, in first-use
+                // order), with a cache of their own.
+                let own = merge_one((*s.profile).clone());
+                let cache = Cache::default();
+                let mut ctx = Context::new(&own, id, &cache, &req.options, &mut messages)?;
+                return report::build(&mut ctx, req.command.name, req.argument.as_deref());
+            }
             let mut ctx = Context::new(&s.profile, id, &self.cache, &req.options, &mut messages)?;
             report::build(&mut ctx, req.command.name, req.argument.as_deref())
         });
@@ -91,6 +111,15 @@ impl Engine {
     /// whose current snapshot is `ids[current]`: `growth` and `snapshots`
     /// read every snapshot, any other report the current one.
     pub fn series(&self, ids: &[ProfileId], current: usize, req: &Request) -> Answer {
+        if !matches!(req.command.format, Format::Growth | Format::Snapshots) {
+            return match ids.get(current) {
+                Some(&id) => self.report(id, req),
+                None => Answer {
+                    messages: Vec::new(),
+                    result: Err(Error::Usage(format!("no snapshot {}", current + 1))),
+                },
+            };
+        }
         let mut messages = Vec::new();
         let result = (|| {
             let stored: Vec<&Stored> = ids
@@ -114,13 +143,7 @@ impl Engine {
                     }
                 }
             }
-            report::build_series(
-                &mut ctxs,
-                &names,
-                current,
-                req.command.name,
-                req.argument.as_deref(),
-            )
+            report::build_series(&mut ctxs, &names, current, req.command.name)
         })();
         Answer { messages, result }
     }

@@ -22,6 +22,9 @@ pub struct Stored {
     pub name: String,
     /// The profile.
     pub profile: Arc<Profile>,
+    /// True for a snapshot of a series: its symbol tables are the series'
+    /// union (`model::series::share`), holding entries of other snapshots.
+    pub shares_tables: bool,
 }
 
 impl Stored {
@@ -46,12 +49,23 @@ impl Store {
 
     /// Adds a profile; returns its id.
     pub fn add(&mut self, name: impl Into<String>, profile: Profile) -> ProfileId {
+        self.push(name.into(), profile, false)
+    }
+
+    /// Adds a snapshot of a series whose tables `model::series::share`
+    /// made common; returns its id.
+    pub fn add_snapshot(&mut self, name: impl Into<String>, profile: Profile) -> ProfileId {
+        self.push(name.into(), profile, true)
+    }
+
+    fn push(&mut self, name: String, profile: Profile, shares_tables: bool) -> ProfileId {
         let id = ProfileId(self.next);
         self.next += 1;
         self.entries.push(Stored {
             id,
-            name: name.into(),
+            name,
             profile: Arc::new(profile),
+            shares_tables,
         });
         id
     }
@@ -66,6 +80,7 @@ impl Store {
             id: new,
             name: std::mem::take(&mut self.entries[i].name),
             profile: Arc::new(profile),
+            shares_tables: self.entries[i].shares_tables,
         };
         Some(new)
     }

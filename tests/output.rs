@@ -253,7 +253,7 @@ fn list_finds_sources_from_the_current_directory_up() {
 fn list_without_file_names_says_so() {
     // No corpus profile lacks file names, so drop them in the model.
     let mut p = rpprof::app::load(&[heap()], &mut std::io::sink()).unwrap();
-    for f in &mut p.functions {
+    for f in std::sync::Arc::make_mut(&mut p.functions) {
         f.filename = 0;
     }
     let out = text(generate(&p, "list", Some("Track"), &Config::default()));

@@ -191,3 +191,33 @@ fn a_directory_is_a_series() {
     assert_eq!(o.out().matches("heap_").count(), 5, "{}", o.out());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The snapshots of a series share one symbol space, renumbered; every
+/// report on snapshot K must still be what the profile says alone, ids in
+/// `raw` and the bytes of `proto` included.
+#[test]
+fn each_snapshot_reports_as_if_loaded_alone() {
+    let script = "top\npeek Track\ntraces\nraw\ntree\ntags\n-addresses\ntop 5\nlist Track\n";
+    let dir = std::env::temp_dir().join(format!("rpprof-alone-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (k, one) in LEAK.iter().enumerate() {
+        let alone = run(&[one], script);
+        let mut args = vec!["-series"];
+        args.extend(LEAK);
+        let in_series = run(&args, &format!("use {}\n{script}", k + 1));
+        assert_eq!(alone.code, 0, "{}", alone.stderr);
+        // The series prints one more prompt, for `use K`.
+        let series_out = in_series.out().replacen("(pprof) ", "", 1);
+        assert_eq!(series_out, alone.out(), "snapshot {}", k + 1);
+        let (a, b) = (dir.join("alone.pb"), dir.join("series.pb"));
+        run(&["-proto", &format!("-output={}", a.display()), one], "");
+        run(&args, &format!("use {}\nproto > {}\n", k + 1, b.display()));
+        assert_eq!(
+            std::fs::read(&a).unwrap(),
+            std::fs::read(&b).unwrap(),
+            "proto of snapshot {}",
+            k + 1
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -110,11 +110,12 @@ fn profile(bin: &Path, file: &str, build_id: &str, elf_addrs: &[u64]) -> Profile
             "count".into(),
             file.into(),
             build_id.into(),
-        ],
+        ]
+        .into(),
         sample_types: vec![ValueType { ty: 1, unit: 2 }],
         ..Default::default()
     };
-    p.mappings.push(Mapping {
+    std::sync::Arc::make_mut(&mut p.mappings).push(Mapping {
         start,
         limit: start + page(seg.memsz + 0xfff + (seg.vaddr & 0xfff)),
         offset: page(seg.offset),
@@ -123,7 +124,7 @@ fn profile(bin: &Path, file: &str, build_id: &str, elf_addrs: &[u64]) -> Profile
         ..Default::default()
     });
     for (i, a) in elf_addrs.iter().enumerate() {
-        p.locations.push(Location {
+        std::sync::Arc::make_mut(&mut p.locations).push(Location {
             mapping: 0,
             address: BASE + a,
             ..Default::default()

@@ -109,8 +109,8 @@ impl<'a> View<'a> {
 
     fn edit_tables(&mut self) -> (&mut Vec<Location>, &mut Vec<Line>) {
         if self.locations.is_none() {
-            self.locations = Some(self.profile.locations.clone());
-            self.lines = Some(self.profile.lines.clone());
+            self.locations = Some(self.profile.locations.to_vec());
+            self.lines = Some(self.profile.lines.to_vec());
         }
         (
             self.locations.as_mut().expect("set"),

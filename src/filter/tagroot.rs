@@ -15,6 +15,7 @@
 use crate::model::merge::FastMap;
 use crate::model::{Function, Label, Line, Location, NONE, Profile, Samples};
 use crate::render::units;
+use std::sync::Arc;
 
 /// The keys of a `tagroot`/`tagleaf` value (empty items dropped).
 fn keys(option: &str) -> Vec<&str> {
@@ -69,7 +70,7 @@ pub fn add_label_frames(
             return 0;
         }
         *strings.entry(s.to_string()).or_insert_with(|| {
-            q.strings.push(s.to_string());
+            Arc::make_mut(&mut q.strings).push(s.to_string());
             (q.strings.len() - 1) as u32
         })
     };
@@ -84,12 +85,12 @@ pub fn add_label_frames(
             filename: intern(q, key),
             start_line: 0,
         };
-        q.functions.push(function);
-        q.lines.push(Line {
+        Arc::make_mut(&mut q.functions).push(function);
+        Arc::make_mut(&mut q.lines).push(Line {
             function: (q.functions.len() - 1) as u32,
             line: 0,
         });
-        q.locations.push(Location {
+        Arc::make_mut(&mut q.locations).push(Location {
             mapping: NONE,
             address: 0,
             lines_start: (q.lines.len() - 1) as u32,
@@ -157,16 +158,19 @@ mod tests {
                 name: f,
                 system_name: f,
                 ..Default::default()
-            }],
+            }]
+            .into(),
             lines: vec![Line {
                 function: 0,
                 line: 1,
-            }],
+            }]
+            .into(),
             locations: vec![Location {
                 mapping: NONE,
                 lines_len: 1,
                 ..Default::default()
-            }],
+            }]
+            .into(),
             ..Default::default()
         };
         let labels = [
@@ -184,7 +188,7 @@ mod tests {
         ];
         p.samples.push(&[0], &[5], &labels);
         p.samples.push(&[0], &[3], &[]);
-        p.strings = s.strings;
+        p.strings = s.strings.into();
         p
     }
 

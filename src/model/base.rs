@@ -71,13 +71,14 @@ mod tests {
     use super::*;
     use crate::Error;
     use crate::model::{Function, Line, Location, Mapping, ValueType};
+    use std::sync::Arc;
 
     /// A one-column profile (`ty` in `unit`) with one sample per
     /// `(stack, value)`; a stack lists function names, leaf first, and
     /// each name is one function at one location of one mapping.
     fn profile(ty: &str, unit: &str, samples: &[(&[&str], i64)]) -> Profile {
         let mut p = Profile {
-            strings: vec![String::new()],
+            strings: vec![String::new()].into(),
             ..Profile::default()
         };
         p.sample_types = vec![ValueType {
@@ -86,7 +87,7 @@ mod tests {
         }];
         p.period_type = p.sample_types[0];
         p.period = 1;
-        p.mappings.push(Mapping {
+        Arc::make_mut(&mut p.mappings).push(Mapping {
             start: 0x1000,
             limit: 0x9000,
             ..Mapping::default()
@@ -109,16 +110,16 @@ mod tests {
             return i as u32;
         }
         let f = p.functions.len() as u32;
-        p.functions.push(Function {
+        Arc::make_mut(&mut p.functions).push(Function {
             name: id,
             system_name: id,
             ..Function::default()
         });
-        p.lines.push(Line {
+        Arc::make_mut(&mut p.lines).push(Line {
             function: f,
             line: 1,
         });
-        p.locations.push(Location {
+        Arc::make_mut(&mut p.locations).push(Location {
             mapping: 0,
             address: 0x1000 + 0x10 * FUNCTIONS.iter().position(|&n| n == name).unwrap() as u64,
             lines_start: f,

@@ -158,6 +158,7 @@ fn first_equals(s: &Samples, zero: &[bool]) -> Vec<u32> {
 mod tests {
     use super::*;
     use crate::model::{Function, Line, Location, ValueType};
+    use std::sync::Arc;
 
     /// A profile with `locs` locations (one function each) and no samples.
     fn skeleton(locs: u32) -> Profile {
@@ -168,20 +169,21 @@ mod tests {
                 "f".into(),
                 "k".into(),
                 "v".into(),
-            ],
+            ]
+            .into(),
             ..Default::default()
         };
         p.sample_types = vec![ValueType { ty: 1, unit: 1 }];
-        p.functions.push(Function {
+        Arc::make_mut(&mut p.functions).push(Function {
             name: 2,
             ..Default::default()
         });
         for i in 0..locs {
-            p.lines.push(Line {
+            Arc::make_mut(&mut p.lines).push(Line {
                 function: 0,
                 line: i as i64 + 1,
             });
-            p.locations.push(Location {
+            Arc::make_mut(&mut p.locations).push(Location {
                 mapping: NONE,
                 address: 0x1000 + i as u64,
                 lines_start: i,

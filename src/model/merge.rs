@@ -12,6 +12,7 @@ use super::{
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::sync::Arc;
 
 /// A fast, non-cryptographic hasher for in-memory keys (FxHash-style).
 #[derive(Default, Clone, Copy)]
@@ -156,7 +157,7 @@ impl Merger {
                 ..m.clone()
             };
             let id = self.out.mappings.len() as u32;
-            self.out.mappings.push(nm);
+            Arc::make_mut(&mut self.out.mappings).push(nm);
             self.mappings.insert(key, id);
             (id, 0)
         };
@@ -178,7 +179,7 @@ impl Merger {
         let next = self.out.functions.len() as u32;
         let id = *self.functions.entry(nf).or_insert(next);
         if id == next {
-            self.out.functions.push(nf);
+            Arc::make_mut(&mut self.out.functions).push(nf);
         }
         maps.functions[idx as usize] = id;
         id
@@ -214,8 +215,8 @@ impl Merger {
         } else {
             let id = self.out.locations.len() as u32;
             let lines_start = self.out.lines.len() as u32;
-            self.out.lines.extend_from_slice(&key.lines);
-            self.out.locations.push(Location {
+            Arc::make_mut(&mut self.out.lines).extend_from_slice(&key.lines);
+            Arc::make_mut(&mut self.out.locations).push(Location {
                 mapping,
                 address,
                 lines_start,
@@ -328,7 +329,7 @@ impl Merger {
     /// The merged profile; merged again when summing left all-zero samples.
     pub(super) fn finish(self, samples: Samples) -> Profile {
         let mut out = self.out;
-        out.strings = self.strings.strings;
+        out.strings = self.strings.strings.into();
         out.samples = samples;
         let k = out.num_types();
         let any_zero =
@@ -429,8 +430,8 @@ pub fn combine(mut ps: Vec<Profile>) -> Result<Profile> {
 /// has no mappings, as pprof does after loading.
 pub fn ensure_mapping(p: &mut Profile) {
     if p.mappings.is_empty() {
-        p.mappings.push(Mapping::default());
-        for l in &mut p.locations {
+        Arc::make_mut(&mut p.mappings).push(Mapping::default());
+        for l in Arc::make_mut(&mut p.locations) {
             l.mapping = 0;
         }
     }

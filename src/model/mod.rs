@@ -7,7 +7,8 @@
 //! and never formats reports. The operations on whole profiles live in the
 //! submodules: [`merge`] and [`compact`] (pprof's `Merge`), [`scale`]
 //! (units, `Normalize`), [`base`] (`-base` and `-diff_base`) and [`prune`]
-//! (`drop_frames`/`keep_frames`); their errors are [`crate::Error`]s.
+//! (`drop_frames`/`keep_frames`), [`series`] (ordering snapshots and sharing
+//! their tables); their errors are [`crate::Error`]s.
 
 pub mod base;
 pub mod compact;
@@ -15,6 +16,8 @@ pub mod merge;
 pub mod prune;
 pub mod scale;
 pub mod series;
+
+use std::sync::Arc;
 
 /// Index into [`Profile::strings`]; 0 is the empty string.
 pub type StrId = u32;
@@ -146,10 +149,13 @@ impl Samples {
     }
 }
 
-/// A whole profile.
+/// A whole profile. Its symbol tables (strings, mappings, locations, lines,
+/// functions) are shared immutably (`Arc`): clones and the snapshots of a
+/// series point at one copy (see [`series::share`]); whoever edits a table
+/// gets its own copy first (`Arc::make_mut`).
 #[derive(Clone, Debug, Default)]
 pub struct Profile {
-    pub strings: Vec<String>,
+    pub strings: Arc<Vec<String>>,
     pub sample_types: Vec<ValueType>,
     pub default_sample_type: StrId,
     pub period_type: ValueType,
@@ -159,10 +165,10 @@ pub struct Profile {
     pub comments: Vec<StrId>,
     pub drop_frames: StrId,
     pub keep_frames: StrId,
-    pub mappings: Vec<Mapping>,
-    pub locations: Vec<Location>,
-    pub lines: Vec<Line>,
-    pub functions: Vec<Function>,
+    pub mappings: Arc<Vec<Mapping>>,
+    pub locations: Arc<Vec<Location>>,
+    pub lines: Arc<Vec<Line>>,
+    pub functions: Arc<Vec<Function>>,
     pub samples: Samples,
 }
 
@@ -193,7 +199,7 @@ impl Profile {
         if let Some(i) = self.strings.iter().position(|x| x == s) {
             return i as StrId;
         }
-        self.strings.push(s.to_string());
+        Arc::make_mut(&mut self.strings).push(s.to_string());
         (self.strings.len() - 1) as StrId
     }
 

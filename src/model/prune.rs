@@ -7,6 +7,7 @@
 use super::{NONE, Profile};
 use crate::error::{Error, Result};
 use regex::Regex;
+use std::sync::Arc;
 
 /// Names containing `(` that are not argument lists.
 const RESERVED: [&str; 2] = ["(anonymous namespace)", "operator()"];
@@ -56,7 +57,7 @@ pub fn remove_uninteresting(p: &mut Profile) -> Result<()> {
     };
     // Per location: 0 = user frame, 1 = prune beneath, 2 = prune whole location.
     let mut mark = vec![0u8; p.locations.len()];
-    for (li, loc) in p.locations.iter_mut().enumerate() {
+    for (li, loc) in Arc::make_mut(&mut p.locations).iter_mut().enumerate() {
         let lines = &p.lines[loc.line_range()];
         let hit = lines.iter().rposition(|ln| {
             if ln.function == NONE {

@@ -200,7 +200,7 @@ mod tests {
 
     fn profile(ty: &str, unit: &str, period: (&str, &str), values: &[i64]) -> Profile {
         let mut p = Profile {
-            strings: vec![String::new()],
+            strings: vec![String::new()].into(),
             ..Profile::default()
         };
         let t = ValueType {

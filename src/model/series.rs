@@ -1,13 +1,17 @@
 //! A snapshot series: several profiles of one process over time, kept
 //! apart (not merged) and ordered by their `time_nanos`, the given order
 //! breaking ties. All snapshots must be of one kind (the same sample
-//! types): a heap series cannot hold a CPU profile.
+//! types): a heap series cannot hold a CPU profile. The snapshots share
+//! one symbol space ([`share`]): N snapshots of one process hold one copy
+//! of the strings, mappings, functions and locations, not N.
 //!
 //! Model stage: works on loaded profiles; nothing here reads files or
 //! reports.
 
-use super::Profile;
+use super::merge::FastMap;
+use super::{Function, Interner, Line, Location, Mapping, NONE, Profile, StrId};
 use crate::{Error, Result};
+use std::sync::Arc;
 
 /// A profile's kind, as shown in messages: its sample types with units
 /// (`inuse_space/bytes, …`).
@@ -45,17 +49,151 @@ pub fn order(mut snapshots: Vec<(String, Profile)>) -> Result<Vec<(String, Profi
         )));
     }
     snapshots.sort_by_key(|(_, p)| p.time_nanos);
+    share(&mut snapshots);
     Ok(snapshots)
+}
+
+/// The union of several profiles' symbol tables, each entry once (exact
+/// equality: a mapping, function or location is shared only when every
+/// field is the same, so no snapshot's meaning changes).
+#[derive(Default)]
+struct Union {
+    strings: Interner,
+    mappings: Vec<Mapping>,
+    mapping_ids: FastMap<Mapping, u32>,
+    functions: Vec<Function>,
+    function_ids: FastMap<Function, u32>,
+    locations: Vec<Location>,
+    lines: Vec<Line>,
+    location_ids: FastMap<(Location, Vec<Line>), u32>,
+}
+
+/// Maps an id of one profile to its id in the union; [`NONE`] stays.
+fn remap(map: &[u32], id: u32) -> u32 {
+    if id == NONE { NONE } else { map[id as usize] }
+}
+
+impl Union {
+    /// Adds `p`'s tables and renumbers every id `p` holds to the union's.
+    fn absorb(&mut self, p: &mut Profile) {
+        let strs: Vec<StrId> = p.strings.iter().map(|s| self.strings.intern(s)).collect();
+        let maps: Vec<u32> = p
+            .mappings
+            .iter()
+            .map(|m| {
+                let m = Mapping {
+                    file: strs[m.file as usize],
+                    build_id: strs[m.build_id as usize],
+                    ..m.clone()
+                };
+                *self.mapping_ids.entry(m.clone()).or_insert_with(|| {
+                    self.mappings.push(m);
+                    (self.mappings.len() - 1) as u32
+                })
+            })
+            .collect();
+        let funcs: Vec<u32> = p
+            .functions
+            .iter()
+            .map(|f| {
+                let f = Function {
+                    name: strs[f.name as usize],
+                    system_name: strs[f.system_name as usize],
+                    filename: strs[f.filename as usize],
+                    start_line: f.start_line,
+                };
+                *self.function_ids.entry(f).or_insert_with(|| {
+                    self.functions.push(f);
+                    (self.functions.len() - 1) as u32
+                })
+            })
+            .collect();
+        let locs: Vec<u32> = p
+            .locations
+            .iter()
+            .map(|l| {
+                let lines: Vec<Line> = p.lines[l.line_range()]
+                    .iter()
+                    .map(|ln| Line {
+                        function: remap(&funcs, ln.function),
+                        line: ln.line,
+                    })
+                    .collect();
+                let key = Location {
+                    mapping: remap(&maps, l.mapping),
+                    lines_start: 0,
+                    ..l.clone()
+                };
+                let (locations, all_lines) = (&mut self.locations, &mut self.lines);
+                *self
+                    .location_ids
+                    .entry((key.clone(), lines.clone()))
+                    .or_insert_with(|| {
+                        locations.push(Location {
+                            lines_start: all_lines.len() as u32,
+                            ..key
+                        });
+                        all_lines.extend_from_slice(&lines);
+                        (locations.len() - 1) as u32
+                    })
+            })
+            .collect();
+        let s = |id: StrId| strs[id as usize];
+        for t in p.sample_types.iter_mut() {
+            (t.ty, t.unit) = (s(t.ty), s(t.unit));
+        }
+        p.period_type.ty = s(p.period_type.ty);
+        p.period_type.unit = s(p.period_type.unit);
+        p.default_sample_type = s(p.default_sample_type);
+        p.drop_frames = s(p.drop_frames);
+        p.keep_frames = s(p.keep_frames);
+        for c in p.comments.iter_mut() {
+            *c = s(*c);
+        }
+        for l in p.samples.locs.iter_mut() {
+            *l = locs[*l as usize];
+        }
+        for l in p.samples.labels.iter_mut() {
+            (l.key, l.str, l.unit) = (s(l.key), s(l.str), s(l.unit));
+        }
+    }
+}
+
+/// Makes the snapshots share one copy of their symbol tables: the union of
+/// all their strings, mappings, functions and locations, the first
+/// snapshot's ids unchanged, every snapshot's ids renumbered into it. A
+/// snapshot's reports are the same as before (only ids change, and a table
+/// holds entries that some other snapshot uses).
+pub fn share(snapshots: &mut [(String, Profile)]) {
+    let mut u = Union {
+        strings: Interner::default(),
+        ..Union::default()
+    };
+    for (_, p) in snapshots.iter_mut() {
+        u.absorb(p);
+    }
+    let strings = Arc::new(u.strings.strings);
+    let mappings = Arc::new(u.mappings);
+    let functions = Arc::new(u.functions);
+    let locations = Arc::new(u.locations);
+    let lines = Arc::new(u.lines);
+    for (_, p) in snapshots.iter_mut() {
+        p.strings = strings.clone();
+        p.mappings = mappings.clone();
+        p.functions = functions.clone();
+        p.locations = locations.clone();
+        p.lines = lines.clone();
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ValueType;
+    use crate::model::{Function, ValueType};
 
     fn profile(types: &[(&str, &str)], time: i64) -> Profile {
         let mut p = Profile {
-            strings: vec![String::new()],
+            strings: vec![String::new()].into(),
             time_nanos: time,
             ..Default::default()
         };
@@ -78,6 +216,42 @@ mod tests {
         .unwrap();
         let names: Vec<&str> = s.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["a", "b1", "b2", "c"]);
+    }
+
+    #[test]
+    fn snapshots_share_one_copy_of_their_tables() {
+        let heap = [("inuse_space", "bytes")];
+        let mut a = profile(&heap, 1);
+        let mut b = profile(&heap, 2);
+        // b names the same function under another id, plus one of its own.
+        let (fa, fb, fc) = (
+            a.intern_slow("main.f"),
+            b.intern_slow("main.g"),
+            b.intern_slow("main.f"),
+        );
+        Arc::make_mut(&mut a.functions).push(Function {
+            name: fa,
+            system_name: fa,
+            ..Default::default()
+        });
+        Arc::make_mut(&mut b.functions).push(Function {
+            name: fb,
+            system_name: fb,
+            ..Default::default()
+        });
+        Arc::make_mut(&mut b.functions).push(Function {
+            name: fc,
+            system_name: fc,
+            ..Default::default()
+        });
+        let s = order(vec![("a".into(), a), ("b".into(), b)]).unwrap();
+        let (a, b) = (&s[0].1, &s[1].1);
+        assert!(Arc::ptr_eq(&a.strings, &b.strings));
+        assert!(Arc::ptr_eq(&a.functions, &b.functions));
+        let names: Vec<&str> = a.functions.iter().map(|f| a.str(f.name)).collect();
+        assert_eq!(names, ["main.f", "main.g"]);
+        // The ids b holds now point into the union.
+        assert_eq!(b.str(b.sample_types[0].ty), "inuse_space");
     }
 
     #[test]

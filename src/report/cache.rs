@@ -2,7 +2,8 @@
 //! table and the node-only graph of a view depend only on the stored
 //! profile and a few typed options, and are the expensive part of every
 //! report on a big profile. Keys are (profile id, typed options), never
-//! text. A handful of entries are kept per kind, most recent first.
+//! text. A handful of entries are kept per kind and profile, most recent
+//! first (a series of N snapshots keeps each snapshot's aggregates).
 //!
 //! Building happens outside the lock, so a slow build never blocks a
 //! report that hits the cache; two threads missing the same key may both
@@ -15,8 +16,13 @@ use crate::request::TrimOptions;
 use crate::store::ProfileId;
 use std::sync::{Arc, Mutex};
 
-/// Entries kept per kind.
+/// Entries kept per kind and profile.
 const KEEP: usize = 8;
+
+/// A cache key: which profile it belongs to.
+trait OfProfile {
+    fn profile(&self) -> ProfileId;
+}
 
 struct Lru<K, T> {
     entries: Mutex<Vec<(K, Arc<T>)>>,
@@ -30,7 +36,7 @@ impl<K, T> Default for Lru<K, T> {
     }
 }
 
-impl<K: PartialEq, T> Lru<K, T> {
+impl<K: PartialEq + OfProfile, T> Lru<K, T> {
     fn peek(&self, key: &K) -> Option<Arc<T>> {
         let mut e = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         let i = e.iter().position(|(k, _)| k == key)?;
@@ -47,8 +53,16 @@ impl<K: PartialEq, T> Lru<K, T> {
         let v = Arc::new(make());
         let mut e = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         e.retain(|(k, _)| *k != key);
+        let id = key.profile();
         e.insert(0, (key, v.clone()));
-        e.truncate(KEEP);
+        let mut seen = 0;
+        e.retain(|(k, _)| {
+            if k.profile() != id {
+                return true;
+            }
+            seen += 1;
+            seen <= KEEP
+        });
         v
     }
 
@@ -61,6 +75,22 @@ impl<K: PartialEq, T> Lru<K, T> {
 type TableKey = (ProfileId, ViewKey);
 type NodesKey = (ProfileId, ViewKey, ValueOptions);
 type TrimmedKey = (ProfileId, ViewKey, ValueOptions, TrimOptions);
+
+impl OfProfile for TableKey {
+    fn profile(&self) -> ProfileId {
+        self.0
+    }
+}
+impl OfProfile for NodesKey {
+    fn profile(&self) -> ProfileId {
+        self.0
+    }
+}
+impl OfProfile for TrimmedKey {
+    fn profile(&self) -> ProfileId {
+        self.0
+    }
+}
 
 /// The aggregation cache (safe to share between threads).
 #[derive(Default)]

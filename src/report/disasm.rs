@@ -43,7 +43,7 @@ pub fn render(r: &Context, symbol: &Regex) -> crate::Result<String> {
         .collect();
     let mut binaries: Vec<Disassembler> = Vec::new();
     let mut selected: Vec<Selected> = Vec::new();
-    for m in &p.mappings {
+    for m in p.mappings.iter() {
         let file = p.str(m.file);
         let in_range = address.is_some_and(|a| m.start <= a && a <= m.limit);
         if !has_samples.contains(file) && !in_range {

@@ -504,13 +504,12 @@ pub fn build(r: &mut Context, command: &'static str, argument: Option<&str>) -> 
 
 /// Builds series report `command` from one prepared context per snapshot
 /// (oldest first, named by `names`; snapshot `current` is the current
-/// one). Any other command is reported on the current snapshot.
+/// one): `growth` or `snapshots`.
 pub fn build_series(
     ctxs: &mut [Context],
     names: &[String],
     current: usize,
     command: &'static str,
-    argument: Option<&str>,
 ) -> Result<Report> {
     let format = ctxs
         .first()
@@ -519,12 +518,7 @@ pub fn build_series(
     let body = match format {
         Format::Growth => Body::Growth(series::growth(ctxs, names, current)),
         Format::Snapshots => Body::Snapshots(series::snapshots(ctxs, names, current)),
-        _ => {
-            let r = ctxs
-                .get_mut(current)
-                .ok_or_else(|| Error::Usage(format!("no snapshot {}", current + 1)))?;
-            return build(r, command, argument);
-        }
+        _ => return Err(Error::Usage(format!("{command} is not a series report"))),
     };
     let last = ctxs.last().expect("not empty");
     Ok(last.finish(command, body))

@@ -52,8 +52,8 @@ pub fn filtered_profile(r: &Context) -> Profile {
         drop_frames: p.drop_frames,
         keep_frames: p.keep_frames,
         mappings: p.mappings.clone(),
-        locations,
-        lines,
+        locations: locations.into(),
+        lines: lines.into(),
         functions: p.functions.clone(),
         samples,
     }
@@ -130,15 +130,15 @@ pub fn top_profile(r: &mut Context) -> Profile {
         );
     }
     Profile {
-        strings: strings.strings,
+        strings: strings.strings.into(),
         sample_types,
         period_type,
         period: src.period,
         time_nanos: src.time_nanos,
         duration_nanos: src.duration_nanos,
-        locations,
-        lines,
-        functions,
+        locations: locations.into(),
+        lines: lines.into(),
+        functions: functions.into(),
         samples,
         ..Default::default()
     }

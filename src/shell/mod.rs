@@ -49,7 +49,7 @@ mod tests {
     fn messages_quoting_profile_strings_are_sanitized_on_a_terminal() {
         use crate::model::ValueType;
         let p = Profile {
-            strings: vec!["".into(), "evil\x1b[2J".into(), "count".into()],
+            strings: vec!["".into(), "evil\x1b[2J".into(), "count".into()].into(),
             sample_types: vec![ValueType { ty: 1, unit: 2 }],
             ..Default::default()
         };

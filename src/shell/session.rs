@@ -99,12 +99,10 @@ impl Session {
     pub fn series(snapshots: Vec<(String, Profile)>, cfg: Config) -> Session {
         let mut s = Session::new(Profile::default(), cfg);
         s.engine = Engine::new();
-        for (name, p) in snapshots {
-            if s.sample_types.is_empty() {
-                s.sample_types = p.sample_type_names();
-            }
-            s.snapshots.push(s.engine.add(name, p));
+        if let Some((_, p)) = snapshots.first() {
+            s.sample_types = p.sample_type_names();
         }
+        s.snapshots = s.engine.add_series(snapshots);
         s.current = *s.snapshots.last().expect("a series has snapshots");
         s
     }

@@ -256,13 +256,14 @@ mod tests {
     use super::*;
     use crate::config::Config;
     use crate::model::{Function, Profile};
+    use std::sync::Arc;
 
     fn helper() -> ShellHelper {
         let mut p = Profile {
-            strings: vec!["".into(), "main.(*RequestTracker).Track".into()],
+            strings: vec!["".into(), "main.(*RequestTracker).Track".into()].into(),
             ..Default::default()
         };
-        p.functions.push(Function {
+        Arc::make_mut(&mut p.functions).push(Function {
             name: 1,
             ..Default::default()
         });
@@ -310,10 +311,10 @@ mod tests {
     fn control_characters_never_reach_the_line() {
         let name = "main.evil\x1b[2J\x07";
         let mut p = Profile {
-            strings: vec!["".into(), name.into(), "space\x1b[2J".into()],
+            strings: vec!["".into(), name.into(), "space\x1b[2J".into()].into(),
             ..Default::default()
         };
-        p.functions.push(Function {
+        Arc::make_mut(&mut p.functions).push(Function {
             name: 1,
             ..Default::default()
         });

@@ -251,7 +251,8 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
     p.strings = raw_strings
         .iter()
         .map(|b| String::from_utf8_lossy(b).into_owned())
-        .collect();
+        .collect::<Vec<_>>()
+        .into();
     let nstr = p.strings.len() as u64;
     let s = |i: i64, what: &str| str_index(i, nstr, what);
 
@@ -296,7 +297,8 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
                 has_inline_frames: m.has_inline_frames,
             })
         })
-        .collect::<Result<_, Error>>()?;
+        .collect::<Result<Vec<_>, Error>>()?
+        .into();
 
     let function_ids = IdMap::build(
         &functions.iter().map(|f| f.id).collect::<Vec<_>>(),
@@ -313,13 +315,15 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
                 start_line: f.start_line,
             })
         })
-        .collect::<Result<_, Error>>()?;
+        .collect::<Result<Vec<_>, Error>>()?
+        .into();
 
     let location_ids = IdMap::build(
         &locations.iter().map(|l| l.id).collect::<Vec<_>>(),
         "location",
     )?;
-    p.locations.reserve(locations.len());
+    let mut lines_out: Vec<Line> = Vec::new();
+    let mut locations_out: Vec<Location> = Vec::with_capacity(locations.len());
     for l in &locations {
         let mapping = if l.mapping_id == 0 {
             NONE
@@ -331,7 +335,7 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
                 ))
             })?
         };
-        let lines_start = p.lines.len() as u32;
+        let lines_start = lines_out.len() as u32;
         for ln in &l.line {
             let function = function_ids.get(ln.function_id).ok_or_else(|| {
                 malformed(format!(
@@ -339,12 +343,12 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
                     l.id, ln.function_id
                 ))
             })?;
-            p.lines.push(Line {
+            lines_out.push(Line {
                 function,
                 line: ln.line,
             });
         }
-        p.locations.push(Location {
+        locations_out.push(Location {
             mapping,
             address: l.address,
             lines_start,
@@ -352,6 +356,8 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
             is_folded: l.is_folded,
         });
     }
+    p.lines = lines_out.into();
+    p.locations = locations_out.into();
 
     // Pass 2: the samples, straight into pre-sized columns, in parallel
     // ranges starting at checkpoints recorded by pass 1.

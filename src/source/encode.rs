@@ -180,7 +180,8 @@ mod tests {
                 "x",
             ]
             .map(String::from)
-            .to_vec(),
+            .to_vec()
+            .into(),
             sample_types: vec![ValueType { ty: 1, unit: 2 }],
             period_type: ValueType { ty: 1, unit: 2 },
             period: 10,
@@ -191,24 +192,28 @@ mod tests {
                 file: 5,
                 has_functions: true,
                 ..Default::default()
-            }],
+            }]
+            .into(),
             functions: vec![Function {
                 name: 3,
                 system_name: 3,
                 filename: 4,
                 start_line: 2,
-            }],
+            }]
+            .into(),
             lines: vec![Line {
                 function: 0,
                 line: 3,
-            }],
+            }]
+            .into(),
             locations: vec![Location {
                 mapping: 0,
                 address: 0x1234,
                 lines_start: 0,
                 lines_len: 1,
                 is_folded: false,
-            }],
+            }]
+            .into(),
             ..Default::default()
         };
         let label = Label {

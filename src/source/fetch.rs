@@ -204,13 +204,49 @@ pub fn fetch(req: &Request, err: &mut dyn Write) -> Result<Fetched> {
 /// one normalised as pprof's `Merge` leaves a single profile and pruned.
 /// A source that fails is named on `err` (one line) and skipped.
 pub fn fetch_each(req: &Request, err: &mut dyn Write) -> Vec<(String, Profile)> {
+    let targets: Vec<Option<http::Target>> = req.sources.iter().map(|p| target(p, req)).collect();
+    for t in targets.iter().flatten() {
+        announce(t, err);
+    }
+    // Each snapshot is decoded and merged on its own thread, as many at a
+    // time as there are cores (a decode is mostly sequential); fetches wait
+    // on the network, so up to eight of them run at once.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let remote = targets.iter().any(Option::is_some);
+    let workers = if remote { cores.max(8) } else { cores }.min(req.sources.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<Profile>>> = Vec::new();
+    results.resize_with(req.sources.len(), || None);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(path) = req.sources.get(i) else {
+                            return done;
+                        };
+                        let one = load(path, targets[i].as_ref(), None).and_then(|(mut p, _)| {
+                            merge::ensure_mapping(&mut p);
+                            finish(merge::combine(vec![p])?, "")
+                        });
+                        done.push((i, one));
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            if let Ok(done) = h.join() {
+                for (i, one) in done {
+                    results[i] = Some(one);
+                }
+            }
+        }
+    });
     let mut out = Vec::new();
-    for (path, result) in req.sources.iter().zip(load_all(&req.sources, req, err)) {
-        let done = result.and_then(|(mut p, _)| {
-            merge::ensure_mapping(&mut p);
-            finish(merge::combine(vec![p])?, "")
-        });
-        match done {
+    for (path, result) in req.sources.iter().zip(results) {
+        match result.unwrap_or_else(|| Err(Error::Fetch("loading failed unexpectedly".into()))) {
             Ok(p) => out.push((path.clone(), p)),
             Err(e) => {
                 let _ = writeln!(err, "{path}: {e}");

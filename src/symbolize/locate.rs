@@ -10,6 +10,7 @@
 use super::binary::{Elf, ObjectFile, debuglink_crc};
 use crate::aggregate::nodes::{basename, clean_path};
 use crate::model::{Mapping, Profile};
+use std::sync::Arc;
 
 /// Where binaries and debug files are searched.
 #[derive(Clone, Debug, Default)]
@@ -87,7 +88,7 @@ impl Locator {
                     continue;
                 }
                 let id = p.intern_slow(&name);
-                p.mappings[mi].file = id;
+                Arc::make_mut(&mut p.mappings)[mi].file = id;
                 break;
             }
         }
@@ -137,7 +138,7 @@ pub fn apply_exec_override(p: &mut Profile, exec: &str, build_id: &str) {
     let main_bid = p.str(main_id).to_string();
     if !exec.is_empty() {
         let f = p.intern_slow(exec);
-        for (i, m) in p.mappings.iter_mut().enumerate() {
+        for (i, m) in Arc::make_mut(&mut p.mappings).iter_mut().enumerate() {
             if i == 0 || (!main_bid.is_empty() && m.build_id == main_id) {
                 m.file = f;
             }
@@ -145,7 +146,7 @@ pub fn apply_exec_override(p: &mut Profile, exec: &str, build_id: &str) {
     }
     if !build_id.is_empty() && main_bid.is_empty() {
         let b = p.intern_slow(build_id);
-        p.mappings[0].build_id = b;
+        Arc::make_mut(&mut p.mappings)[0].build_id = b;
     }
 }
 

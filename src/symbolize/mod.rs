@@ -143,7 +143,7 @@ struct Job {
 /// pprof's `doLocalSymbolize` over every mapping that needs it.
 fn local(p: &mut Profile, force: bool, o: &Options, notes: &mut Vec<String>) {
     let mut used = vec![false; p.mappings.len()];
-    for l in &p.locations {
+    for l in p.locations.iter() {
         if let Some(u) = used.get_mut(l.mapping as usize) {
             *u = true;
         }

@@ -13,6 +13,7 @@ use super::resolve::Resolved;
 use crate::model::merge::FastMap;
 use crate::model::{Function, Line, Profile, StrId};
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// Appends strings to the profile's table without duplicating its own.
 struct Strings<'d> {
@@ -32,7 +33,7 @@ impl<'d> Strings<'d> {
             return id;
         }
         let id = *self.by_text.entry(s).or_insert_with(|| {
-            p.strings.push(s.to_string());
+            Arc::make_mut(&mut p.strings).push(s.to_string());
             (p.strings.len() - 1) as StrId
         });
         self.by_ptr.insert(key, id);
@@ -78,23 +79,23 @@ pub fn write_frames<'d>(
             if function == next {
                 // Start lines are not known: llvm-symbolizer's text output,
                 // which pprof reads, has none.
-                p.functions.push(Function {
+                Arc::make_mut(&mut p.functions).push(Function {
                     name,
                     system_name: name,
                     filename: file,
                     start_line: 0,
                 });
             }
-            p.lines.push(Line {
+            Arc::make_mut(&mut p.lines).push(Line {
                 function,
                 line: f.line,
             });
         }
-        let l = &mut p.locations[li];
+        let l = &mut Arc::make_mut(&mut p.locations)[li];
         l.lines_start = start;
         l.lines_len = frames.len() as u32;
         l.is_folded = false;
-        let m = &mut p.mappings[l.mapping as usize];
+        let m = &mut Arc::make_mut(&mut p.mappings)[l.mapping as usize];
         m.has_inline_frames = true;
         for f in frames {
             m.has_functions |= !f.name.is_empty();
@@ -112,7 +113,7 @@ pub fn demangle_all(p: &mut Profile, force: bool, style: Style) {
     for fi in 0..p.functions.len() {
         let f = p.functions[fi];
         if force && f.name != 0 && f.system_name != 0 {
-            p.functions[fi].name = f.system_name;
+            Arc::make_mut(&mut p.functions)[fi].name = f.system_name;
         }
         let f = p.functions[fi];
         if f.name != 0 && p.str(f.system_name) != p.str(f.name) {
@@ -126,7 +127,7 @@ pub fn demangle_all(p: &mut Profile, force: bool, style: Style) {
                     Cow::Owned(d) => match added.get(&d) {
                         Some(&id) => id,
                         None => {
-                            p.strings.push(d.clone());
+                            Arc::make_mut(&mut p.strings).push(d.clone());
                             let id = (p.strings.len() - 1) as StrId;
                             added.insert(d, id);
                             id
@@ -137,6 +138,6 @@ pub fn demangle_all(p: &mut Profile, force: bool, style: Style) {
                 id
             }
         };
-        p.functions[fi].name = id;
+        Arc::make_mut(&mut p.functions)[fi].name = id;
     }
 }

@@ -19,6 +19,7 @@ pub mod memmap;
 
 use crate::model::{Function, Interner, Label, Line, Location, Mapping, NONE, Profile, ValueType};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Why a parser did not produce a profile.
 #[derive(Debug, PartialEq, Eq)]
@@ -211,32 +212,38 @@ impl Builder {
                 has_functions: self.symbolic,
                 ..Mapping::default()
             })
-            .collect();
+            .collect::<Vec<_>>()
+            .into();
         let mut functions: HashMap<(String, String), u32> = HashMap::new();
+        let (functions_out, lines_out, locations_out) = (
+            Arc::make_mut(&mut p.functions),
+            Arc::make_mut(&mut p.lines),
+            Arc::make_mut(&mut p.locations),
+        );
         for (i, &addr) in self.addrs.iter().enumerate() {
-            let lines_start = p.lines.len() as u32;
+            let lines_start = lines_out.len() as u32;
             for f in &self.frames[i] {
                 let key = (f.name.clone(), f.file.clone());
-                let next = p.functions.len() as u32;
+                let next = functions_out.len() as u32;
                 let id = *functions.entry(key).or_insert(next);
                 if id == next {
-                    p.functions.push(Function {
+                    functions_out.push(Function {
                         name: st.intern(&f.name),
                         system_name: st.intern(&f.name),
                         filename: st.intern(&f.file),
                         start_line: 0,
                     });
                 }
-                p.lines.push(Line {
+                lines_out.push(Line {
                     function: id,
                     line: f.line,
                 });
             }
-            p.locations.push(Location {
+            locations_out.push(Location {
                 mapping: loc_mapping[i],
                 address: addr,
                 lines_start,
-                lines_len: p.lines.len() as u32 - lines_start,
+                lines_len: lines_out.len() as u32 - lines_start,
                 is_folded: false,
             });
         }
@@ -262,7 +269,7 @@ impl Builder {
             p.samples.loc_start.push(0);
             p.samples.label_start.push(0);
         }
-        p.strings = st.strings;
+        p.strings = st.strings.into();
         debug_assert!(
             p.locations
                 .iter()
