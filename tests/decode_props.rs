@@ -11,7 +11,7 @@ use common::Builder;
 use proptest::collection::{hash_set, vec};
 use proptest::prelude::*;
 use rpprof::config::Config;
-use rpprof::model::{Profile, merge, prune};
+use rpprof::model::{MappingId, Profile, merge, prune};
 use rpprof::pb;
 use rpprof::shell::session::Session;
 use rpprof::source;
@@ -250,13 +250,13 @@ fn check(s: &Spec, p: &Profile) -> Result<(), TestCaseError> {
         let l = &p.locations[i];
         let mapping = if *m == 0 { None } else { Some(m - 1) };
         prop_assert_eq!(
-            (l.mapping != rpprof::model::NONE).then_some(l.mapping as usize),
+            (l.mapping != MappingId(rpprof::model::NONE)).then_some(l.mapping.index()),
             mapping
         );
         let got: Vec<(usize, i64)> = p
             .loc_lines(i as u32)
             .iter()
-            .map(|ln| (ln.function as usize, ln.line))
+            .map(|ln| (ln.function.index(), ln.line))
             .collect();
         prop_assert_eq!(&got, lines);
     }

@@ -6,7 +6,7 @@
 use rpprof::commands::command;
 use rpprof::config::Config;
 use rpprof::engine::{Engine, Request};
-use rpprof::model::Profile;
+use rpprof::model::{Profile, StrId};
 use rpprof::render::text::{Rendered, plain};
 use rpprof::request::{Caller, ReportOptions};
 use std::io::Write;
@@ -180,7 +180,7 @@ fn proto_writes_the_filtered_view_with_divide_by() {
         .locs(0)
         .iter()
         .flat_map(|&l| back.loc_lines(l))
-        .map(|ln| back.str(back.functions[ln.function as usize].name))
+        .map(|ln| back.str(back.functions[ln.function.index()].name))
         .collect();
     assert!(names.contains(&"main.handler"), "{names:?}");
     assert!(!names.contains(&"bytes.Repeat"), "{names:?}");
@@ -206,7 +206,7 @@ fn topproto_reads_back_as_the_top_table() {
     assert_eq!(raw.time_nanos, p.time_nanos);
     let first = raw.loc_lines(raw.samples.locs(0)[0])[0];
     assert_eq!(
-        raw.str(raw.functions[first.function as usize].name),
+        raw.str(raw.functions[first.function.index()].name),
         "bytes.Repeat"
     );
     // 176.23MB flat and cum, truncated to whole MB.
@@ -254,7 +254,7 @@ fn list_without_file_names_says_so() {
     // No corpus profile lacks file names, so drop them in the model.
     let mut p = rpprof::app::load(&[heap()], &mut std::io::sink()).unwrap();
     for f in std::sync::Arc::make_mut(&mut p.functions) {
-        f.filename = 0;
+        f.filename = StrId::EMPTY;
     }
     let out = text(generate(&p, "list", Some("Track"), &Config::default()));
     assert_eq!(

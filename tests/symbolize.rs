@@ -5,7 +5,7 @@
 //! with compressed sections, and v0-mangled Rust; plus the command line's
 //! `[binary]` argument end to end.
 
-use rpprof::model::{Location, Mapping, Profile, ValueType};
+use rpprof::model::{Location, Mapping, MappingId, Profile, StrId, ValueType};
 use rpprof::symbolize::binary::ObjectFile;
 use rpprof::symbolize::locate::Locator;
 use rpprof::symbolize::symbols::SymbolTable;
@@ -112,20 +112,27 @@ fn profile(bin: &Path, file: &str, build_id: &str, elf_addrs: &[u64]) -> Profile
             build_id.into(),
         ]
         .into(),
-        sample_types: vec![ValueType { ty: 1, unit: 2 }],
+        sample_types: vec![ValueType {
+            ty: StrId(1),
+            unit: StrId(2),
+        }],
         ..Default::default()
     };
     std::sync::Arc::make_mut(&mut p.mappings).push(Mapping {
         start,
         limit: start + page(seg.memsz + 0xfff + (seg.vaddr & 0xfff)),
         offset: page(seg.offset),
-        file: 3,
-        build_id: if build_id.is_empty() { 0 } else { 4 },
+        file: StrId(3),
+        build_id: if build_id.is_empty() {
+            StrId::EMPTY
+        } else {
+            StrId(4)
+        },
         ..Default::default()
     });
     for (i, a) in elf_addrs.iter().enumerate() {
         std::sync::Arc::make_mut(&mut p.locations).push(Location {
-            mapping: 0,
+            mapping: MappingId(0),
             address: BASE + a,
             ..Default::default()
         });
@@ -156,7 +163,7 @@ fn frames(p: &Profile, i: usize) -> Vec<(String, String, i64)> {
     p.loc_lines(i as u32)
         .iter()
         .map(|l| {
-            let f = &p.functions[l.function as usize];
+            let f = &p.functions[l.function.index()];
             let file = p.str(f.filename);
             let base = file.rsplit('/').next().unwrap_or(file);
             (p.str(f.name).to_string(), base.to_string(), l.line)
@@ -364,7 +371,7 @@ fn main() {
     let f = frames(&p, 0);
     let outer = &f.last().expect("frames").0;
     assert_eq!(outer, "main::work::<u32>");
-    let sys = p.functions[p.loc_lines(0).last().expect("a line").function as usize].system_name;
+    let sys = p.functions[(p.loc_lines(0).last().expect("a line").function).index()].system_name;
     assert!(p.str(sys).starts_with("_RINv"), "{}", p.str(sys));
 }
 

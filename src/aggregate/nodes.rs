@@ -8,8 +8,8 @@
 
 use crate::config::Granularity;
 use crate::filter::View;
-use crate::model::NONE;
 use crate::model::merge::FastMap;
+use crate::model::{FunctionId, MappingId, NONE, StrId};
 
 /// What identifies a node; printed as its name.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -189,17 +189,17 @@ impl NodeTable {
                 0
             }
         ];
-        let mut selected = |f: u32| -> bool {
+        let mut selected = |f: FunctionId| -> bool {
             let Some(sel) = select.as_mut() else {
                 return true;
             };
-            let i = if f == NONE {
-                p.functions.len()
+            let i = if f.is_some() {
+                f.index()
             } else {
-                f as usize
+                p.functions.len()
             };
             if chosen[i] == 0 {
-                let name = if f == NONE {
+                let name = if !f.is_some() {
                     ""
                 } else {
                     p.str(p.functions[i].name)
@@ -216,10 +216,10 @@ impl NodeTable {
             Granularity::FileFunctions => (true, true, false, false),
         };
         // Display file name of every function, computed once.
-        let mut file_cache: FastMap<u32, String> = FastMap::default();
+        let mut file_cache: FastMap<StrId, String> = FastMap::default();
         // Node of each (function, kept line, kept address, mapping): frames
         // that repeat these ids reuse the node without building its strings.
-        let mut by_ids: FastMap<(u32, i64, u64, u32), u32> = FastMap::default();
+        let mut by_ids: FastMap<(FunctionId, i64, u64, MappingId), u32> = FastMap::default();
         let mut index: FastMap<NodeInfo, u32> = FastMap::default();
         let mut infos = Vec::new();
         let mut frame_start = Vec::with_capacity(view.num_locations() + 1);
@@ -231,8 +231,8 @@ impl NodeTable {
             if o.noinlines && lines.len() > 1 {
                 lines = &lines[lines.len() - 1..];
             }
-            let objfile = if l.mapping != NONE {
-                p.str(p.mappings[l.mapping as usize].file)
+            let objfile = if l.mapping != MappingId::NONE {
+                p.str(p.mappings[l.mapping.index()].file)
             } else {
                 ""
             };
@@ -245,7 +245,7 @@ impl NodeTable {
                 })
             };
             if lines.is_empty() {
-                let id = if selected(NONE) {
+                let id = if selected(FunctionId::NONE) {
                     intern(NodeInfo {
                         address,
                         objfile: objfile.to_string(),
@@ -261,7 +261,7 @@ impl NodeTable {
                     frame_nodes.push(NONE);
                     continue;
                 }
-                if ln.function == NONE {
+                if ln.function == FunctionId::NONE {
                     frame_nodes.push(intern(NodeInfo {
                         address,
                         objfile: objfile.to_string(),
@@ -275,7 +275,7 @@ impl NodeTable {
                     frame_nodes.push(id);
                     continue;
                 }
-                let f = &p.functions[ln.function as usize];
+                let f = &p.functions[ln.function.index()];
                 let mut info = NodeInfo {
                     address,
                     ..Default::default()
@@ -284,7 +284,7 @@ impl NodeTable {
                     info.name = p.str(f.name).to_string();
                 }
                 info.line = line;
-                if keep_file && f.filename != 0 {
+                if keep_file && f.filename != StrId::EMPTY {
                     info.file = file_cache
                         .entry(f.filename)
                         .or_insert_with(|| {

@@ -14,8 +14,8 @@
 use super::graph::{Frame, Visitor, divided};
 use crate::filter::View;
 use crate::filter::tags::NumUnits;
-use crate::model::NONE;
 use crate::model::merge::FastMap;
+use crate::model::{NONE, StrId};
 use crate::render::units;
 
 /// The most nodelets pprof draws per node (`maxNodelets`).
@@ -54,19 +54,19 @@ impl SampleTags {
             num_names: Vec::new(),
             num_unit,
         };
-        let mut sets: FastMap<Vec<(u32, u32)>, u32> = FastMap::default();
+        let mut sets: FastMap<Vec<(StrId, StrId)>, u32> = FastMap::default();
         let mut by_value: FastMap<i64, u32> = FastMap::default();
         let mut by_name: FastMap<String, u32> = FastMap::default();
-        let mut buf: Vec<(u32, u32)> = Vec::new();
+        let mut buf: Vec<(StrId, StrId)> = Vec::new();
         let mut any = false;
         for k in 0..view.samples.len() {
             buf.clear();
             for l in view.sample_labels(k) {
                 if l.is_str() {
-                    if Some(l.key as usize) != base {
+                    if Some(l.key.index()) != base {
                         buf.push((l.key, l.str));
                     }
-                } else if Some(l.key as usize) == bytes {
+                } else if Some(l.key.index()) == bytes {
                     let name = *by_value.entry(l.num).or_insert_with(|| {
                         let s = units::scaled_label(l.num, &st.num_unit, output_unit);
                         let next = st.num_names.len() as u32;

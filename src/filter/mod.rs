@@ -12,7 +12,7 @@ pub mod tagroot;
 pub mod tags;
 
 use crate::model::prune::simplify_func;
-use crate::model::{Line, Location, NONE, Profile};
+use crate::model::{FunctionId, Line, Location, MappingId, Profile};
 use crate::request::FilterSpec;
 use ::regex::Regex;
 use std::borrow::Cow;
@@ -103,7 +103,7 @@ impl<'a> View<'a> {
         self.profile.samples.labels(s).iter().filter(move |l| {
             self.label_keys
                 .as_ref()
-                .is_none_or(|keys| keys[l.key as usize])
+                .is_none_or(|keys| keys[l.key.index()])
         })
     }
 
@@ -159,8 +159,8 @@ impl<'a> View<'a> {
 fn loc_matches(view: &View, loc: u32, re: &Regex) -> bool {
     let p = view.profile();
     view.lines(loc).iter().any(|ln| {
-        ln.function != NONE && {
-            let f = &p.functions[ln.function as usize];
+        ln.function != FunctionId::NONE && {
+            let f = &p.functions[ln.function.index()];
             re.is_match(p.str(f.name)) || re.is_match(p.str(f.filename))
         }
     }) || mapping_matches(view, loc, re)
@@ -169,14 +169,14 @@ fn loc_matches(view: &View, loc: u32, re: &Regex) -> bool {
 fn mapping_matches(view: &View, loc: u32, re: &Regex) -> bool {
     let p = view.profile();
     let m = view.location(loc).mapping;
-    m != NONE && re.is_match(p.str(p.mappings[m as usize].file))
+    m != MappingId::NONE && re.is_match(p.str(p.mappings[m.index()].file))
 }
 
 fn line_matches(p: &Profile, ln: &Line, re: &Regex) -> bool {
-    if ln.function == NONE {
+    if ln.function == FunctionId::NONE {
         return false;
     }
-    let f = &p.functions[ln.function as usize];
+    let f = &p.functions[ln.function.index()];
     re.is_match(p.str(f.name)) || re.is_match(p.str(f.filename))
 }
 
@@ -312,7 +312,7 @@ impl Filters {
                     let p = view.profile();
                     view.lines(loc)
                         .iter()
-                        .filter(|ln| ln.function == NONE || line_matches(p, ln, re))
+                        .filter(|ln| ln.function == FunctionId::NONE || line_matches(p, ln, re))
                         .copied()
                         .collect()
                 };
@@ -392,8 +392,8 @@ fn prune_from(view: &mut View, re: &Regex) {
     for loc in 0..n as u32 {
         let p = view.profile();
         let hit = view.lines(loc).iter().position(|ln| {
-            ln.function != NONE && {
-                let name = p.str(p.functions[ln.function as usize].name);
+            ln.function != FunctionId::NONE && {
+                let name = p.str(p.functions[ln.function.index()].name);
                 !name.is_empty() && re.is_match(simplify_func(name, true))
             }
         });

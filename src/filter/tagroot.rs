@@ -13,7 +13,9 @@
 //! printed.
 
 use crate::model::merge::FastMap;
-use crate::model::{Function, Label, Line, Location, NONE, Profile, Samples};
+use crate::model::{
+    Function, FunctionId, Label, Line, Location, MappingId, Profile, Samples, StrId,
+};
 use crate::render::units;
 use std::sync::Arc;
 
@@ -36,7 +38,7 @@ fn frame_name(p: &Profile, labels: &[Label], key: &str, output_unit: &str) -> (S
         .filter(of_key)
         .filter(|l| !l.is_str())
         .collect();
-    let with_units = nums.iter().any(|l| l.unit != 0);
+    let with_units = nums.iter().any(|l| l.unit != StrId::EMPTY);
     for l in nums {
         values.push(if with_units {
             units::scaled_label(l.num, p.str(l.unit), output_unit)
@@ -80,18 +82,18 @@ pub fn add_label_frames(
             return loc;
         }
         let function = Function {
-            name: intern(q, &name),
-            system_name: 0,
-            filename: intern(q, key),
+            name: StrId(intern(q, &name)),
+            system_name: StrId::EMPTY,
+            filename: StrId(intern(q, key)),
             start_line: 0,
         };
         Arc::make_mut(&mut q.functions).push(function);
         Arc::make_mut(&mut q.lines).push(Line {
-            function: (q.functions.len() - 1) as u32,
+            function: FunctionId((q.functions.len() - 1) as u32),
             line: 0,
         });
         Arc::make_mut(&mut q.locations).push(Location {
-            mapping: NONE,
+            mapping: MappingId::NONE,
             address: 0,
             lines_start: (q.lines.len() - 1) as u32,
             lines_len: 1,
@@ -161,12 +163,12 @@ mod tests {
             }]
             .into(),
             lines: vec![Line {
-                function: 0,
+                function: FunctionId(0),
                 line: 1,
             }]
             .into(),
             locations: vec![Location {
-                mapping: NONE,
+                mapping: MappingId::NONE,
                 lines_len: 1,
                 ..Default::default()
             }]
@@ -197,7 +199,7 @@ mod tests {
             .locs(sample)
             .iter()
             .map(|&l| {
-                let f = &q.functions[q.loc_lines(l)[0].function as usize];
+                let f = &q.functions[q.loc_lines(l)[0].function.index()];
                 format!("{}@{}", q.str(f.name), q.str(f.filename))
             })
             .collect()

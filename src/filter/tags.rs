@@ -242,7 +242,7 @@ pub fn filter_keys(view: &mut View, show: Option<&Regex>, hide: Option<&Regex>) 
     let mut seen = vec![false; p.strings.len()];
     for k in 0..view.samples.len() {
         for l in p.samples.labels(view.samples[k] as usize) {
-            if std::mem::replace(&mut seen[l.key as usize], true) {
+            if std::mem::replace(&mut seen[l.key.index()], true) {
                 continue;
             }
             let name = p.str(l.key);
@@ -250,7 +250,7 @@ pub fn filter_keys(view: &mut View, show: Option<&Regex>, hide: Option<&Regex>) 
             let mh = hide.is_some_and(|re| re.is_match(name));
             sm |= ms;
             hm |= mh;
-            keys[l.key as usize] = ms && !mh;
+            keys[l.key.index()] = ms && !mh;
         }
     }
     view.label_keys = Some(keys);

@@ -71,6 +71,7 @@ mod tests {
     use super::*;
     use crate::Error;
     use crate::model::{Function, Line, Location, Mapping, ValueType};
+    use crate::model::{FunctionId, MappingId};
     use std::sync::Arc;
 
     /// A one-column profile (`ty` in `unit`) with one sample per
@@ -116,11 +117,11 @@ mod tests {
             ..Function::default()
         });
         Arc::make_mut(&mut p.lines).push(Line {
-            function: f,
+            function: FunctionId(f),
             line: 1,
         });
         Arc::make_mut(&mut p.locations).push(Location {
-            mapping: 0,
+            mapping: MappingId(0),
             address: 0x1000 + 0x10 * FUNCTIONS.iter().position(|&n| n == name).unwrap() as u64,
             lines_start: f,
             lines_len: 1,
@@ -137,7 +138,7 @@ mod tests {
                     .samples
                     .locs(i)
                     .iter()
-                    .map(|&l| p.str(p.functions[p.loc_lines(l)[0].function as usize].name))
+                    .map(|&l| p.str(p.functions[p.loc_lines(l)[0].function.index()].name))
                     .collect();
                 let labels = p
                     .samples

@@ -6,7 +6,7 @@
 //! they are, so a 2M-sample profile is never held twice.
 
 use super::merge::{FastMap, Merger, SrcMaps, canonical_labels, sample_hash};
-use super::{Label, NONE, Profile, Samples};
+use super::{Label, MappingId, NONE, Profile, Samples};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Samples per thread below which de-duplication stays on one thread.
@@ -22,7 +22,7 @@ pub fn merge_one(mut p: Profile) -> Profile {
     let mut m = Merger::start(&[&p], 0).expect("a profile is compatible with itself");
     let mut maps = SrcMaps::new(&p);
     if !p.mappings.is_empty() {
-        m.mapping(&p, &mut maps, 0);
+        m.mapping(&p, &mut maps, MappingId(0));
     }
     let k = p.num_types();
     let n = s.len();
@@ -158,6 +158,7 @@ fn first_equals(s: &Samples, zero: &[bool]) -> Vec<u32> {
 mod tests {
     use super::*;
     use crate::model::{Function, Line, Location, ValueType};
+    use crate::model::{FunctionId, MappingId, StrId};
     use std::sync::Arc;
 
     /// A profile with `locs` locations (one function each) and no samples.
@@ -173,18 +174,21 @@ mod tests {
             .into(),
             ..Default::default()
         };
-        p.sample_types = vec![ValueType { ty: 1, unit: 1 }];
+        p.sample_types = vec![ValueType {
+            ty: StrId(1),
+            unit: StrId(1),
+        }];
         Arc::make_mut(&mut p.functions).push(Function {
-            name: 2,
+            name: StrId(2),
             ..Default::default()
         });
         for i in 0..locs {
             Arc::make_mut(&mut p.lines).push(Line {
-                function: 0,
+                function: FunctionId(0),
                 line: i as i64 + 1,
             });
             Arc::make_mut(&mut p.locations).push(Location {
-                mapping: NONE,
+                mapping: MappingId::NONE,
                 address: 0x1000 + i as u64,
                 lines_start: i,
                 lines_len: 1,
@@ -196,10 +200,10 @@ mod tests {
 
     fn label(key: u32, str: u32) -> Label {
         Label {
-            key,
-            str,
+            key: StrId(key),
+            str: StrId(str),
             num: 0,
-            unit: 0,
+            unit: StrId::EMPTY,
         }
     }
 

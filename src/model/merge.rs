@@ -7,7 +7,8 @@
 //! data and never filters by user options.
 
 use super::{
-    Function, Interner, Label, Line, Location, Mapping, NONE, Profile, Samples, StrId, ValueType,
+    Function, FunctionId, Interner, Label, Line, Location, Mapping, MappingId, NONE, Profile,
+    Samples, StrId, ValueType,
 };
 use crate::error::{Error, Result};
 use std::collections::HashMap;
@@ -67,7 +68,7 @@ struct MappingKey {
 #[derive(Hash, PartialEq, Eq)]
 struct LocationKey {
     addr: u64,
-    mapping: u32,
+    mapping: MappingId,
     lines: Vec<Line>,
     folded: bool,
 }
@@ -102,9 +103,9 @@ pub fn compatible(a: &Profile, b: &Profile) -> Result<()> {
 pub(super) struct Merger {
     strings: Interner,
     out: Profile,
-    mappings: FastMap<MappingKey, u32>,
+    mappings: FastMap<MappingKey, MappingId>,
     locations: FastMap<LocationKey, u32>,
-    functions: FastMap<Function, u32>,
+    functions: FastMap<Function, FunctionId>,
     /// Sample de-duplication: hash → first sample index with that hash;
     /// `chain[i]` links samples sharing a hash.
     sample_heads: FastMap<u64, u32>,
@@ -113,31 +114,40 @@ pub(super) struct Merger {
 
 /// Per-source id translation tables.
 pub(super) struct SrcMaps {
-    strings: Vec<u32>,
-    mappings: Vec<(u32, i64)>,
+    strings: Vec<StrId>,
+    mappings: Vec<(MappingId, i64)>,
     pub(super) locations: Vec<u32>,
-    functions: Vec<u32>,
+    functions: Vec<FunctionId>,
 }
 
 impl Merger {
     pub(super) fn string(&mut self, src: &Profile, maps: &mut SrcMaps, id: StrId) -> StrId {
-        let slot = &mut maps.strings[id as usize];
-        if *slot == NONE {
+        let slot = &mut maps.strings[id.index()];
+        if *slot == StrId::NONE {
             *slot = self.strings.intern(src.str(id));
         }
         *slot
     }
 
-    pub(super) fn mapping(&mut self, src: &Profile, maps: &mut SrcMaps, idx: u32) -> (u32, i64) {
-        if idx == NONE {
-            return (NONE, 0);
+    pub(super) fn mapping(
+        &mut self,
+        src: &Profile,
+        maps: &mut SrcMaps,
+        idx: MappingId,
+    ) -> (MappingId, i64) {
+        if !idx.is_some() {
+            return (MappingId::NONE, 0);
         }
-        if maps.mappings[idx as usize].0 != NONE {
-            return maps.mappings[idx as usize];
+        if maps.mappings[idx.index()].0.is_some() {
+            return maps.mappings[idx.index()];
         }
-        let m = &src.mappings[idx as usize];
+        let m = &src.mappings[idx.index()];
         let size = m.limit.wrapping_sub(m.start).wrapping_add(0xfff) & !0xfff;
-        let bid = if m.build_id != 0 { m.build_id } else { m.file };
+        let bid = if m.build_id != StrId::EMPTY {
+            m.build_id
+        } else {
+            m.file
+        };
         let key = MappingKey {
             size,
             offset: m.offset,
@@ -148,7 +158,7 @@ impl Merger {
                 existing,
                 // Go's uint64 arithmetic: the delta wraps, as the
                 // address it is added to does.
-                (self.out.mappings[existing as usize].start as i64).wrapping_sub(m.start as i64),
+                (self.out.mappings[existing.index()].start as i64).wrapping_sub(m.start as i64),
             )
         } else {
             let nm = Mapping {
@@ -156,32 +166,37 @@ impl Merger {
                 build_id: self.string(src, maps, m.build_id),
                 ..m.clone()
             };
-            let id = self.out.mappings.len() as u32;
+            let id = MappingId::at(self.out.mappings.len());
             Arc::make_mut(&mut self.out.mappings).push(nm);
             self.mappings.insert(key, id);
             (id, 0)
         };
-        maps.mappings[idx as usize] = r;
+        maps.mappings[idx.index()] = r;
         r
     }
 
-    pub(super) fn function(&mut self, src: &Profile, maps: &mut SrcMaps, idx: u32) -> u32 {
-        if maps.functions[idx as usize] != NONE {
-            return maps.functions[idx as usize];
+    pub(super) fn function(
+        &mut self,
+        src: &Profile,
+        maps: &mut SrcMaps,
+        idx: FunctionId,
+    ) -> FunctionId {
+        if maps.functions[idx.index()].is_some() {
+            return maps.functions[idx.index()];
         }
-        let f = src.functions[idx as usize];
+        let f = src.functions[idx.index()];
         let nf = Function {
             name: self.string(src, maps, f.name),
             system_name: self.string(src, maps, f.system_name),
             filename: self.string(src, maps, f.filename),
             start_line: f.start_line,
         };
-        let next = self.out.functions.len() as u32;
+        let next = FunctionId::at(self.out.functions.len());
         let id = *self.functions.entry(nf).or_insert(next);
         if id == next {
             Arc::make_mut(&mut self.out.functions).push(nf);
         }
-        maps.functions[idx as usize] = id;
+        maps.functions[idx.index()] = id;
         id
     }
 
@@ -199,8 +214,8 @@ impl Merger {
                 line: ln.line,
             })
             .collect();
-        let key_addr = if mapping != NONE {
-            address.wrapping_sub(self.out.mappings[mapping as usize].start)
+        let key_addr = if mapping.is_some() {
+            address.wrapping_sub(self.out.mappings[mapping.index()].start)
         } else {
             address
         };
@@ -235,10 +250,10 @@ impl SrcMaps {
     /// Empty translation tables for `src`.
     pub(super) fn new(src: &Profile) -> SrcMaps {
         SrcMaps {
-            strings: vec![NONE; src.strings.len()],
-            mappings: vec![(NONE, 0); src.mappings.len()],
+            strings: vec![StrId::NONE; src.strings.len()],
+            mappings: vec![(MappingId::NONE, 0); src.mappings.len()],
             locations: vec![NONE; src.locations.len()],
-            functions: vec![NONE; src.functions.len()],
+            functions: vec![FunctionId::NONE; src.functions.len()],
         }
     }
 }
@@ -280,7 +295,7 @@ impl Merger {
                     m.out.comments.push(id);
                 }
             }
-            if m.out.default_sample_type == 0 && s.default_sample_type != 0 {
+            if m.out.default_sample_type == StrId::EMPTY && s.default_sample_type != StrId::EMPTY {
                 m.out.default_sample_type = m.strings.intern(s.str(s.default_sample_type));
             }
         }
@@ -353,7 +368,7 @@ pub(super) fn sample_hash(locs: &[u32], labels: &[Label]) -> u64 {
 /// equal: by kind and key, values of a key in their original order.
 pub(super) fn canonical_labels(labels: &mut [Label]) {
     if labels.len() > 1 {
-        labels.sort_by_key(|l| (l.str == 0, l.key));
+        labels.sort_by_key(|l| (l.str == StrId::EMPTY, l.key));
     }
 }
 
@@ -370,7 +385,7 @@ pub fn merge(srcs: &[&Profile]) -> Result<Profile> {
     for src in srcs {
         let mut maps = SrcMaps::new(src);
         if m.out.mappings.is_empty() && !src.mappings.is_empty() {
-            m.mapping(src, &mut maps, 0);
+            m.mapping(src, &mut maps, MappingId(0));
         }
         let k = src.num_types();
         for i in 0..src.samples.len() {
@@ -432,7 +447,7 @@ pub fn ensure_mapping(p: &mut Profile) {
     if p.mappings.is_empty() {
         Arc::make_mut(&mut p.mappings).push(Mapping::default());
         for l in Arc::make_mut(&mut p.locations) {
-            l.mapping = 0;
+            l.mapping = MappingId(0);
         }
     }
 }

@@ -19,10 +19,59 @@ pub mod series;
 
 use std::sync::Arc;
 
-/// Index into [`Profile::strings`]; 0 is the empty string.
-pub type StrId = u32;
-/// Marker for "no mapping" / "no function".
+/// Marker for "no such entry" in a table of `u32` indices.
 pub const NONE: u32 = u32::MAX;
+
+/// Defines a typed index into one of the profile's tables.
+macro_rules! table_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// "No entry" (for an optional reference).
+            pub const NONE: $name = $name(NONE);
+
+            /// The position in its table.
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+
+            /// The id of position `i`.
+            pub fn at(i: usize) -> $name {
+                $name(i as u32)
+            }
+
+            /// True unless this is [`Self::NONE`].
+            pub fn is_some(self) -> bool {
+                self.0 != NONE
+            }
+        }
+    };
+}
+
+table_id!(
+    /// Index into [`Profile::strings`]; 0 is the empty string.
+    StrId
+);
+table_id!(
+    /// Index into [`Profile::functions`].
+    FunctionId
+);
+table_id!(
+    /// Index into [`Profile::mappings`].
+    MappingId
+);
+table_id!(
+    /// Index into [`Profile::locations`].
+    LocationId
+);
+
+impl StrId {
+    /// The empty string's id.
+    pub const EMPTY: StrId = StrId(0);
+}
 
 /// A (type, unit) pair naming one value column.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -57,7 +106,7 @@ pub struct Function {
 /// One (possibly inlined) frame of a location.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Line {
-    pub function: u32,
+    pub function: FunctionId,
     pub line: i64,
 }
 
@@ -65,7 +114,7 @@ pub struct Line {
 /// innermost inlined frame first, the owning function last.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Location {
-    pub mapping: u32,
+    pub mapping: MappingId,
     pub address: u64,
     pub lines_start: u32,
     pub lines_len: u32,
@@ -91,13 +140,13 @@ pub struct Label {
 impl Label {
     /// True for a string label.
     pub fn is_str(&self) -> bool {
-        self.str != 0
+        self.str != StrId::EMPTY
     }
 
     /// A label with neither string, number nor unit: it carries nothing and
     /// is dropped when the profile is loaded.
     pub fn is_empty(&self) -> bool {
-        self.str == 0 && self.num == 0 && self.unit == 0
+        self.str == StrId::EMPTY && self.num == 0 && self.unit == StrId::EMPTY
     }
 }
 
@@ -175,7 +224,7 @@ pub struct Profile {
 impl Profile {
     /// The text of a string id.
     pub fn str(&self, id: StrId) -> &str {
-        &self.strings[id as usize]
+        &self.strings[id.index()]
     }
 
     /// Number of value columns.
@@ -197,10 +246,10 @@ impl Profile {
     /// callers that build many strings; see [`Interner`]).
     pub fn intern_slow(&mut self, s: &str) -> StrId {
         if let Some(i) = self.strings.iter().position(|x| x == s) {
-            return i as StrId;
+            return StrId::at(i);
         }
         Arc::make_mut(&mut self.strings).push(s.to_string());
-        (self.strings.len() - 1) as StrId
+        StrId::at(self.strings.len() - 1)
     }
 
     /// The names of the sample types, in column order.
@@ -243,7 +292,7 @@ impl Interner {
         if let Some(&id) = self.index.get(s) {
             return id;
         }
-        let id = self.strings.len() as StrId;
+        let id = StrId::at(self.strings.len());
         self.strings.push(s.to_string());
         self.index.insert(s.to_string(), id);
         id

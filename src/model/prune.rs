@@ -4,7 +4,7 @@
 //!
 //! Mutates a freshly loaded profile in place; runs before any command.
 
-use super::{NONE, Profile};
+use super::{FunctionId, Profile, StrId};
 use crate::error::{Error, Result};
 use regex::Regex;
 use std::sync::Arc;
@@ -46,11 +46,11 @@ fn anchored(re: &str) -> Result<Regex> {
 /// Applies `drop_frames`/`keep_frames` (anchored) to every sample. A
 /// pattern that does not compile is an [`Error::Regexp`].
 pub fn remove_uninteresting(p: &mut Profile) -> Result<()> {
-    if p.drop_frames == 0 || p.str(p.drop_frames).is_empty() {
+    if p.drop_frames == StrId::EMPTY || p.str(p.drop_frames).is_empty() {
         return Ok(());
     }
     let drop = anchored(p.str(p.drop_frames))?;
-    let keep = if p.keep_frames != 0 && !p.str(p.keep_frames).is_empty() {
+    let keep = if p.keep_frames != StrId::EMPTY && !p.str(p.keep_frames).is_empty() {
         Some(anchored(p.str(p.keep_frames))?)
     } else {
         None
@@ -60,10 +60,10 @@ pub fn remove_uninteresting(p: &mut Profile) -> Result<()> {
     for (li, loc) in Arc::make_mut(&mut p.locations).iter_mut().enumerate() {
         let lines = &p.lines[loc.line_range()];
         let hit = lines.iter().rposition(|ln| {
-            if ln.function == NONE {
+            if ln.function == FunctionId::NONE {
                 return false;
             }
-            let name = &p.strings[p.functions[ln.function as usize].name as usize];
+            let name = &p.strings[(p.functions[ln.function.index()].name).index()];
             if name.is_empty() {
                 return false;
             }

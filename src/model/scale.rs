@@ -7,7 +7,7 @@
 //! Works on whole [`Profile`]s after decoding and before merging; never
 //! reads wire data and knows nothing about report options.
 
-use super::{Label, Profile, ValueType};
+use super::{Label, Profile, StrId, ValueType};
 use crate::error::{Error, Result};
 use crate::render::units;
 
@@ -184,7 +184,7 @@ pub fn set_label(p: &mut Profile, key: &str, value: &str) {
             key,
             str,
             num: 0,
-            unit: 0,
+            unit: StrId::EMPTY,
         });
         p.samples.push(old.locs(i), old.values(i, k), &labels);
     }

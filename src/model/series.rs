@@ -9,7 +9,7 @@
 //! reports.
 
 use super::merge::FastMap;
-use super::{Function, Interner, Line, Location, Mapping, NONE, Profile, StrId};
+use super::{Function, FunctionId, Interner, Line, Location, Mapping, MappingId, Profile, StrId};
 use crate::{Error, Result};
 use std::sync::Arc;
 
@@ -60,51 +60,46 @@ pub fn order(mut snapshots: Vec<(String, Profile)>) -> Result<Vec<(String, Profi
 struct Union {
     strings: Interner,
     mappings: Vec<Mapping>,
-    mapping_ids: FastMap<Mapping, u32>,
+    mapping_ids: FastMap<Mapping, MappingId>,
     functions: Vec<Function>,
-    function_ids: FastMap<Function, u32>,
+    function_ids: FastMap<Function, FunctionId>,
     locations: Vec<Location>,
     lines: Vec<Line>,
     location_ids: FastMap<(Location, Vec<Line>), u32>,
-}
-
-/// Maps an id of one profile to its id in the union; [`NONE`] stays.
-fn remap(map: &[u32], id: u32) -> u32 {
-    if id == NONE { NONE } else { map[id as usize] }
 }
 
 impl Union {
     /// Adds `p`'s tables and renumbers every id `p` holds to the union's.
     fn absorb(&mut self, p: &mut Profile) {
         let strs: Vec<StrId> = p.strings.iter().map(|s| self.strings.intern(s)).collect();
-        let maps: Vec<u32> = p
+        let maps: Vec<MappingId> = p
             .mappings
             .iter()
             .map(|m| {
                 let m = Mapping {
-                    file: strs[m.file as usize],
-                    build_id: strs[m.build_id as usize],
+                    file: strs[m.file.index()],
+                    build_id: strs[m.build_id.index()],
                     ..m.clone()
                 };
                 *self.mapping_ids.entry(m.clone()).or_insert_with(|| {
                     self.mappings.push(m);
-                    (self.mappings.len() - 1) as u32
+                    MappingId::at(self.mappings.len() - 1)
                 })
             })
             .collect();
-        let funcs: Vec<u32> = p
+        let funcs: Vec<FunctionId> = p
             .functions
             .iter()
             .map(|f| {
                 let f = Function {
-                    name: strs[f.name as usize],
-                    system_name: strs[f.system_name as usize],
-                    filename: strs[f.filename as usize],
+                    name: strs[f.name.index()],
+                    system_name: strs[f.system_name.index()],
+                    filename: strs[f.filename.index()],
                     start_line: f.start_line,
                 };
                 *self.function_ids.entry(f).or_insert_with(|| {
                     self.functions.push(f);
-                    (self.functions.len() - 1) as u32
+                    FunctionId::at(self.functions.len() - 1)
                 })
             })
             .collect();
@@ -115,12 +110,20 @@ impl Union {
                 let lines: Vec<Line> = p.lines[l.line_range()]
                     .iter()
                     .map(|ln| Line {
-                        function: remap(&funcs, ln.function),
+                        function: if ln.function.is_some() {
+                            funcs[ln.function.index()]
+                        } else {
+                            FunctionId::NONE
+                        },
                         line: ln.line,
                     })
                     .collect();
                 let key = Location {
-                    mapping: remap(&maps, l.mapping),
+                    mapping: if l.mapping.is_some() {
+                        maps[l.mapping.index()]
+                    } else {
+                        MappingId::NONE
+                    },
                     lines_start: 0,
                     ..l.clone()
                 };
@@ -138,7 +141,7 @@ impl Union {
                     })
             })
             .collect();
-        let s = |id: StrId| strs[id as usize];
+        let s = |id: StrId| strs[id.index()];
         for t in p.sample_types.iter_mut() {
             (t.ty, t.unit) = (s(t.ty), s(t.unit));
         }

@@ -7,6 +7,7 @@
 
 use super::{Context, Scale};
 use crate::aggregate::graph::Trimmed;
+use crate::model::StrId;
 use crate::render::{time, units};
 
 /// The profile part of a header (pprof's `ProfileLabels`).
@@ -33,7 +34,7 @@ impl ProfileInfo {
         let (mut file, mut build_id) = (None, None);
         if let Some(m) = p.mappings.first() {
             file = p.main_binary().map(str::to_string);
-            if m.build_id != 0 && !p.str(m.build_id).is_empty() {
+            if m.build_id != StrId::EMPTY && !p.str(m.build_id).is_empty() {
                 build_id = Some(p.str(m.build_id).to_string());
             }
         }

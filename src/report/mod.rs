@@ -32,7 +32,7 @@ use crate::aggregate::nodes::{NodeOptions, NodeTable};
 use crate::commands::Format;
 use crate::config::resolve_sample_index;
 use crate::filter::{Filters, View, tagroot};
-use crate::model::Profile;
+use crate::model::{Profile, StrId};
 use crate::render::units;
 use crate::request::{FilterSpec, LabelFrames, ReportOptions, TrimOptions};
 use crate::store::ProfileId;
@@ -97,7 +97,7 @@ pub fn compute_total(view: &View, vo: ValueOptions) -> i64 {
             && p.samples
                 .labels(view.samples[k] as usize)
                 .iter()
-                .any(|l| l.key == bk && l.is_str())
+                .any(|l| l.key == StrId(bk) && l.is_str())
         {
             diff_total = diff_total.wrapping_add(v);
             diff_div = diff_div.wrapping_add(d);

@@ -9,7 +9,9 @@
 //! `source::encode`; nothing here touches wire types.
 
 use super::Context;
-use crate::model::{Function, Interner, Line, Location, NONE, Profile, Samples, ValueType};
+use crate::model::{
+    Function, FunctionId, Interner, Line, Location, MappingId, Profile, Samples, ValueType,
+};
 use crate::render::units;
 use crate::source::encode::encode;
 use std::collections::HashMap;
@@ -93,7 +95,7 @@ pub fn top_profile(r: &mut Context) -> Profile {
     };
     let scaled = |v: i64| units::scale(v, &r.sample_unit, &r.output_unit).0 as i64;
     let mut functions: Vec<Function> = Vec::new();
-    let mut function_ids: HashMap<(String, String, String, i64), u32> = HashMap::new();
+    let mut function_ids: HashMap<(String, String, String, i64), FunctionId> = HashMap::new();
     let (mut locations, mut lines, mut samples) = (Vec::new(), Vec::new(), Samples::default());
     for (i, n) in g.nodes.iter().enumerate() {
         let info = &table.infos[n.id as usize];
@@ -110,10 +112,10 @@ pub fn top_profile(r: &mut Context) -> Profile {
                 filename: strings.intern(&info.file),
                 start_line: info.start_line,
             });
-            functions.len() as u32 - 1
+            FunctionId::at(functions.len() - 1)
         });
         locations.push(Location {
-            mapping: NONE,
+            mapping: MappingId::NONE,
             address: info.address,
             lines_start: lines.len() as u32,
             lines_len: 1,

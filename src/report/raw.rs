@@ -8,7 +8,7 @@
 //! prints. Never formats values with units.
 
 use super::Context;
-use crate::model::{Label, NONE, Profile};
+use crate::model::{FunctionId, Label, MappingId, Profile, StrId};
 use crate::render::time;
 use std::fmt::Write;
 
@@ -18,7 +18,7 @@ fn labels_line<'l>(
     labels: impl Iterator<Item = &'l Label>,
     value: impl Fn(&Label, bool) -> String,
 ) -> String {
-    let mut keys: Vec<(u32, Vec<&Label>)> = Vec::new();
+    let mut keys: Vec<(StrId, Vec<&Label>)> = Vec::new();
     for l in labels {
         match keys.iter_mut().find(|(k, _)| *k == l.key) {
             Some((_, ls)) => ls.push(l),
@@ -28,7 +28,7 @@ fn labels_line<'l>(
     let mut entries: Vec<String> = keys
         .into_iter()
         .map(|(k, ls)| {
-            let with_units = ls.iter().any(|l| l.unit != 0);
+            let with_units = ls.iter().any(|l| l.unit != StrId::EMPTY);
             let vs: Vec<String> = ls.iter().map(|l| value(l, with_units)).collect();
             format!("{}:[{}]", p.str(k), vs.join(" "))
         })
@@ -46,7 +46,7 @@ pub fn render(r: &Context) -> String {
         let _ = writeln!(out, "Comment: {}", p.str(c));
     }
     let pt = p.period_type;
-    if pt.ty != 0 || pt.unit != 0 {
+    if pt.ty != StrId::EMPTY || pt.unit != StrId::EMPTY {
         let _ = writeln!(out, "PeriodType: {} {}", p.str(pt.ty), p.str(pt.unit));
     }
     let _ = writeln!(out, "Period: {}", p.period);
@@ -107,8 +107,8 @@ pub fn render(r: &Context) -> String {
     for loc in 0..v.num_locations() as u32 {
         let l = v.location(loc);
         let mut prefix = format!("{:6}: {:#x} ", loc + 1, l.address);
-        if l.mapping != NONE {
-            let _ = write!(prefix, "M={} ", l.mapping + 1);
+        if l.mapping != MappingId::NONE {
+            let _ = write!(prefix, "M={} ", l.mapping.0 + 1);
         }
         if l.is_folded {
             prefix.push_str("[F] ");
@@ -119,10 +119,10 @@ pub fn render(r: &Context) -> String {
         }
         for ln in lines {
             out.push_str(&prefix);
-            if ln.function == NONE {
+            if ln.function == FunctionId::NONE {
                 out.push_str("??");
             } else {
-                let f = &p.functions[ln.function as usize];
+                let f = &p.functions[ln.function.index()];
                 let _ = write!(
                     out,
                     "{} {}:{} s={}",

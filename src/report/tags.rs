@@ -9,6 +9,7 @@
 //! ignoring `divide_by`, as pprof does.
 
 use super::Context;
+use crate::model::StrId;
 use crate::model::merge::FastMap;
 use crate::render::units;
 use std::collections::BTreeMap;
@@ -37,14 +38,14 @@ pub fn build(r: &Context) -> Tags {
     let p = r.view.profile();
     // Sum per distinct label first (key, string id, number, is string),
     // then format each distinct label once.
-    let mut sums: FastMap<(u32, u32, i64, bool), i64> = FastMap::default();
+    let mut sums: FastMap<(StrId, StrId, i64, bool), i64> = FastMap::default();
     for k in 0..r.view.samples.len() {
         let (v, _) = r.values.read(r.view.sample_values(k));
         for l in r.view.sample_labels(k) {
             let id = if l.is_str() {
                 (l.key, l.str, 0, true)
             } else {
-                (l.key, 0, l.num, false)
+                (l.key, StrId::EMPTY, l.num, false)
             };
             *sums.entry(id).or_insert(0) += v;
         }

@@ -16,7 +16,7 @@ use super::sourcefile::SourceReader;
 use super::{Context, parse_go_uint};
 use crate::aggregate::graph::divided;
 use crate::aggregate::nodes::{basename, clean_path};
-use crate::model::NONE;
+use crate::model::{FunctionId, MappingId};
 use crate::render::units::percentage;
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -181,7 +181,7 @@ fn collect<'a>(r: &'a Context, symbol: &Regex) -> Collected<'a> {
         let lines = view.lines(loc);
         let func = |i: usize| {
             let f = lines[i].function;
-            (f != NONE).then(|| &p.functions[f as usize])
+            (f != FunctionId::NONE).then(|| &p.functions[f.index()])
         };
         for i in 0..lines.len() {
             if let Some(f) = func(i) {
@@ -209,8 +209,8 @@ fn collect<'a>(r: &'a Context, symbol: &Regex) -> Collected<'a> {
             }
             continue;
         }
-        let file_hit =
-            l.mapping != NONE && symbol.is_match(p.str(p.mappings[l.mapping as usize].file));
+        let file_hit = l.mapping != MappingId::NONE
+            && symbol.is_match(p.str(p.mappings[l.mapping.index()].file));
         for i in 0..lines.len() {
             let hit = func(i).is_some_and(|f| {
                 symbol.is_match(p.str(f.name))
@@ -227,9 +227,9 @@ fn collect<'a>(r: &'a Context, symbol: &Regex) -> Collected<'a> {
         let frames: Vec<Frame> = view
             .lines(loc)
             .iter()
-            .filter(|ln| ln.function != NONE)
+            .filter(|ln| ln.function != FunctionId::NONE)
             .map(|ln| {
-                let f = &p.functions[ln.function as usize];
+                let f = &p.functions[ln.function.index()];
                 Frame {
                     func: p.str(f.name),
                     file: p.str(f.filename),

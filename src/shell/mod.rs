@@ -44,13 +44,17 @@ mod tests {
     use super::*;
     use crate::config::Config;
     use crate::model::Profile;
+    use crate::model::StrId;
 
     #[test]
     fn messages_quoting_profile_strings_are_sanitized_on_a_terminal() {
         use crate::model::ValueType;
         let p = Profile {
             strings: vec!["".into(), "evil\x1b[2J".into(), "count".into()].into(),
-            sample_types: vec![ValueType { ty: 1, unit: 2 }],
+            sample_types: vec![ValueType {
+                ty: StrId(1),
+                unit: StrId(2),
+            }],
             ..Default::default()
         };
         let script: &[u8] = b"o\nsample_index=nope\nhelp sample_index\n";

@@ -255,6 +255,7 @@ pub fn run(s: &mut Session) -> crate::Result<()> {
 mod tests {
     use super::*;
     use crate::config::Config;
+    use crate::model::StrId;
     use crate::model::{Function, Profile};
     use std::sync::Arc;
 
@@ -264,7 +265,7 @@ mod tests {
             ..Default::default()
         };
         Arc::make_mut(&mut p.functions).push(Function {
-            name: 1,
+            name: StrId(1),
             ..Default::default()
         });
         let mut s = Session::new(p, Config::default());
@@ -315,7 +316,7 @@ mod tests {
             ..Default::default()
         };
         Arc::make_mut(&mut p.functions).push(Function {
-            name: 1,
+            name: StrId(1),
             ..Default::default()
         });
         let mut s = Session::new(p, Config::default());

@@ -9,7 +9,10 @@
 //! failure names the element. This module does no merging or filtering.
 
 use crate::error::Error;
-use crate::model::{Function, Label, Line, Location, Mapping, NONE, Profile, Samples, ValueType};
+use crate::model::{
+    Function, FunctionId, Label, Line, Location, Mapping, MappingId, NONE, Profile, Samples, StrId,
+    ValueType,
+};
 use crate::pb;
 use prost::Message;
 use std::collections::HashMap;
@@ -326,23 +329,23 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
     let mut locations_out: Vec<Location> = Vec::with_capacity(locations.len());
     for l in &locations {
         let mapping = if l.mapping_id == 0 {
-            NONE
+            MappingId::NONE
         } else {
-            mapping_ids.get(l.mapping_id).ok_or_else(|| {
+            MappingId(mapping_ids.get(l.mapping_id).ok_or_else(|| {
                 malformed(format!(
                     "location {}: unknown mapping id {}",
                     l.id, l.mapping_id
                 ))
-            })?
+            })?)
         };
         let lines_start = lines_out.len() as u32;
         for ln in &l.line {
-            let function = function_ids.get(ln.function_id).ok_or_else(|| {
+            let function = FunctionId(function_ids.get(ln.function_id).ok_or_else(|| {
                 malformed(format!(
                     "location {}: unknown function id {}",
                     l.id, ln.function_id
                 ))
-            })?;
+            })?);
             lines_out.push(Line {
                 function,
                 line: ln.line,
@@ -488,11 +491,11 @@ struct SampleCtx<'a> {
     k: usize,
 }
 
-fn str_index(i: i64, nstr: u64, what: &str) -> Result<u32, Error> {
+fn str_index(i: i64, nstr: u64, what: &str) -> Result<StrId, Error> {
     if i < 0 || i as u64 >= nstr {
         Err(malformed(format!("{what}: string index {i} out of range")))
     } else {
-        Ok(i as u32)
+        Ok(StrId(i as u32))
     }
 }
 
@@ -566,10 +569,10 @@ fn decode_samples(
                         })
                     };
                     let label = Label {
-                        key: index(l.0)?,
-                        str: index(l.1)?,
+                        key: StrId(index(l.0)?),
+                        str: StrId(index(l.1)?),
                         num: l.2,
-                        unit: index(l.3)?,
+                        unit: StrId(index(l.3)?),
                     };
                     // A label with neither string, number nor unit carries nothing.
                     if !label.is_empty() {

@@ -19,16 +19,16 @@ use std::io::Write;
 struct Strings<'a> {
     p: &'a Profile,
     table: Interner,
-    remap: Vec<u32>,
+    remap: Vec<StrId>,
 }
 
 impl Strings<'_> {
     fn id(&mut self, s: StrId) -> i64 {
-        let slot = &mut self.remap[s as usize];
-        if *slot == NONE {
+        let slot = &mut self.remap[s.index()];
+        if *slot == StrId::NONE {
             *slot = self.table.intern(self.p.str(s));
         }
-        i64::from(*slot)
+        i64::from(slot.0)
     }
 
     fn value_type(&mut self, t: crate::model::ValueType) -> pb::ValueType {
@@ -52,7 +52,7 @@ pub fn to_wire(p: &Profile) -> pb::Profile {
     let mut s = Strings {
         p,
         table: Interner::new(),
-        remap: vec![NONE; p.strings.len()],
+        remap: vec![StrId::NONE; p.strings.len()],
     };
     let mut out = pb::Profile {
         sample_type: p.sample_types.iter().map(|&t| s.value_type(t)).collect(),
@@ -112,12 +112,12 @@ pub fn to_wire(p: &Profile) -> pb::Profile {
     for (i, l) in p.locations.iter().enumerate() {
         out.location.push(pb::Location {
             id: i as u64 + 1,
-            mapping_id: one_based(l.mapping),
+            mapping_id: one_based(l.mapping.0),
             address: l.address,
             line: p.lines[l.line_range()]
                 .iter()
                 .map(|ln| pb::Line {
-                    function_id: one_based(ln.function),
+                    function_id: one_based(ln.function.0),
                     line: ln.line,
                     column: 0,
                 })
@@ -166,6 +166,7 @@ pub fn encode(p: &Profile) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::model::{Function, Line, Location, Mapping, ValueType};
+    use crate::model::{FunctionId, MappingId, StrId};
 
     fn tiny() -> Profile {
         let mut p = Profile {
@@ -182,32 +183,38 @@ mod tests {
             .map(String::from)
             .to_vec()
             .into(),
-            sample_types: vec![ValueType { ty: 1, unit: 2 }],
-            period_type: ValueType { ty: 1, unit: 2 },
+            sample_types: vec![ValueType {
+                ty: StrId(1),
+                unit: StrId(2),
+            }],
+            period_type: ValueType {
+                ty: StrId(1),
+                unit: StrId(2),
+            },
             period: 10,
             time_nanos: 7,
             mappings: vec![Mapping {
                 start: 0x1000,
                 limit: 0x2000,
-                file: 5,
+                file: StrId(5),
                 has_functions: true,
                 ..Default::default()
             }]
             .into(),
             functions: vec![Function {
-                name: 3,
-                system_name: 3,
-                filename: 4,
+                name: StrId(3),
+                system_name: StrId(3),
+                filename: StrId(4),
                 start_line: 2,
             }]
             .into(),
             lines: vec![Line {
-                function: 0,
+                function: FunctionId(0),
                 line: 3,
             }]
             .into(),
             locations: vec![Location {
-                mapping: 0,
+                mapping: MappingId(0),
                 address: 0x1234,
                 lines_start: 0,
                 lines_len: 1,
@@ -217,8 +224,8 @@ mod tests {
             ..Default::default()
         };
         let label = Label {
-            key: 6,
-            str: 7,
+            key: StrId(6),
+            str: StrId(7),
             ..Default::default()
         };
         p.samples.push(&[0], &[42], &[label]);
@@ -251,7 +258,7 @@ mod tests {
         let back = crate::source::parse(encode(&p)).expect("decodes");
         assert_eq!(back.samples.values(0, 1), [42]);
         assert_eq!(back.locations[0].address, 0x1234);
-        let f = &back.functions[back.loc_lines(0)[0].function as usize];
+        let f = &back.functions[back.loc_lines(0)[0].function.index()];
         assert_eq!(back.str(f.name), "main.f");
         assert_eq!(back.str(back.samples.labels(0)[0].str), "x");
         assert_eq!(back.period, 10);

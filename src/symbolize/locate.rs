@@ -9,7 +9,7 @@
 
 use super::binary::{Elf, ObjectFile, debuglink_crc};
 use crate::aggregate::nodes::{basename, clean_path};
-use crate::model::{Mapping, Profile};
+use crate::model::{Mapping, Profile, StrId};
 use std::sync::Arc;
 
 /// Where binaries and debug files are searched.
@@ -164,7 +164,7 @@ pub fn unsymbolizable(file: &str) -> bool {
 /// True when the mapping's file names a URL (remote symbolization's).
 pub fn is_url(m: &Mapping, p: &Profile) -> bool {
     let f = p.str(m.file).to_ascii_lowercase();
-    m.build_id == 0 && (f.starts_with("http://") || f.starts_with("https://"))
+    m.build_id == StrId::EMPTY && (f.starts_with("http://") || f.starts_with("https://"))
 }
 
 /// The build ID of an ELF file, or `None` when it does not open as one.

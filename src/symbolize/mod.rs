@@ -144,7 +144,7 @@ struct Job {
 fn local(p: &mut Profile, force: bool, o: &Options, notes: &mut Vec<String>) {
     let mut used = vec![false; p.mappings.len()];
     for l in p.locations.iter() {
-        if let Some(u) = used.get_mut(l.mapping as usize) {
+        if let Some(u) = used.get_mut(l.mapping.index()) {
             *u = true;
         }
     }
@@ -255,7 +255,7 @@ fn symbolize_binary(p: &mut Profile, job: &Job, o: &Options, notes: &mut Vec<Str
         .iter()
         .enumerate()
         .filter_map(|(li, l)| {
-            let t = translation.get(l.mapping as usize)?.as_ref()?;
+            let t = translation.get(l.mapping.index())?.as_ref()?;
             Some((li, t.to_elf(ProfileAddr(l.address))))
         })
         .collect();

@@ -11,7 +11,7 @@ use super::demangle::{self, Style};
 use super::frames::NO_FILE;
 use super::resolve::Resolved;
 use crate::model::merge::FastMap;
-use crate::model::{Function, Line, Profile, StrId};
+use crate::model::{Function, FunctionId, Line, Profile, StrId};
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -26,7 +26,7 @@ struct Strings<'d> {
 impl<'d> Strings<'d> {
     fn intern(&mut self, p: &mut Profile, s: &'d str) -> StrId {
         if s.is_empty() {
-            return 0;
+            return StrId::EMPTY;
         }
         let key = (s.as_ptr() as usize, s.len());
         if let Some(&id) = self.by_ptr.get(&key) {
@@ -34,7 +34,7 @@ impl<'d> Strings<'d> {
         }
         let id = *self.by_text.entry(s).or_insert_with(|| {
             Arc::make_mut(&mut p.strings).push(s.to_string());
-            (p.strings.len() - 1) as StrId
+            StrId::at(p.strings.len() - 1)
         });
         self.by_ptr.insert(key, id);
         id
@@ -59,7 +59,7 @@ pub fn write_frames<'d>(
         .iter()
         .map(|c| c.files.iter().map(|f| strings.intern(p, f)).collect())
         .collect();
-    let mut functions: FastMap<(StrId, StrId), u32> = FastMap::default();
+    let mut functions: FastMap<(StrId, StrId), FunctionId> = FastMap::default();
     let mut unknown = 0;
     for &(li, addr) in located {
         let Ok(i) = addrs.binary_search(&addr) else {
@@ -74,7 +74,7 @@ pub fn write_frames<'d>(
         for f in frames {
             let name = strings.intern(p, f.name);
             let file = files[chunk][f.file as usize];
-            let next = p.functions.len() as u32;
+            let next = FunctionId::at(p.functions.len());
             let function = *functions.entry((name, file)).or_insert(next);
             if function == next {
                 // Start lines are not known: llvm-symbolizer's text output,
@@ -95,7 +95,7 @@ pub fn write_frames<'d>(
         l.lines_start = start;
         l.lines_len = frames.len() as u32;
         l.is_folded = false;
-        let m = &mut Arc::make_mut(&mut p.mappings)[l.mapping as usize];
+        let m = &mut Arc::make_mut(&mut p.mappings)[l.mapping.index()];
         m.has_inline_frames = true;
         for f in frames {
             m.has_functions |= !f.name.is_empty();
@@ -112,11 +112,11 @@ pub fn demangle_all(p: &mut Profile, force: bool, style: Style) {
     let mut added: FastMap<String, StrId> = FastMap::default();
     for fi in 0..p.functions.len() {
         let f = p.functions[fi];
-        if force && f.name != 0 && f.system_name != 0 {
+        if force && f.name != StrId::EMPTY && f.system_name != StrId::EMPTY {
             Arc::make_mut(&mut p.functions)[fi].name = f.system_name;
         }
         let f = p.functions[fi];
-        if f.name != 0 && p.str(f.system_name) != p.str(f.name) {
+        if f.name != StrId::EMPTY && p.str(f.system_name) != p.str(f.name) {
             continue;
         }
         let id = match done.get(&f.system_name) {
@@ -128,7 +128,7 @@ pub fn demangle_all(p: &mut Profile, force: bool, style: Style) {
                         Some(&id) => id,
                         None => {
                             Arc::make_mut(&mut p.strings).push(d.clone());
-                            let id = (p.strings.len() - 1) as StrId;
+                            let id = StrId::at(p.strings.len() - 1);
                             added.insert(d, id);
                             id
                         }

@@ -76,7 +76,7 @@ mod tests {
             .samples
             .locs(0)
             .iter()
-            .map(|&l| p.str(p.functions[p.loc_lines(l)[0].function as usize].name))
+            .map(|&l| p.str(p.functions[p.loc_lines(l)[0].function.index()].name))
             .collect();
         assert_eq!(names, ["parse", "work", "main"]);
         assert_eq!(p.values(1), [2]);

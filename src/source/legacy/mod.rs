@@ -17,7 +17,10 @@ pub mod gosym;
 pub mod heap;
 pub mod memmap;
 
-use crate::model::{Function, Interner, Label, Line, Location, Mapping, NONE, Profile, ValueType};
+use crate::model::{
+    Function, FunctionId, Interner, Label, Line, Location, Mapping, MappingId, Profile, StrId,
+    ValueType,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -235,12 +238,12 @@ impl Builder {
                     });
                 }
                 lines_out.push(Line {
-                    function: id,
+                    function: FunctionId(id),
                     line: f.line,
                 });
             }
             locations_out.push(Location {
-                mapping: loc_mapping[i],
+                mapping: MappingId(loc_mapping[i]),
                 address: addr,
                 lines_start,
                 lines_len: lines_out.len() as u32 - lines_start,
@@ -258,9 +261,9 @@ impl Builder {
                     } else {
                         st.intern(k)
                     },
-                    str: 0,
+                    str: StrId::EMPTY,
                     num: *v,
-                    unit: 0,
+                    unit: StrId::EMPTY,
                 });
             }
             p.samples.push(&s.locs, &s.values, &labels);
@@ -273,7 +276,7 @@ impl Builder {
         debug_assert!(
             p.locations
                 .iter()
-                .all(|l| l.mapping == NONE || (l.mapping as usize) < p.mappings.len())
+                .all(|l| l.mapping == MappingId::NONE || l.mapping.index() < p.mappings.len())
         );
         p
     }
