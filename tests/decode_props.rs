@@ -11,7 +11,7 @@ use common::Builder;
 use proptest::collection::{hash_set, vec};
 use proptest::prelude::*;
 use rpprof::config::Config;
-use rpprof::model::{MappingId, Profile, merge, prune};
+use rpprof::model::{LocationId, MappingId, Profile, merge, prune};
 use rpprof::pb;
 use rpprof::shell::session::Session;
 use rpprof::source;
@@ -254,7 +254,7 @@ fn check(s: &Spec, p: &Profile) -> Result<(), TestCaseError> {
             mapping
         );
         let got: Vec<(usize, i64)> = p
-            .loc_lines(i as u32)
+            .loc_lines(LocationId::at(i))
             .iter()
             .map(|ln| (ln.function.index(), ln.line))
             .collect();
@@ -262,7 +262,7 @@ fn check(s: &Spec, p: &Profile) -> Result<(), TestCaseError> {
     }
     prop_assert_eq!(p.samples.len(), s.samples.len());
     for (i, (stack, values, labels)) in s.samples.iter().enumerate() {
-        let locs: Vec<usize> = p.samples.locs(i).iter().map(|&l| l as usize).collect();
+        let locs: Vec<usize> = p.samples.locs(i).iter().map(|&l| l.index()).collect();
         prop_assert_eq!(&locs, stack);
         prop_assert_eq!(p.values(i), values.as_slice());
         let got: Vec<(&str, &str, i64, &str)> = p

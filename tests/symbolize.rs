@@ -5,7 +5,7 @@
 //! with compressed sections, and v0-mangled Rust; plus the command line's
 //! `[binary]` argument end to end.
 
-use rpprof::model::{Location, Mapping, MappingId, Profile, StrId, ValueType};
+use rpprof::model::{Location, LocationId, Mapping, MappingId, Profile, StrId, ValueType};
 use rpprof::symbolize::binary::ObjectFile;
 use rpprof::symbolize::locate::Locator;
 use rpprof::symbolize::symbols::SymbolTable;
@@ -136,7 +136,7 @@ fn profile(bin: &Path, file: &str, build_id: &str, elf_addrs: &[u64]) -> Profile
             address: BASE + a,
             ..Default::default()
         });
-        p.samples.push(&[i as u32], &[1], &[]);
+        p.samples.push(&[LocationId(i as u32)], &[1], &[]);
     }
     p
 }
@@ -160,7 +160,7 @@ fn no_search() -> Locator {
 
 /// The frames of location `i`: (name, file base name, line), innermost first.
 fn frames(p: &Profile, i: usize) -> Vec<(String, String, i64)> {
-    p.loc_lines(i as u32)
+    p.loc_lines(LocationId(i as u32))
         .iter()
         .map(|l| {
             let f = &p.functions[l.function.index()];
@@ -371,7 +371,13 @@ fn main() {
     let f = frames(&p, 0);
     let outer = &f.last().expect("frames").0;
     assert_eq!(outer, "main::work::<u32>");
-    let sys = p.functions[(p.loc_lines(0).last().expect("a line").function).index()].system_name;
+    let sys = p.functions[p
+        .loc_lines(LocationId(0))
+        .last()
+        .expect("a line")
+        .function
+        .index()]
+    .system_name;
     assert!(p.str(sys).starts_with("_RINv"), "{}", p.str(sys));
 }
 

@@ -9,7 +9,7 @@
 use crate::config::Granularity;
 use crate::filter::View;
 use crate::model::merge::FastMap;
-use crate::model::{FunctionId, MappingId, NONE, StrId};
+use crate::model::{FunctionId, LocationId, MappingId, NONE, StrId};
 
 /// What identifies a node; printed as its name.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -159,9 +159,9 @@ pub struct NodeTable {
 
 impl NodeTable {
     /// Nodes of a location's frames, innermost first.
-    pub fn frames(&self, loc: u32) -> &[u32] {
-        &self.frame_nodes
-            [self.frame_start[loc as usize] as usize..self.frame_start[loc as usize + 1] as usize]
+    pub fn frames(&self, loc: LocationId) -> &[u32] {
+        let i = loc.index();
+        &self.frame_nodes[self.frame_start[i] as usize..self.frame_start[i + 1] as usize]
     }
 
     /// Builds the table for every location of the view.
@@ -226,8 +226,8 @@ impl NodeTable {
         let mut frame_nodes = Vec::with_capacity(view.num_locations());
         frame_start.push(0);
         for loc in 0..view.num_locations() as u32 {
-            let l = view.location(loc);
-            let mut lines = view.lines(loc);
+            let l = view.location(LocationId(loc));
+            let mut lines = view.lines(LocationId(loc));
             if o.noinlines && lines.len() > 1 {
                 lines = &lines[lines.len() - 1..];
             }

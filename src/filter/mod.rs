@@ -12,7 +12,7 @@ pub mod tagroot;
 pub mod tags;
 
 use crate::model::prune::simplify_func;
-use crate::model::{FunctionId, Line, Location, MappingId, Profile};
+use crate::model::{FunctionId, Line, Location, LocationId, MappingId, Profile};
 use crate::request::FilterSpec;
 use ::regex::Regex;
 use std::borrow::Cow;
@@ -60,15 +60,15 @@ impl<'a> View<'a> {
     }
 
     /// A location (with its possibly edited frame range).
-    pub fn location(&self, loc: u32) -> &Location {
+    pub fn location(&self, loc: LocationId) -> &Location {
         match &self.locations {
-            Some(v) => &v[loc as usize],
-            None => &self.profile.locations[loc as usize],
+            Some(v) => &v[loc.index()],
+            None => &self.profile.locations[loc.index()],
         }
     }
 
     /// The frames of a location, innermost first.
-    pub fn lines(&self, loc: u32) -> &[Line] {
+    pub fn lines(&self, loc: LocationId) -> &[Line] {
         let r = self.location(loc).line_range();
         match &self.lines {
             Some(v) => &v[r],
@@ -77,12 +77,12 @@ impl<'a> View<'a> {
     }
 
     /// True when hide/show removed the location from every sample.
-    pub fn is_removed(&self, loc: u32) -> bool {
-        self.removed.as_ref().is_some_and(|r| r[loc as usize])
+    pub fn is_removed(&self, loc: LocationId) -> bool {
+        self.removed.as_ref().is_some_and(|r| r[loc.index()])
     }
 
     /// The locations of the `k`-th kept sample, leaf first.
-    pub fn sample_locs(&self, k: usize) -> impl DoubleEndedIterator<Item = u32> + '_ {
+    pub fn sample_locs(&self, k: usize) -> impl DoubleEndedIterator<Item = LocationId> + '_ {
         let s = self.samples[k] as usize;
         let all = self.profile.samples.locs(s);
         let slice = match &self.ranges {
@@ -119,9 +119,9 @@ impl<'a> View<'a> {
     }
 
     /// Replaces a location's frames by `new` (a subset of its frames).
-    fn set_lines(&mut self, loc: u32, new: Vec<Line>) {
+    fn set_lines(&mut self, loc: LocationId, new: Vec<Line>) {
         let (locs, lines) = self.edit_tables();
-        let l = &mut locs[loc as usize];
+        let l = &mut locs[loc.index()];
         if new.as_slice() == &lines[l.line_range()] {
             return;
         }
@@ -156,7 +156,7 @@ impl<'a> View<'a> {
 
 /// True when a location matches `re` by frame function name, file name, or
 /// its mapping's file.
-fn loc_matches(view: &View, loc: u32, re: &Regex) -> bool {
+fn loc_matches(view: &View, loc: LocationId, re: &Regex) -> bool {
     let p = view.profile();
     view.lines(loc).iter().any(|ln| {
         ln.function != FunctionId::NONE && {
@@ -166,7 +166,7 @@ fn loc_matches(view: &View, loc: u32, re: &Regex) -> bool {
     }) || mapping_matches(view, loc, re)
 }
 
-fn mapping_matches(view: &View, loc: u32, re: &Regex) -> bool {
+fn mapping_matches(view: &View, loc: LocationId, re: &Regex) -> bool {
     let p = view.profile();
     let m = view.location(loc).mapping;
     m != MappingId::NONE && re.is_match(p.str(p.mappings[m.index()].file))
@@ -274,26 +274,26 @@ impl Filters {
             if self
                 .ignore
                 .as_ref()
-                .is_some_and(|re| loc_matches(view, loc, re))
+                .is_some_and(|re| loc_matches(view, LocationId(loc), re))
             {
                 im = true;
                 state[loc as usize] = 2;
             } else if self
                 .focus
                 .as_ref()
-                .is_none_or(|re| loc_matches(view, loc, re))
+                .is_none_or(|re| loc_matches(view, LocationId(loc), re))
             {
                 fm = true;
                 state[loc as usize] = 1;
             }
             if let Some(re) = &self.hide
-                && loc_matches(view, loc, re)
+                && loc_matches(view, LocationId(loc), re)
             {
                 hm = true;
-                let kept: Vec<Line> = if mapping_matches(view, loc, re) {
+                let kept: Vec<Line> = if mapping_matches(view, LocationId(loc), re) {
                     Vec::new()
                 } else {
-                    view.lines(loc)
+                    view.lines(LocationId(loc))
                         .iter()
                         .filter(|ln| !line_matches(view.profile(), ln, re))
                         .copied()
@@ -303,14 +303,14 @@ impl Filters {
                     hidden[loc as usize] = true;
                     any_hidden = true;
                 }
-                view.set_lines(loc, kept);
+                view.set_lines(LocationId(loc), kept);
             }
             if let Some(re) = &self.show {
-                let kept: Vec<Line> = if mapping_matches(view, loc, re) {
-                    view.lines(loc).to_vec()
+                let kept: Vec<Line> = if mapping_matches(view, LocationId(loc), re) {
+                    view.lines(LocationId(loc)).to_vec()
                 } else {
                     let p = view.profile();
-                    view.lines(loc)
+                    view.lines(LocationId(loc))
                         .iter()
                         .filter(|ln| ln.function == FunctionId::NONE || line_matches(p, ln, re))
                         .copied()
@@ -322,7 +322,7 @@ impl Filters {
                 } else {
                     sm = true;
                 }
-                view.set_lines(loc, kept);
+                view.set_lines(LocationId(loc), kept);
             }
         }
         if any_hidden {
@@ -334,7 +334,7 @@ impl Filters {
             let s = v.samples[k] as usize;
             let r = v.range(k);
             for &l in &v.profile.samples.locs(s)[r.0 as usize..r.1 as usize] {
-                match state[l as usize] {
+                match state[l.index()] {
                     1 => focused = true,
                     2 => return None,
                     _ => {}
@@ -353,15 +353,15 @@ fn show_from(view: &mut View, re: &Regex) -> bool {
     let mut matched_locs = vec![false; n];
     let mut matched = false;
     for loc in 0..n as u32 {
-        let hit = if mapping_matches(view, loc, re) {
+        let hit = if mapping_matches(view, LocationId(loc), re) {
             true
         } else if let Some(i) = view
-            .lines(loc)
+            .lines(LocationId(loc))
             .iter()
             .rposition(|ln| line_matches(view.profile(), ln, re))
         {
-            let kept = view.lines(loc)[..=i].to_vec();
-            view.set_lines(loc, kept);
+            let kept = view.lines(LocationId(loc))[..=i].to_vec();
+            view.set_lines(LocationId(loc), kept);
             true
         } else {
             false
@@ -376,7 +376,7 @@ fn show_from(view: &mut View, re: &Regex) -> bool {
         let (a, b) = v.range(k);
         let locs = &v.profile.samples.locs(s)[a as usize..b as usize];
         locs.iter()
-            .rposition(|&l| matched_locs[l as usize])
+            .rposition(|&l| matched_locs[l.index()])
             .map(|i| (a, a + i as u32 + 1))
     });
     matched
@@ -391,7 +391,7 @@ fn prune_from(view: &mut View, re: &Regex) {
     let mut marked = vec![false; n];
     for loc in 0..n as u32 {
         let p = view.profile();
-        let hit = view.lines(loc).iter().position(|ln| {
+        let hit = view.lines(LocationId(loc)).iter().position(|ln| {
             ln.function != FunctionId::NONE && {
                 let name = p.str(p.functions[ln.function.index()].name);
                 !name.is_empty() && re.is_match(simplify_func(name, true))
@@ -399,15 +399,15 @@ fn prune_from(view: &mut View, re: &Regex) {
         });
         if let Some(i) = hit {
             marked[loc as usize] = true;
-            let kept = view.lines(loc)[i..].to_vec();
-            view.set_lines(loc, kept);
+            let kept = view.lines(LocationId(loc))[i..].to_vec();
+            view.set_lines(LocationId(loc), kept);
         }
     }
     view.retain_samples(|v, k| {
         let s = v.samples[k] as usize;
         let (a, b) = v.range(k);
         let locs = &v.profile.samples.locs(s)[a as usize..b as usize];
-        Some(match locs.iter().position(|&l| marked[l as usize]) {
+        Some(match locs.iter().position(|&l| marked[l.index()]) {
             Some(i) => (a + i as u32, b),
             None => (a, b),
         })

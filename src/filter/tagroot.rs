@@ -14,7 +14,7 @@
 
 use crate::model::merge::FastMap;
 use crate::model::{
-    Function, FunctionId, Label, Line, Location, MappingId, Profile, Samples, StrId,
+    Function, FunctionId, Label, Line, Location, LocationId, MappingId, Profile, Samples, StrId,
 };
 use crate::render::units;
 use std::sync::Arc;
@@ -65,31 +65,31 @@ pub fn add_label_frames(
     }
     let (root_keys, leaf_keys) = (keys(tagroot), keys(tagleaf));
     let mut q = p.clone();
-    let mut strings: FastMap<String, u32> = FastMap::default();
-    let mut frames: FastMap<(String, String), u32> = FastMap::default();
-    let mut intern = |q: &mut Profile, s: &str| -> u32 {
+    let mut strings: FastMap<String, StrId> = FastMap::default();
+    let mut frames: FastMap<(String, String), LocationId> = FastMap::default();
+    let mut intern = |q: &mut Profile, s: &str| -> StrId {
         if s.is_empty() {
-            return 0;
+            return StrId::EMPTY;
         }
         *strings.entry(s.to_string()).or_insert_with(|| {
             Arc::make_mut(&mut q.strings).push(s.to_string());
-            (q.strings.len() - 1) as u32
+            StrId::at(q.strings.len() - 1)
         })
     };
     // The location of the frame (name, key), created on first use.
-    let mut frame = |q: &mut Profile, name: String, key: &str| -> u32 {
+    let mut frame = |q: &mut Profile, name: String, key: &str| -> LocationId {
         if let Some(&loc) = frames.get(&(name.clone(), key.to_string())) {
             return loc;
         }
         let function = Function {
-            name: StrId(intern(q, &name)),
+            name: intern(q, &name),
             system_name: StrId::EMPTY,
-            filename: StrId(intern(q, key)),
+            filename: intern(q, key),
             start_line: 0,
         };
         Arc::make_mut(&mut q.functions).push(function);
         Arc::make_mut(&mut q.lines).push(Line {
-            function: FunctionId((q.functions.len() - 1) as u32),
+            function: FunctionId::at(q.functions.len() - 1),
             line: 0,
         });
         Arc::make_mut(&mut q.locations).push(Location {
@@ -99,7 +99,7 @@ pub fn add_label_frames(
             lines_len: 1,
             is_folded: false,
         });
-        let loc = (q.locations.len() - 1) as u32;
+        let loc = LocationId::at(q.locations.len() - 1);
         frames.insert((name, key.to_string()), loc);
         loc
     };
@@ -110,7 +110,7 @@ pub fn add_label_frames(
         let labels = p.samples.labels(i);
         // Keys are taken last to first: the first key is nearest the root,
         // the last nearest the leaf.
-        let mut pseudo = |keys: &[&str], matched: &mut bool, q: &mut Profile| -> Vec<u32> {
+        let mut pseudo = |keys: &[&str], matched: &mut bool, q: &mut Profile| -> Vec<LocationId> {
             keys.iter()
                 .rev()
                 .map(|k| {
@@ -188,8 +188,8 @@ mod tests {
                 ..Default::default()
             },
         ];
-        p.samples.push(&[0], &[5], &labels);
-        p.samples.push(&[0], &[3], &[]);
+        p.samples.push(&[LocationId(0)], &[5], &labels);
+        p.samples.push(&[LocationId(0)], &[3], &[]);
         p.strings = s.strings.into();
         p
     }

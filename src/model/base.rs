@@ -70,7 +70,7 @@ pub fn combine(
 mod tests {
     use super::*;
     use crate::Error;
-    use crate::model::{Function, Line, Location, Mapping, ValueType};
+    use crate::model::{Function, Line, Location, LocationId, Mapping, ValueType};
     use crate::model::{FunctionId, MappingId};
     use std::sync::Arc;
 
@@ -94,7 +94,7 @@ mod tests {
             ..Mapping::default()
         });
         for (stack, v) in samples {
-            let locs: Vec<u32> = stack.iter().map(|f| location(&mut p, f)).collect();
+            let locs: Vec<LocationId> = stack.iter().map(|f| location(&mut p, f)).collect();
             p.samples.push(&locs, &[*v], &[]);
         }
         p
@@ -105,10 +105,10 @@ mod tests {
 
     /// The location of function `name` (at the same address in every
     /// profile, as in one binary), added on first use.
-    fn location(p: &mut Profile, name: &str) -> u32 {
+    fn location(p: &mut Profile, name: &str) -> LocationId {
         let id = p.intern_slow(name);
         if let Some(i) = p.functions.iter().position(|f| f.name == id) {
-            return i as u32;
+            return LocationId::at(i);
         }
         let f = p.functions.len() as u32;
         Arc::make_mut(&mut p.functions).push(Function {
@@ -127,7 +127,7 @@ mod tests {
             lines_len: 1,
             is_folded: false,
         });
-        f
+        LocationId(f)
     }
 
     /// Every sample as (stack, values, `key=value` labels).

@@ -33,8 +33,8 @@ pub fn merge_one(mut p: Profile) -> Profile {
     for i in (0..n).filter(|&i| !zero[i]) {
         for t in s.loc_start[i] as usize..s.loc_start[i + 1] as usize {
             let old = s.locs[t];
-            let mapped = maps.locations[old as usize];
-            s.locs[t] = if mapped != NONE {
+            let mapped = maps.locations[old.index()];
+            s.locs[t] = if mapped.is_some() {
                 mapped
             } else {
                 m.location(&p, &mut maps, old)
@@ -157,7 +157,7 @@ fn first_equals(s: &Samples, zero: &[bool]) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Function, Line, Location, ValueType};
+    use crate::model::{Function, Line, Location, LocationId, ValueType};
     use crate::model::{FunctionId, MappingId, StrId};
     use std::sync::Arc;
 
@@ -198,6 +198,10 @@ mod tests {
         p
     }
 
+    fn ids(v: &[u32]) -> Vec<LocationId> {
+        v.iter().map(|&i| LocationId(i)).collect()
+    }
+
     fn label(key: u32, str: u32) -> Label {
         Label {
             key: StrId(key),
@@ -210,17 +214,17 @@ mod tests {
     #[test]
     fn duplicates_are_summed_in_first_use_order_and_zeros_dropped() {
         let mut p = skeleton(3);
-        p.samples.push(&[2, 1], &[1], &[label(3, 4)]);
-        p.samples.push(&[0], &[0], &[]); // all zero: dropped, its location unused
-        p.samples.push(&[2, 1], &[2], &[label(3, 4)]);
-        p.samples.push(&[1], &[5], &[]);
-        p.samples.push(&[2, 1], &[4], &[]); // same stack, other labels
+        p.samples.push(&ids(&[2, 1]), &[1], &[label(3, 4)]);
+        p.samples.push(&[LocationId(0)], &[0], &[]); // all zero: dropped, its location unused
+        p.samples.push(&ids(&[2, 1]), &[2], &[label(3, 4)]);
+        p.samples.push(&[LocationId(1)], &[5], &[]);
+        p.samples.push(&ids(&[2, 1]), &[4], &[]); // same stack, other labels
         let m = merge_one(p);
         let k = m.num_types();
         let got: Vec<(Vec<u32>, i64, usize)> = (0..m.samples.len())
             .map(|i| {
                 (
-                    m.samples.locs(i).to_vec(),
+                    m.samples.locs(i).iter().map(|l| l.0).collect(),
                     m.samples.values(i, k)[0],
                     m.samples.labels(i).len(),
                 )
@@ -246,7 +250,7 @@ mod tests {
         for i in 0..n {
             let d = i % 997;
             let stack = [d % 64, (d / 64) % 64, 7];
-            p.samples.push(&stack, &[1 + (i % 3) as i64], &[]);
+            p.samples.push(&ids(&stack), &[1 + (i % 3) as i64], &[]);
         }
         let m = merge_one(p);
         assert_eq!(m.samples.len(), 997);
@@ -254,7 +258,7 @@ mod tests {
         let want: i64 = (0..n).map(|i| 1 + (i % 3) as i64).sum();
         assert_eq!(total, want);
         // First-use order: the first 997 samples were all distinct.
-        assert_eq!(m.samples.locs(0), &[0, 0, 1]);
+        assert_eq!(m.samples.locs(0), ids(&[0, 0, 1]));
         let per: i64 = (0..n)
             .filter(|i| i % 997 == 5)
             .map(|i| 1 + (i % 3) as i64)

@@ -7,8 +7,8 @@
 //! data and never filters by user options.
 
 use super::{
-    Function, FunctionId, Interner, Label, Line, Location, Mapping, MappingId, NONE, Profile,
-    Samples, StrId, ValueType,
+    Function, FunctionId, Interner, Label, Line, Location, LocationId, Mapping, MappingId, NONE,
+    Profile, Samples, StrId, ValueType,
 };
 use crate::error::{Error, Result};
 use std::collections::HashMap;
@@ -104,7 +104,7 @@ pub(super) struct Merger {
     strings: Interner,
     out: Profile,
     mappings: FastMap<MappingKey, MappingId>,
-    locations: FastMap<LocationKey, u32>,
+    locations: FastMap<LocationKey, LocationId>,
     functions: FastMap<Function, FunctionId>,
     /// Sample de-duplication: hash → first sample index with that hash;
     /// `chain[i]` links samples sharing a hash.
@@ -116,7 +116,7 @@ pub(super) struct Merger {
 pub(super) struct SrcMaps {
     strings: Vec<StrId>,
     mappings: Vec<(MappingId, i64)>,
-    pub(super) locations: Vec<u32>,
+    pub(super) locations: Vec<LocationId>,
     functions: Vec<FunctionId>,
 }
 
@@ -200,11 +200,16 @@ impl Merger {
         id
     }
 
-    pub(super) fn location(&mut self, src: &Profile, maps: &mut SrcMaps, idx: u32) -> u32 {
-        if maps.locations[idx as usize] != NONE {
-            return maps.locations[idx as usize];
+    pub(super) fn location(
+        &mut self,
+        src: &Profile,
+        maps: &mut SrcMaps,
+        idx: LocationId,
+    ) -> LocationId {
+        if maps.locations[idx.index()] != LocationId::NONE {
+            return maps.locations[idx.index()];
         }
-        let l = &src.locations[idx as usize];
+        let l = &src.locations[idx.index()];
         let (mapping, delta) = self.mapping(src, maps, l.mapping);
         let address = (l.address as i64).wrapping_add(delta) as u64;
         let lines: Vec<Line> = src.lines[l.line_range()]
@@ -228,7 +233,7 @@ impl Merger {
         let id = if let Some(&existing) = self.locations.get(&key) {
             existing
         } else {
-            let id = self.out.locations.len() as u32;
+            let id = LocationId::at(self.out.locations.len());
             let lines_start = self.out.lines.len() as u32;
             Arc::make_mut(&mut self.out.lines).extend_from_slice(&key.lines);
             Arc::make_mut(&mut self.out.locations).push(Location {
@@ -241,7 +246,7 @@ impl Merger {
             self.locations.insert(key, id);
             id
         };
-        maps.locations[idx as usize] = id;
+        maps.locations[idx.index()] = id;
         id
     }
 }
@@ -252,7 +257,7 @@ impl SrcMaps {
         SrcMaps {
             strings: vec![StrId::NONE; src.strings.len()],
             mappings: vec![(MappingId::NONE, 0); src.mappings.len()],
-            locations: vec![NONE; src.locations.len()],
+            locations: vec![LocationId::NONE; src.locations.len()],
             functions: vec![FunctionId::NONE; src.functions.len()],
         }
     }
@@ -320,7 +325,7 @@ impl Merger {
     pub(super) fn find_sample(
         &self,
         samples: &Samples,
-        locs: &[u32],
+        locs: &[LocationId],
         labels: &[Label],
     ) -> std::result::Result<usize, u64> {
         let hash = sample_hash(locs, labels);
@@ -357,7 +362,7 @@ impl Merger {
 }
 
 /// The hash under which samples are de-duplicated.
-pub(super) fn sample_hash(locs: &[u32], labels: &[Label]) -> u64 {
+pub(super) fn sample_hash(locs: &[LocationId], labels: &[Label]) -> u64 {
     let mut h = FastHasher::default();
     locs.hash(&mut h);
     labels.hash(&mut h);
@@ -395,8 +400,8 @@ pub fn merge(srcs: &[&Profile]) -> Result<Profile> {
             }
             locs.clear();
             for &l in src.samples.locs(i) {
-                let mapped = maps.locations[l as usize];
-                locs.push(if mapped != NONE {
+                let mapped = maps.locations[l.index()];
+                locs.push(if mapped.is_some() {
                     mapped
                 } else {
                     m.location(src, &mut maps, l)

@@ -157,7 +157,7 @@ impl Label {
 #[derive(Clone, Debug, Default)]
 pub struct Samples {
     pub loc_start: Vec<u32>,
-    pub locs: Vec<u32>,
+    pub locs: Vec<LocationId>,
     pub values: Vec<i64>,
     pub label_start: Vec<u32>,
     pub labels: Vec<Label>,
@@ -173,7 +173,7 @@ impl Samples {
         self.len() == 0
     }
     /// Location indices of sample `i`, leaf first.
-    pub fn locs(&self, i: usize) -> &[u32] {
+    pub fn locs(&self, i: usize) -> &[LocationId] {
         &self.locs[self.loc_start[i] as usize..self.loc_start[i + 1] as usize]
     }
     /// Labels of sample `i`.
@@ -185,7 +185,7 @@ impl Samples {
         &self.values[i * k..(i + 1) * k]
     }
     /// Appends one sample.
-    pub fn push(&mut self, locs: &[u32], values: &[i64], labels: &[Label]) {
+    pub fn push(&mut self, locs: &[LocationId], values: &[i64], labels: &[Label]) {
         if self.loc_start.is_empty() {
             self.loc_start.push(0);
             self.label_start.push(0);
@@ -238,8 +238,8 @@ impl Profile {
     }
 
     /// The frames of a location, innermost first.
-    pub fn loc_lines(&self, loc: u32) -> &[Line] {
-        &self.lines[self.locations[loc as usize].line_range()]
+    pub fn loc_lines(&self, loc: LocationId) -> &[Line] {
+        &self.lines[self.locations[loc.index()].line_range()]
     }
 
     /// Adds `s` to the string table (linear de-duplication is avoided by the

@@ -89,7 +89,7 @@ pub fn remove_uninteresting(p: &mut Profile) -> Result<()> {
         let mut keep_from = 0;
         let mut found_user = false;
         for j in (0..locs.len()).rev() {
-            let m = mark[locs[j] as usize];
+            let m = mark[locs[j].index()];
             if m == 0 {
                 found_user = true;
                 continue;

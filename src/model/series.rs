@@ -9,7 +9,9 @@
 //! reports.
 
 use super::merge::FastMap;
-use super::{Function, FunctionId, Interner, Line, Location, Mapping, MappingId, Profile, StrId};
+use super::{
+    Function, FunctionId, Interner, Line, Location, LocationId, Mapping, MappingId, Profile, StrId,
+};
 use crate::{Error, Result};
 use std::sync::Arc;
 
@@ -154,7 +156,7 @@ impl Union {
             *c = s(*c);
         }
         for l in p.samples.locs.iter_mut() {
-            *l = locs[*l as usize];
+            *l = LocationId(locs[(*l).index()]);
         }
         for l in p.samples.labels.iter_mut() {
             (l.key, l.str, l.unit) = (s(l.key), s(l.str), s(l.unit));

@@ -10,7 +10,8 @@
 
 use super::Context;
 use crate::model::{
-    Function, FunctionId, Interner, Line, Location, MappingId, Profile, Samples, ValueType,
+    Function, FunctionId, Interner, Line, Location, LocationId, MappingId, Profile, Samples,
+    ValueType,
 };
 use crate::render::units;
 use crate::source::encode::encode;
@@ -23,11 +24,11 @@ pub fn filtered_profile(r: &Context) -> Profile {
     let mut locations = Vec::with_capacity(view.num_locations());
     let mut lines: Vec<Line> = Vec::with_capacity(p.lines.len());
     for loc in 0..view.num_locations() as u32 {
-        let frames = view.lines(loc);
+        let frames = view.lines(LocationId(loc));
         locations.push(Location {
             lines_start: lines.len() as u32,
             lines_len: frames.len() as u32,
-            ..view.location(loc).clone()
+            ..view.location(LocationId(loc)).clone()
         });
         lines.extend_from_slice(frames);
     }
@@ -126,7 +127,7 @@ pub fn top_profile(r: &mut Context) -> Profile {
             line: info.line,
         });
         samples.push(
-            &[i as u32],
+            &[LocationId(i as u32)],
             &[scaled(n.cum_value()), scaled(n.flat_value())],
             &[],
         );

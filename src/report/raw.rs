@@ -8,7 +8,7 @@
 //! prints. Never formats values with units.
 
 use super::Context;
-use crate::model::{FunctionId, Label, MappingId, Profile, StrId};
+use crate::model::{FunctionId, Label, LocationId, MappingId, Profile, StrId};
 use crate::render::time;
 use std::fmt::Write;
 
@@ -78,7 +78,7 @@ pub fn render(r: &Context) -> String {
         }
         out.push_str(": ");
         for loc in v.sample_locs(k) {
-            let _ = write!(out, "{} ", loc + 1);
+            let _ = write!(out, "{} ", loc.0 + 1);
         }
         out.push('\n');
         let labels: Vec<&Label> = v.sample_labels(k).collect();
@@ -105,7 +105,7 @@ pub fn render(r: &Context) -> String {
     }
     out.push_str("Locations\n");
     for loc in 0..v.num_locations() as u32 {
-        let l = v.location(loc);
+        let l = v.location(LocationId(loc));
         let mut prefix = format!("{:6}: {:#x} ", loc + 1, l.address);
         if l.mapping != MappingId::NONE {
             let _ = write!(prefix, "M={} ", l.mapping.0 + 1);
@@ -113,7 +113,7 @@ pub fn render(r: &Context) -> String {
         if l.is_folded {
             prefix.push_str("[F] ");
         }
-        let lines = v.lines(loc);
+        let lines = v.lines(LocationId(loc));
         if lines.is_empty() {
             let _ = writeln!(out, "{prefix}");
         }

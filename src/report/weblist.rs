@@ -16,7 +16,7 @@ use super::sourcefile::SourceReader;
 use super::{Context, parse_go_uint};
 use crate::aggregate::graph::divided;
 use crate::aggregate::nodes::{basename, clean_path};
-use crate::model::{FunctionId, MappingId};
+use crate::model::{FunctionId, LocationId, MappingId};
 use crate::render::units::percentage;
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -158,11 +158,11 @@ fn collect<'a>(r: &'a Context, symbol: &Regex) -> Collected<'a> {
         let (v, d) = r.values.read(view.sample_values(k));
         let value = divided(v, d);
         for (i, loc) in view.sample_locs(k).enumerate() {
-            loc_cum[loc as usize] += value;
+            loc_cum[loc.index()] += value;
             if i == 0 {
-                loc_flat[loc as usize] += value;
+                loc_flat[loc.index()] += value;
             }
-            seen[loc as usize] = true;
+            seen[loc.index()] = true;
         }
     }
     let mut next_synthetic = p.mappings.iter().map(|m| m.limit).max().unwrap_or(0).max(1);
@@ -177,8 +177,8 @@ fn collect<'a>(r: &'a Context, symbol: &Regex) -> Collected<'a> {
     let mut interest: HashSet<&str> = HashSet::new();
     let mut addrs: BTreeMap<u64, u32> = BTreeMap::new();
     for loc in (0..n as u32).filter(|&l| seen[l as usize]) {
-        let l = view.location(loc);
-        let lines = view.lines(loc);
+        let l = view.location(LocationId(loc));
+        let lines = view.lines(LocationId(loc));
         let func = |i: usize| {
             let f = lines[i].function;
             (f != FunctionId::NONE).then(|| &p.functions[f.index()])
@@ -225,7 +225,7 @@ fn collect<'a>(r: &'a Context, symbol: &Regex) -> Collected<'a> {
     c.matched = !interest.is_empty();
     for (&addr, &loc) in &addrs {
         let frames: Vec<Frame> = view
-            .lines(loc)
+            .lines(LocationId(loc))
             .iter()
             .filter(|ln| ln.function != FunctionId::NONE)
             .map(|ln| {

@@ -10,8 +10,8 @@
 
 use crate::error::Error;
 use crate::model::{
-    Function, FunctionId, Label, Line, Location, Mapping, MappingId, NONE, Profile, Samples, StrId,
-    ValueType,
+    Function, FunctionId, Label, Line, Location, LocationId, Mapping, MappingId, NONE, Profile,
+    Samples, StrId, ValueType,
 };
 use crate::pb;
 use prost::Message;
@@ -401,7 +401,7 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
     });
     let mut smp = Samples {
         loc_start: vec![0; n_samples + 1],
-        locs: vec![0; n_locs],
+        locs: vec![LocationId(0); n_locs],
         values: vec![0; n_samples * k],
         label_start: vec![0; n_samples + 1],
         labels: vec![Label::default(); n_labels],
@@ -504,7 +504,7 @@ struct SampleSlices<'a> {
     /// End offsets (absolute) of each sample's locations and labels.
     loc_end: &'a mut [u32],
     label_end: &'a mut [u32],
-    locs: &'a mut [u32],
+    locs: &'a mut [LocationId],
     labels: &'a mut [Label],
     values: &'a mut [i64],
 }
@@ -546,7 +546,7 @@ fn decode_samples(
                     } else {
                         let id = int(&v, "location_id")?;
                         *out.locs.get_mut(nl).ok_or_else(overflow)? =
-                            ctx.ids.get(id).ok_or_else(|| bad(id))?;
+                            LocationId(ctx.ids.get(id).ok_or_else(|| bad(id))?);
                         nl += 1;
                     }
                 }
@@ -625,7 +625,7 @@ fn value_count_mismatch(buf: &[u8], k: usize) -> Error {
 /// loop of decoding). Errors: `None` for a bad varint, `Some(id)` for an
 /// unknown id.
 #[inline]
-fn packed_ids(b: &[u8], ids: &IdMap, out: &mut [u32]) -> Result<usize, Option<u64>> {
+fn packed_ids(b: &[u8], ids: &IdMap, out: &mut [LocationId]) -> Result<usize, Option<u64>> {
     let mut i = 0;
     let mut n = 0;
     while i < b.len() {
@@ -643,7 +643,7 @@ fn packed_ids(b: &[u8], ids: &IdMap, out: &mut [u32]) -> Result<usize, Option<u6
                 return Err(None);
             }
         }
-        *out.get_mut(n).ok_or(None)? = ids.get(v).ok_or(Some(v))?;
+        *out.get_mut(n).ok_or(None)? = LocationId(ids.get(v).ok_or(Some(v))?);
         n += 1;
     }
     Ok(n)

@@ -90,7 +90,7 @@ pub fn to_wire(p: &Profile) -> pb::Profile {
             })
             .collect();
         out.sample.push(pb::Sample {
-            location_id: p.samples.locs(i).iter().map(|&l| one_based(l)).collect(),
+            location_id: p.samples.locs(i).iter().map(|&l| one_based(l.0)).collect(),
             value: p.samples.values(i, k).to_vec(),
             label,
         });
@@ -165,7 +165,7 @@ pub fn encode(p: &Profile) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Function, Line, Location, Mapping, ValueType};
+    use crate::model::{Function, Line, Location, LocationId, Mapping, ValueType};
     use crate::model::{FunctionId, MappingId, StrId};
 
     fn tiny() -> Profile {
@@ -228,7 +228,7 @@ mod tests {
             str: StrId(7),
             ..Default::default()
         };
-        p.samples.push(&[0], &[42], &[label]);
+        p.samples.push(&[LocationId(0)], &[42], &[label]);
         p
     }
 
@@ -258,7 +258,7 @@ mod tests {
         let back = crate::source::parse(encode(&p)).expect("decodes");
         assert_eq!(back.samples.values(0, 1), [42]);
         assert_eq!(back.locations[0].address, 0x1234);
-        let f = &back.functions[back.loc_lines(0)[0].function.index()];
+        let f = &back.functions[back.loc_lines(LocationId(0))[0].function.index()];
         assert_eq!(back.str(f.name), "main.f");
         assert_eq!(back.str(back.samples.labels(0)[0].str), "x");
         assert_eq!(back.period, 10);

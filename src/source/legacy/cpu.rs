@@ -142,9 +142,9 @@ mod tests {
         assert_eq!(p.period, 10_000_000);
         assert_eq!(p.samples.values(0, 2), [5, 50_000_000]);
         assert_eq!(p.main_binary(), Some("app"));
-        let leaf = p.samples.locs(0)[0] as usize;
+        let leaf = p.samples.locs(0)[0].index();
         assert_eq!(p.locations[leaf].address, 0x401010);
-        let caller = p.samples.locs(0)[1] as usize;
+        let caller = p.samples.locs(0)[1].index();
         assert_eq!(p.locations[caller].address, 0x40201f);
     }
 

@@ -9,6 +9,7 @@
 //! as folded only if every non-blank line has that shape.
 
 use super::{Builder, Failure, Frame};
+use crate::model::LocationId;
 use std::collections::HashMap;
 
 /// `a;b;c 42` → (frames root first, count).
@@ -34,7 +35,7 @@ pub fn parse(lines: &[&str]) -> Result<crate::model::Profile, Failure> {
         return Err(Failure::Unrecognized);
     }
     let mut b = Builder::new(vec![("samples", "count")], ("samples".into(), "count"), 1);
-    let mut by_name: HashMap<&str, u32> = HashMap::new();
+    let mut by_name: HashMap<&str, LocationId> = HashMap::new();
     for (frames, count) in parsed {
         let locs = frames
             .iter()

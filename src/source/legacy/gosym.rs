@@ -25,6 +25,7 @@
 //! finished; never reads binaries.
 
 use super::{Builder, Frame};
+use crate::model::LocationId;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One comment line: its PC, the frame when Go knew the function, and the
@@ -159,13 +160,13 @@ impl Collector {
                 continue;
             };
             let heads: HashSet<u64> = groups.iter().map(|g| g.pc).collect();
-            let known = |l: &u32| heads.contains(&b.addrs[*l as usize]);
+            let known = |l: &LocationId| heads.contains(&b.addrs[l.index()]);
             let end = s.locs.iter().rposition(known).map_or(0, |e| e + 1);
             let start = s.locs.iter().position(known).unwrap_or(end);
             if start < end {
                 s.locs.truncate(end);
                 s.locs.drain(..start);
-                s.locs.retain(|l| !folded.contains(&b.addrs[*l as usize]));
+                s.locs.retain(|l| !folded.contains(&b.addrs[(*l).index()]));
             }
         }
     }

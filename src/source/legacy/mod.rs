@@ -18,8 +18,8 @@ pub mod heap;
 pub mod memmap;
 
 use crate::model::{
-    Function, FunctionId, Interner, Label, Line, Location, Mapping, MappingId, Profile, StrId,
-    ValueType,
+    Function, FunctionId, Interner, Label, Line, Location, LocationId, Mapping, MappingId, Profile,
+    StrId, ValueType,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -44,7 +44,7 @@ pub struct Frame {
 /// One sample under construction: location indices (leaf first), values
 /// and numeric labels.
 struct RawSample {
-    locs: Vec<u32>,
+    locs: Vec<LocationId>,
     values: Vec<i64>,
     num_labels: Vec<(&'static str, i64)>,
 }
@@ -62,7 +62,7 @@ pub struct Builder {
     addrs: Vec<u64>,
     /// Inline chain (innermost first) of each location, empty if unknown.
     frames: Vec<Vec<Frame>>,
-    by_addr: HashMap<u64, u32>,
+    by_addr: HashMap<u64, LocationId>,
     samples: Vec<RawSample>,
     mappings: Vec<memmap::Entry>,
     /// Locations that carry symbols but no address (folded stacks).
@@ -88,11 +88,11 @@ impl Builder {
     }
 
     /// The location of `addr`, created on first use.
-    pub fn location(&mut self, addr: u64) -> u32 {
+    pub fn location(&mut self, addr: u64) -> LocationId {
         if let Some(&i) = self.by_addr.get(&addr) {
             return i;
         }
-        let i = self.addrs.len() as u32;
+        let i = LocationId::at(self.addrs.len());
         self.addrs.push(addr);
         self.frames.push(Vec::new());
         self.by_addr.insert(addr, i);
@@ -100,9 +100,9 @@ impl Builder {
     }
 
     /// A location standing for a symbolic inline chain (no address).
-    fn symbolic_location(&mut self, frames: Vec<Frame>) -> u32 {
+    fn symbolic_location(&mut self, frames: Vec<Frame>) -> LocationId {
         self.symbolic = true;
-        let i = self.addrs.len() as u32;
+        let i = LocationId::at(self.addrs.len());
         self.addrs.push(0);
         self.frames.push(frames);
         i
