@@ -415,3 +415,6 @@ fn prune_from(view: &mut View, re: &Regex) {
         })
     });
 }
+
+#[cfg(test)]
+mod tests;

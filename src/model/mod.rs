@@ -15,6 +15,8 @@ pub mod merge;
 pub mod prune;
 pub mod scale;
 pub mod series;
+#[cfg(test)]
+pub(crate) mod testkit;
 
 /// Index into [`Profile::strings`]; 0 is the empty string.
 pub type StrId = u32;
