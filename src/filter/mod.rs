@@ -375,8 +375,10 @@ fn show_from(view: &mut View, re: &Regex) -> bool {
         let s = v.samples[k] as usize;
         let (a, b) = v.range(k);
         let locs = &v.profile.samples.locs(s)[a as usize..b as usize];
+        // A location that hide/show removed is no longer in the sample
+        // (pprof deletes it), so it cannot be the one kept from.
         locs.iter()
-            .rposition(|&l| matched_locs[l.index()])
+            .rposition(|&l| matched_locs[l.index()] && !v.is_removed(l))
             .map(|i| (a, a + i as u32 + 1))
     });
     matched
@@ -413,3 +415,6 @@ fn prune_from(view: &mut View, re: &Regex) {
         })
     });
 }
+
+#[cfg(test)]
+mod tests;

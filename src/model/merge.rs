@@ -456,3 +456,7 @@ pub fn ensure_mapping(p: &mut Profile) {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "merge_tests.rs"]
+mod tests;

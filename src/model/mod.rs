@@ -16,6 +16,8 @@ pub mod merge;
 pub mod prune;
 pub mod scale;
 pub mod series;
+#[cfg(test)]
+pub(crate) mod testkit;
 
 use std::sync::Arc;
 
