@@ -3,8 +3,8 @@
 //! driven by the option and command tables, plus the source and misc
 //! flags of pprof and rpprof's own `--color` and `--version`.
 
-use crate::commands::{COMMANDS, CommandSpec, command};
-use crate::config::{Config, GROUPS, Kind, OPTIONS, choice, option};
+use crate::commands::{CommandSpec, command};
+use crate::config::{Config, GROUPS, Kind, choice, option};
 use crate::render::color::ColorChoice;
 
 /// Source and misc flags that are not report options.
@@ -353,9 +353,13 @@ impl Args {
 }
 
 /// Names of all flags (for tests walking the tables).
-pub fn flag_names() -> Vec<String> {
-    let mut v: Vec<String> = COMMANDS.iter().map(|c| c.name.to_string()).collect();
-    v.extend(OPTIONS.iter().map(|o| o.name.to_string()));
+#[cfg(test)]
+fn flag_names() -> Vec<String> {
+    let mut v: Vec<String> = crate::commands::COMMANDS
+        .iter()
+        .map(|c| c.name.to_string())
+        .collect();
+    v.extend(crate::config::OPTIONS.iter().map(|o| o.name.to_string()));
     v.extend(
         GROUPS
             .iter()

@@ -33,22 +33,31 @@ pub enum Kind {
 
 /// One option: name, kind, default and help text.
 pub struct OptionSpec {
+    /// The option's name (`nodecount`).
     pub name: &'static str,
+    /// What values it takes.
     pub kind: Kind,
+    /// Its value until set.
     pub default: &'static str,
+    /// One line for `help` and `o`.
     pub help: &'static str,
 }
 
 /// One choice of a group, e.g. `lines` of `granularity`.
 pub struct Choice {
+    /// The choice's name (`lines`).
     pub name: &'static str,
+    /// One line for `help`.
     pub help: &'static str,
 }
 
 /// A group of mutually exclusive choices (`granularity`, `sort`).
 pub struct GroupSpec {
+    /// The group's name (`granularity`).
     pub name: &'static str,
+    /// The choice selected until another is.
     pub default: &'static str,
+    /// Its choices.
     pub choices: &'static [Choice],
 }
 
@@ -303,10 +312,15 @@ pub fn choice(name: &str) -> Option<&'static Choice> {
 /// Aggregation level of graph nodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Granularity {
+    /// One node per function (`functions`).
     Functions,
+    /// One node per function and file (`filefunctions`).
     FileFunctions,
+    /// One node per source file (`files`).
     Files,
+    /// One node per source line (`lines`).
     Lines,
+    /// One node per address (`addresses`).
     Addresses,
 }
 

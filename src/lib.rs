@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! rpprof: an interactive, pprof-compatible profile explorer.
 //!
 //! The pipeline, one module per stage:
@@ -27,21 +28,21 @@
 //! [`engine::Engine`], ask for a report with an [`engine::Request`], and
 //! read the [`report::Report`] value or render it ([`render::text`]).
 
-pub mod aggregate;
+pub(crate) mod aggregate;
 pub mod app;
-pub mod cli;
+pub(crate) mod cli;
 pub mod commands;
 pub mod config;
 pub mod engine;
 pub mod error;
-pub mod filter;
-pub mod help;
+pub(crate) mod filter;
+pub(crate) mod help;
 pub mod model;
-pub mod output;
+pub(crate) mod output;
 pub mod render;
 pub mod report;
 pub mod request;
-pub mod shell;
+pub(crate) mod shell;
 pub mod source;
 pub mod store;
 pub mod symbolize;

@@ -10,10 +10,13 @@ mod common;
 use common::Builder;
 use proptest::collection::{hash_set, vec};
 use proptest::prelude::*;
+use rpprof::commands::command;
 use rpprof::config::Config;
+use rpprof::engine::{Engine, Request};
 use rpprof::model::{LocationId, MappingId, Profile, merge, prune};
 use rpprof::pb;
-use rpprof::shell::session::Session;
+use rpprof::render::text;
+use rpprof::request::{Caller, ReportOptions};
 use rpprof::source;
 use std::io::Write;
 use std::path::Path;
@@ -308,11 +311,39 @@ fn load_and_report(p: &Profile) {
         return;
     }
     merge::ensure_mapping(&mut p);
-    let mut s = Session::new(p, Config::default());
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    for line in ["top", "top -cum", "granularity=lines", "top 3"] {
-        s.execute(line, &mut out, &mut err);
+    let mut engine = Engine::new();
+    let id = engine.add("random", p);
+    for options in [&[][..], &["cum"], &["lines"], &["lines", "nodecount=3"]] {
+        // A report may fail (a bad profile is an error), but never panics.
+        let _ = top_text(&engine, id, options);
     }
+}
+
+/// `top` of profile `id` with `options` (`name=value` or a choice such as
+/// `cum`) set, as pprof's text.
+fn top_text(
+    engine: &Engine,
+    id: rpprof::store::ProfileId,
+    options: &[&str],
+) -> rpprof::Result<String> {
+    let mut cfg = Config::default();
+    for o in options {
+        match o.split_once('=') {
+            Some((k, v)) => cfg.put(k, v),
+            None => cfg.put_choice(o),
+        }
+    }
+    let spec = command("top").expect("top is a command");
+    let req = Request {
+        command: spec,
+        argument: None,
+        options: ReportOptions::new(&cfg, spec, Caller::Shell)?,
+    };
+    let report = engine.report(id, &req).result?;
+    Ok(match text::plain(&report, &Default::default()) {
+        text::Rendered::Text(t) => t.into_owned(),
+        text::Rendered::Bytes(_) => String::new(),
+    })
 }
 
 fn real_profile(path: &str) -> Vec<u8> {
@@ -393,9 +424,8 @@ fn a_value_of_i64_min_does_not_panic() {
                  \x0a\x00\x00\x00\x00\x0a\x00\x00\x00\x00\x84\x00";
     let p = source::parse(data.to_vec()).expect("a valid profile");
     assert_eq!(p.samples.values, vec![i64::MIN]);
-    let mut s = Session::new(p, Config::default());
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    s.execute("top", &mut out, &mut err);
-    let out = String::from_utf8(out).expect("utf-8");
+    let mut engine = Engine::new();
+    let id = engine.add("min", p);
+    let out = top_text(&engine, id, &[]).expect("top reports");
     assert!(out.contains("of -9223372036854775808 total"), "{out}");
 }

@@ -310,24 +310,13 @@ pub struct Trimmed {
     pub dropped_edges: usize,
 }
 
-/// pprof's `newTrimmedGraph` for text reports (not the visual variant).
+/// pprof's `newTrimmedGraph` for text reports (not the visual variant),
+/// starting from an already built node-only graph, recording only the
+/// edges in `scope`.
 ///
 /// A node's flat and cum do not depend on which other nodes are kept, so
 /// pprof's rebuilds after each cut are replaced by one node-only pass and a
 /// final pass that computes the edges among the selected nodes.
-pub fn trimmed(view: &View, table: &NodeTable, vo: ValueOptions, t: TrimOptions) -> Trimmed {
-    trimmed_from(
-        view,
-        table,
-        vo,
-        t,
-        &build_nodes(view, table, vo),
-        EdgeScope::All,
-    )
-}
-
-/// [`trimmed`] starting from an already built node-only graph, recording
-/// only the edges in `scope`.
 pub fn trimmed_from(
     view: &View,
     table: &NodeTable,

@@ -3,7 +3,7 @@
 //! against `nodecount`, removal of redundant residual edges, and the
 //! `call_tree` variant.
 //!
-//! Part of the aggregate stage; the text reports use `graph::trimmed`.
+//! Part of the aggregate stage; the text reports use `graph::trimmed_from`.
 //! Tags are collected only for the nodes that can be drawn: one tag pass
 //! over the first `nodecount` nodes (to count their nodelets), folded into
 //! the rebuild when selection drops nodes. No formatting here.

@@ -78,37 +78,54 @@ impl StrId {
 /// A (type, unit) pair naming one value column.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ValueType {
+    /// The type name (`alloc_space`, `cpu`, …).
     pub ty: StrId,
+    /// Its unit (`bytes`, `nanoseconds`, `count`, …).
     pub unit: StrId,
 }
 
 /// An address range of the profiled process and the object file behind it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Mapping {
+    /// First address of the range.
     pub start: u64,
+    /// Address just after the range.
     pub limit: u64,
+    /// Offset in the object file of `start`.
     pub offset: u64,
+    /// The object file's path.
     pub file: StrId,
+    /// The object file's build id (empty when unknown).
     pub build_id: StrId,
+    /// Its locations have function names.
     pub has_functions: bool,
+    /// Its locations have source file names.
     pub has_filenames: bool,
+    /// Its locations have line numbers.
     pub has_line_numbers: bool,
+    /// Its locations have inline frames.
     pub has_inline_frames: bool,
 }
 
 /// A function: display name, mangled name, file and first line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Function {
+    /// Display name (demangled).
     pub name: StrId,
+    /// Name as in the binary (mangled).
     pub system_name: StrId,
+    /// Source file.
     pub filename: StrId,
+    /// First line of the function (0: unknown).
     pub start_line: i64,
 }
 
 /// One (possibly inlined) frame of a location.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Line {
+    /// The function ([`FunctionId::NONE`]: none).
     pub function: FunctionId,
+    /// Line number (0: unknown).
     pub line: i64,
 }
 
@@ -116,10 +133,15 @@ pub struct Line {
 /// innermost inlined frame first, the owning function last.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Location {
+    /// Its mapping ([`MappingId::NONE`]: none).
     pub mapping: MappingId,
+    /// Program counter (0: symbolic location).
     pub address: u64,
+    /// First of its frames in [`Profile::lines`].
     pub lines_start: u32,
+    /// Number of frames.
     pub lines_len: u32,
+    /// Frames were folded into one (pprof's `is_folded`).
     pub is_folded: bool,
 }
 
@@ -133,9 +155,13 @@ impl Location {
 /// A sample label: a string label when `str != 0`, otherwise numeric.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Label {
+    /// The label's key.
     pub key: StrId,
+    /// String value ([`StrId::EMPTY`] for a numeric label).
     pub str: StrId,
+    /// Numeric value.
     pub num: i64,
+    /// Unit of the numeric value (empty: none).
     pub unit: StrId,
 }
 
@@ -158,10 +184,15 @@ impl Label {
 /// `labels[label_start[i]..label_start[i+1]]`.
 #[derive(Clone, Debug, Default)]
 pub struct Samples {
+    /// Offsets into `locs`, one per sample plus one.
     pub loc_start: Vec<u32>,
+    /// Every sample's locations, leaf first, back to back.
     pub locs: Vec<LocationId>,
+    /// Every sample's values, `k` per sample.
     pub values: Vec<i64>,
+    /// Offsets into `labels`, one per sample plus one.
     pub label_start: Vec<u32>,
+    /// Every sample's labels, back to back.
     pub labels: Vec<Label>,
 }
 
@@ -206,20 +237,35 @@ impl Samples {
 /// gets its own copy first (`Arc::make_mut`).
 #[derive(Clone, Debug, Default)]
 pub struct Profile {
+    /// The string table; id 0 is the empty string.
     pub strings: Arc<Vec<String>>,
+    /// The value columns.
     pub sample_types: Vec<ValueType>,
+    /// The column reports show by default (empty: the last).
     pub default_sample_type: StrId,
+    /// What `period` measures.
     pub period_type: ValueType,
+    /// Sampling period.
     pub period: i64,
+    /// When the profile was taken (Unix nanoseconds, 0: unknown).
     pub time_nanos: i64,
+    /// How long it covers (0: unknown).
     pub duration_nanos: i64,
+    /// Free-form comments.
     pub comments: Vec<StrId>,
+    /// Regexp of frames to drop at load (empty: none).
     pub drop_frames: StrId,
+    /// Regexp of frames to keep despite `drop_frames`.
     pub keep_frames: StrId,
+    /// Address ranges and their object files.
     pub mappings: Arc<Vec<Mapping>>,
+    /// Program counters with their frames.
     pub locations: Arc<Vec<Location>>,
+    /// The frames of every location, back to back.
     pub lines: Arc<Vec<Line>>,
+    /// Functions.
     pub functions: Arc<Vec<Function>>,
+    /// The samples, column-wise.
     pub samples: Samples,
 }
 
@@ -278,6 +324,7 @@ impl Profile {
 /// duplicates, in first-use order.
 #[derive(Default)]
 pub struct Interner {
+    /// The table built so far.
     pub strings: Vec<String>,
     index: std::collections::HashMap<String, StrId>,
 }

@@ -15,8 +15,11 @@ use std::borrow::Cow;
 /// When to colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColorChoice {
+    /// Colour when writing to a terminal.
     Auto,
+    /// Always colour.
     Always,
+    /// Never colour.
     Never,
 }
 

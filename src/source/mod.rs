@@ -10,7 +10,7 @@
 pub mod decode;
 pub mod encode;
 pub mod fetch;
-pub mod http;
+pub(crate) mod http;
 mod legacy;
 pub mod save;
 

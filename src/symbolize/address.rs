@@ -185,14 +185,14 @@ impl Translation {
     }
 
     /// The ELF address of a profile address.
-    pub fn to_elf(&self, a: ProfileAddr) -> ElfAddr {
+    pub fn to_elf(self, a: ProfileAddr) -> ElfAddr {
         match self {
             Translation::Identity => ElfAddr(a.0),
             Translation::ViaFile { mapping, segment } => segment.elf_addr(mapping.file_offset(a)),
             Translation::FileOffsetIsAddress { mapping } => ElfAddr(mapping.file_offset(a).0),
-            Translation::Relocated { start } => ElfAddr(a.0.wrapping_sub(*start)),
+            Translation::Relocated { start } => ElfAddr(a.0.wrapping_sub(start)),
             Translation::Kernel { start, vaddr } => {
-                ElfAddr(a.0.wrapping_sub(start.wrapping_sub(*vaddr)))
+                ElfAddr(a.0.wrapping_sub(start.wrapping_sub(vaddr)))
             }
         }
     }
@@ -200,16 +200,16 @@ impl Translation {
     /// The profile address of an ELF address (the inverse of [`Self::to_elf`]). Only the tests need
     /// this direction.
     #[cfg(test)]
-    pub fn to_profile(&self, e: ElfAddr) -> ProfileAddr {
+    pub fn to_profile(self, e: ElfAddr) -> ProfileAddr {
         match self {
             Translation::Identity => ProfileAddr(e.0),
             Translation::ViaFile { mapping, segment } => {
                 mapping.profile_addr(segment.file_offset(e))
             }
             Translation::FileOffsetIsAddress { mapping } => mapping.profile_addr(FileOffset(e.0)),
-            Translation::Relocated { start } => ProfileAddr(e.0.wrapping_add(*start)),
+            Translation::Relocated { start } => ProfileAddr(e.0.wrapping_add(start)),
             Translation::Kernel { start, vaddr } => {
-                ProfileAddr(e.0.wrapping_add(start.wrapping_sub(*vaddr)))
+                ProfileAddr(e.0.wrapping_add(start.wrapping_sub(vaddr)))
             }
         }
     }

@@ -80,8 +80,11 @@ impl ObjectFile {
 
 /// The facts of one ELF file, borrowing its bytes.
 pub struct Elf<'a> {
+    /// The parsed file.
     pub file: object::File<'a>,
+    /// Executable, shared object or relocatable.
     pub kind: ElfKind,
+    /// Its `PT_LOAD` segments.
     pub segments: Vec<LoadSegment>,
     /// Lowercase hex, empty when the file has none.
     pub build_id: String,

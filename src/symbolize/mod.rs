@@ -14,15 +14,15 @@
 //! mapping at most (plus one per binary for addresses nothing names),
 //! never one per address.
 
-pub mod address;
+pub(crate) mod address;
 pub mod binary;
-pub mod demangle;
-pub mod disasm;
-pub mod frames;
+pub(crate) mod demangle;
+pub(crate) mod disasm;
+pub(crate) mod frames;
 pub mod locate;
-pub mod resolve;
+pub(crate) mod resolve;
 pub mod symbols;
-pub mod write;
+pub(crate) mod write;
 
 use crate::aggregate::nodes::basename;
 use crate::model::{Profile, merge};
@@ -43,6 +43,7 @@ pub struct Mode {
     pub local: bool,
     /// Re-symbolize mappings that already have symbols.
     pub force: bool,
+    /// How to demangle names (`symbolize=demangle=…`).
     pub demangle: Style,
 }
 
@@ -99,6 +100,7 @@ pub struct Options {
     pub exec: String,
     /// The `-buildid` flag value.
     pub build_id: String,
+    /// Where to look for binaries (`$PPROF_BINARY_PATH`, `-exec`, …).
     pub locator: Locator,
     /// Show a progress line on stderr when symbolizing takes a while (set
     /// when stderr is a terminal).

@@ -14,8 +14,11 @@ use object::{Object, ObjectSymbol, SymbolKind, SymbolSection};
 /// One symbol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Symbol<'a> {
+    /// Its address.
     pub addr: u64,
+    /// Its size in bytes (0: unknown).
     pub size: u64,
+    /// Its (mangled) name.
     pub name: &'a str,
     /// The `STT_FILE` name for local symbols, else empty.
     pub file: &'a str,
