@@ -296,3 +296,70 @@ fn prune_from_matches_methods_with_pointer_receivers() {
     let unpruned = reports(&shell("top 3\n"));
     assert!(unpruned.contains("bytes.Repeat"));
 }
+
+#[test]
+fn local_time_zone_follows_go_rules_for_tz() {
+    // Expected values printed by Go 1.19 for the same instant and $TZ; the
+    // zone files come from the machine's tzdata, so a zone it lacks is
+    // skipped.
+    let header = |tz: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rpprof"));
+        cmd.args(["-top", "-nodecount=1", "tests/data/leak/heap_1.pb.gz"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env_clear();
+        if let Some(tz) = tz {
+            cmd.env("TZ", tz);
+        }
+        let o = cmd.output().expect("rpprof runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let out = String::from_utf8_lossy(&o.stdout).into_owned();
+        out.lines()
+            .find_map(|l| l.strip_prefix("Time: ").map(str::to_string))
+            .unwrap_or_else(|| panic!("no Time line in {out}"))
+    };
+    let utc = "Nov 26, 2026 at 2:15am (UTC)";
+    // Empty, ":", "UTC", and values Go cannot load as a zone file (POSIX
+    // rules included, which jiff's system-zone detection would honour).
+    for tz in [
+        "",
+        ":",
+        "UTC",
+        "JST-9",
+        "EST5EDT,M3.2.0,M11.1.0",
+        "No/Such_Zone",
+    ] {
+        assert_eq!(header(Some(tz)), utc, "TZ={tz:?}");
+    }
+    let zones = Path::new("/usr/share/zoneinfo");
+    for (tz, file, want) in [
+        (
+            "America/New_York",
+            "America/New_York",
+            "Nov 25, 2026 at 9:15pm (EST)",
+        ),
+        (
+            ":Asia/Shanghai",
+            "Asia/Shanghai",
+            "Nov 26, 2026 at 10:15am (CST)",
+        ),
+        (
+            "/usr/share/zoneinfo/Asia/Kolkata",
+            "Asia/Kolkata",
+            "Nov 26, 2026 at 7:45am (IST)",
+        ),
+        (
+            "Pacific/Guam",
+            "Pacific/Guam",
+            "Nov 26, 2026 at 12:15pm (ChST)",
+        ),
+    ] {
+        if zones.join(file).exists() {
+            assert_eq!(header(Some(tz)), want, "TZ={tz:?}");
+        }
+    }
+    // Unset: /etc/localtime, or UTC without one.
+    let unset = header(None);
+    if !Path::new("/etc/localtime").exists() {
+        assert_eq!(unset, utc);
+    }
+}
