@@ -1,4 +1,4 @@
-//! The binary end to end, with `std::process::Command`: load errors (one
+//! The binary end to end, through `common::rpprof`: load errors (one
 //! line naming the file and the problem, then pprof's `failed to fetch any
 //! source profiles`, exit status 1, never a panic), the shell's deliberate
 //! improvements over pprof 1.19 through piped stdin, and the top-level
@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 const HEAP: &str = "tests/data/leak/heap_5.pb.gz";
 
@@ -19,7 +19,7 @@ struct Run {
 
 /// Runs `rpprof ARGS` in the crate directory with `stdin` piped in.
 fn rpprof(args: &[&str], stdin: &str) -> Run {
-    let o = common::run_rpprof(Path::new(env!("CARGO_MANIFEST_DIR")), args, stdin);
+    let o = common::rpprof(args).stdin(stdin).run();
     assert_ne!(o.code, -1, "killed by a signal: {}", o.stderr);
     Run {
         out: o.out(),
@@ -71,7 +71,7 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn heap_bytes() -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(HEAP)).expect("read heap_5")
+    std::fs::read(common::crate_dir().join(HEAP)).expect("read heap_5")
 }
 
 /// A profile whose only sample names location 17; only location 1 exists.

@@ -32,7 +32,7 @@ fn run_case(dir: &Path, args: &[&str], script: Option<&str>) -> (String, String,
     let stdin: String = script
         .map(|s| s.split(';').map(|piece| format!("{piece}\n")).collect())
         .unwrap_or_default();
-    let o = common::run_rpprof(dir, args, &stdin);
+    let o = common::rpprof(args).dir(dir).stdin(stdin).run();
     (o.out(), o.stderr, o.code)
 }
 
