@@ -198,6 +198,17 @@ impl Run {
         self
     }
 
+    /// More arguments.
+    pub fn args<I, S>(mut self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        self
+    }
+
     /// Runs in `dir` (default: the crate directory).
     pub fn dir(mut self, dir: impl AsRef<Path>) -> Run {
         self.dir = dir.as_ref().to_path_buf();
