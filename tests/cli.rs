@@ -256,6 +256,38 @@ fn help_prints_usage_on_stderr_and_succeeds() {
 }
 
 #[test]
+fn http_is_refused_until_the_web_interface_exists() {
+    for (args, addr) in [
+        (&["-http=:8080", HEAP][..], ":8080"),
+        (&["-http", "localhost:8080", HEAP][..], "localhost:8080"),
+        (&["--http=:0", "-nodecount=3", HEAP][..], ":0"),
+    ] {
+        let r = rpprof(args, "top\n");
+        assert_eq!(r.code, 1, "{args:?}");
+        assert_eq!(r.out, "", "{args:?}");
+        assert_eq!(
+            r.err,
+            format!(
+                "-http \"{addr}\": the web interface is not implemented yet; use the \
+                 interactive shell (leave out -http) or a report flag such as -top\n"
+            ),
+            "{args:?}"
+        );
+    }
+    // pprof's own error keeps its place, and an empty -http is no -http.
+    let r = rpprof(&["-http=:8080", "-top", HEAP], "");
+    assert_eq!(
+        (r.code, r.err.as_str()),
+        (
+            1,
+            "-http is not compatible with an output format on the command line\n"
+        )
+    );
+    let r = rpprof(&["-http=", "-top", "-nodecount=1", HEAP], "");
+    assert_eq!(r.code, 0, "{}", r.err);
+}
+
+#[test]
 fn bad_color_choice_is_an_error() {
     for flag in ["--color=bogus", "-color=bogus"] {
         let r = rpprof(&[flag, HEAP], "top\n");
