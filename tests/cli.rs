@@ -153,6 +153,91 @@ fn load_errors_name_the_file_and_the_problem() {
     }
 }
 
+/// A profile whose values, line numbers, labels and header fields sit at
+/// the ends of `i64` (and its addresses at the end of `u64`).
+fn extreme_profile() -> Vec<u8> {
+    let (max, min) = (i64::MAX, i64::MIN);
+    let mut b = common::Builder::new(&[("alloc_space", "bytes"), ("inuse_space", "bytes")]);
+    let m = b.mapping("/bin/app");
+    let (f, g, h) = (
+        b.function("main.f", "f.go"),
+        b.function("main.g", "g.go"),
+        b.function("main.h", "h.go"),
+    );
+    let l1 = b.location(m, &[(f, max)]);
+    let l2 = b.location(m, &[(g, min), (h, -1)]);
+    let l3 = b.location(0, &[(h, 0)]);
+    let stacks = [vec![l1, l2, l3], vec![l2, l3], vec![l3, l1]];
+    let values = [
+        [max, max],
+        [max, 1],
+        [min, min],
+        [1, min],
+        [max, max],
+        [min, -1],
+    ];
+    for (i, v) in values.iter().enumerate() {
+        let labels = vec![
+            b.num_label("bytes", if i % 2 == 0 { max } else { min }, "bytes"),
+            b.num_label("ms", min + i as i64, "ms"),
+            b.label("k", "v"),
+        ];
+        b.sample(&stacks[i % 3], v, labels);
+    }
+    b.p.period = max;
+    b.p.time_nanos = min;
+    b.p.duration_nanos = max;
+    b.p.function[0].start_line = min;
+    b.p.mapping[0].memory_start = u64::MAX - 0x1000;
+    b.p.mapping[0].memory_limit = u64::MAX;
+    b.p.mapping[0].file_offset = u64::MAX;
+    b.p.location[0].address = u64::MAX;
+    b.encode()
+}
+
+#[test]
+fn extreme_values_wrap_as_in_go_instead_of_panicking() {
+    // Go's int64 arithmetic wraps; a debug build (overflow checks on) must
+    // not panic where pprof prints wrapped sums.
+    let dir = temp_dir("extreme");
+    std::fs::write(dir.join("x.pb"), extreme_profile()).expect("write profile");
+    let script = "top\ntop -cum\nlist .\npeek .\ntraces\ntree\ntags\nraw\ndot\ncallgrind\n\
+                  comments\ngranularity=addresses\ntop\ngranularity=lines\nlist .\nunit=ms\n\
+                  top\nsample_index=1\nmean=true\ntop\ntagfocus=bytes=1kb:\ntop\ntagfocus=\n\
+                  tagroot=bytes\ntraces\nnodefraction=0\nedgefraction=0\ncall_tree=true\ndot\n\
+                  normalize=true\ntop\n";
+    let mut runs: Vec<(Vec<&str>, &str)> = [
+        vec!["x.pb"],
+        vec!["-base", "x.pb", "x.pb"],
+        vec!["-diff_base", "x.pb", "x.pb"],
+        vec!["x.pb", "x.pb"],
+    ]
+    .into_iter()
+    .map(|args| (args, script))
+    .collect();
+    runs.push((vec!["-series", "x.pb", "x.pb"], "growth\ndiff 1 2\n"));
+    for flag in [
+        "-top",
+        "-tree",
+        "-traces",
+        "-raw",
+        "-dot",
+        "-callgrind",
+        "-tags",
+        "-peek=.",
+        "-list=.",
+        "-weblist=.",
+        "-proto",
+    ] {
+        runs.push((vec![flag, "-output=out", "x.pb"], ""));
+    }
+    for (args, stdin) in runs {
+        let o = common::rpprof(&args).dir(&dir).stdin(stdin).run();
+        assert!(!o.stderr.contains("panicked"), "{args:?}: {}", o.stderr);
+        assert_eq!(o.code, 0, "{args:?}: {}", o.stderr);
+    }
+}
+
 #[test]
 fn one_bad_source_among_several_is_skipped() {
     let dir = temp_dir("several");

@@ -16,6 +16,13 @@ pub mod prune;
 pub mod scale;
 pub mod series;
 
+/// The sum of sample values as Go's `int64` adds them: wrapping on overflow
+/// (what pprof prints for absurd profiles, and never a panic in a debug
+/// build). Use it, and `wrapping_*` arithmetic, wherever values are summed.
+pub fn sum_values(values: impl IntoIterator<Item = i64>) -> i64 {
+    values.into_iter().fold(0, i64::wrapping_add)
+}
+
 /// Index into [`Profile::strings`]; 0 is the empty string.
 pub type StrId = u32;
 /// Marker for "no mapping" / "no function".
