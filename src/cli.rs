@@ -67,6 +67,8 @@ pub struct Args {
     pub seconds: i64,
     pub timeout: i64,
     pub add_comment: String,
+    /// `-http`'s address when not empty; [`parse`] refuses it until the web
+    /// interface exists.
     pub http: Option<String>,
     pub color: ColorChoice,
     /// `-series`: load the sources as a snapshot series (rpprof).
@@ -229,7 +231,8 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
             "symbolize" => a.symbolize = value,
             "buildid" => a.buildid = value,
             "add_comment" => a.add_comment = value,
-            "http" => a.http = Some(value),
+            // pprof: an empty `-http` is no `-http`.
+            "http" => a.http = Some(value).filter(|v| !v.is_empty()),
             "seconds" | "timeout" => {
                 let n = value.parse::<i64>().map_err(|_| {
                     err(
@@ -329,6 +332,16 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
     }
     if a.cfg.bool("normalize") && a.base.is_none() && a.diff_base.is_none() {
         return Err(err("must have base profile to normalize by".into(), false));
+    }
+    // After pprof's own checks, so that its errors keep their precedence.
+    if let Some(h) = &a.http {
+        return Err(err(
+            format!(
+                "-http {h:?}: the web interface is not implemented yet; use the interactive \
+                 shell (leave out -http) or a report flag such as -top"
+            ),
+            false,
+        ));
     }
     Ok(a)
 }

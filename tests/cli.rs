@@ -1,4 +1,4 @@
-//! The binary end to end, with `std::process::Command`: load errors (one
+//! The binary end to end, through `common::rpprof`: load errors (one
 //! line naming the file and the problem, then pprof's `failed to fetch any
 //! source profiles`, exit status 1, never a panic), the shell's deliberate
 //! improvements over pprof 1.19 through piped stdin, and the top-level
@@ -19,7 +19,7 @@ struct Run {
 
 /// Runs `rpprof ARGS` in the crate directory with `stdin` piped in.
 fn rpprof(args: &[&str], stdin: &str) -> Run {
-    let o = common::run_rpprof(Path::new(env!("CARGO_MANIFEST_DIR")), args, stdin);
+    let o = common::rpprof(args).stdin(stdin).run();
     assert_ne!(o.code, -1, "killed by a signal: {}", o.stderr);
     Run {
         out: o.out(),
@@ -71,7 +71,7 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn heap_bytes() -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(HEAP)).expect("read heap_5")
+    std::fs::read(common::crate_dir().join(HEAP)).expect("read heap_5")
 }
 
 /// A profile whose only sample names location 17; only location 1 exists.
@@ -150,6 +150,91 @@ fn load_errors_name_the_file_and_the_problem() {
             assert_eq!(r.out, "", "{args:?}");
             assert_eq!(r.code, 1, "{args:?}");
         }
+    }
+}
+
+/// A profile whose values, line numbers, labels and header fields sit at
+/// the ends of `i64` (and its addresses at the end of `u64`).
+fn extreme_profile() -> Vec<u8> {
+    let (max, min) = (i64::MAX, i64::MIN);
+    let mut b = common::Builder::new(&[("alloc_space", "bytes"), ("inuse_space", "bytes")]);
+    let m = b.mapping("/bin/app");
+    let (f, g, h) = (
+        b.function("main.f", "f.go"),
+        b.function("main.g", "g.go"),
+        b.function("main.h", "h.go"),
+    );
+    let l1 = b.location(m, &[(f, max)]);
+    let l2 = b.location(m, &[(g, min), (h, -1)]);
+    let l3 = b.location(0, &[(h, 0)]);
+    let stacks = [vec![l1, l2, l3], vec![l2, l3], vec![l3, l1]];
+    let values = [
+        [max, max],
+        [max, 1],
+        [min, min],
+        [1, min],
+        [max, max],
+        [min, -1],
+    ];
+    for (i, v) in values.iter().enumerate() {
+        let labels = vec![
+            b.num_label("bytes", if i % 2 == 0 { max } else { min }, "bytes"),
+            b.num_label("ms", min + i as i64, "ms"),
+            b.label("k", "v"),
+        ];
+        b.sample(&stacks[i % 3], v, labels);
+    }
+    b.p.period = max;
+    b.p.time_nanos = min;
+    b.p.duration_nanos = max;
+    b.p.function[0].start_line = min;
+    b.p.mapping[0].memory_start = u64::MAX - 0x1000;
+    b.p.mapping[0].memory_limit = u64::MAX;
+    b.p.mapping[0].file_offset = u64::MAX;
+    b.p.location[0].address = u64::MAX;
+    b.encode()
+}
+
+#[test]
+fn extreme_values_wrap_as_in_go_instead_of_panicking() {
+    // Go's int64 arithmetic wraps; a debug build (overflow checks on) must
+    // not panic where pprof prints wrapped sums.
+    let dir = temp_dir("extreme");
+    std::fs::write(dir.join("x.pb"), extreme_profile()).expect("write profile");
+    let script = "top\ntop -cum\nlist .\npeek .\ntraces\ntree\ntags\nraw\ndot\ncallgrind\n\
+                  comments\ngranularity=addresses\ntop\ngranularity=lines\nlist .\nunit=ms\n\
+                  top\nsample_index=1\nmean=true\ntop\ntagfocus=bytes=1kb:\ntop\ntagfocus=\n\
+                  tagroot=bytes\ntraces\nnodefraction=0\nedgefraction=0\ncall_tree=true\ndot\n\
+                  normalize=true\ntop\n";
+    let mut runs: Vec<(Vec<&str>, &str)> = [
+        vec!["x.pb"],
+        vec!["-base", "x.pb", "x.pb"],
+        vec!["-diff_base", "x.pb", "x.pb"],
+        vec!["x.pb", "x.pb"],
+    ]
+    .into_iter()
+    .map(|args| (args, script))
+    .collect();
+    runs.push((vec!["-series", "x.pb", "x.pb"], "growth\ndiff 1 2\n"));
+    for flag in [
+        "-top",
+        "-tree",
+        "-traces",
+        "-raw",
+        "-dot",
+        "-callgrind",
+        "-tags",
+        "-peek=.",
+        "-list=.",
+        "-weblist=.",
+        "-proto",
+    ] {
+        runs.push((vec![flag, "-output=out", "x.pb"], ""));
+    }
+    for (args, stdin) in runs {
+        let o = common::rpprof(&args).dir(&dir).stdin(stdin).run();
+        assert!(!o.stderr.contains("panicked"), "{args:?}: {}", o.stderr);
+        assert_eq!(o.code, 0, "{args:?}: {}", o.stderr);
     }
 }
 
@@ -256,6 +341,38 @@ fn help_prints_usage_on_stderr_and_succeeds() {
 }
 
 #[test]
+fn http_is_refused_until_the_web_interface_exists() {
+    for (args, addr) in [
+        (&["-http=:8080", HEAP][..], ":8080"),
+        (&["-http", "localhost:8080", HEAP][..], "localhost:8080"),
+        (&["--http=:0", "-nodecount=3", HEAP][..], ":0"),
+    ] {
+        let r = rpprof(args, "top\n");
+        assert_eq!(r.code, 1, "{args:?}");
+        assert_eq!(r.out, "", "{args:?}");
+        assert_eq!(
+            r.err,
+            format!(
+                "-http \"{addr}\": the web interface is not implemented yet; use the \
+                 interactive shell (leave out -http) or a report flag such as -top\n"
+            ),
+            "{args:?}"
+        );
+    }
+    // pprof's own error keeps its place, and an empty -http is no -http.
+    let r = rpprof(&["-http=:8080", "-top", HEAP], "");
+    assert_eq!(
+        (r.code, r.err.as_str()),
+        (
+            1,
+            "-http is not compatible with an output format on the command line\n"
+        )
+    );
+    let r = rpprof(&["-http=", "-top", "-nodecount=1", HEAP], "");
+    assert_eq!(r.code, 0, "{}", r.err);
+}
+
+#[test]
 fn bad_color_choice_is_an_error() {
     for flag in ["--color=bogus", "-color=bogus"] {
         let r = rpprof(&[flag, HEAP], "top\n");
@@ -303,13 +420,13 @@ fn local_time_zone_follows_go_rules_for_tz() {
     // zone files come from the machine's tzdata, so a zone it lacks is
     // skipped.
     let header = |tz: Option<&str>| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rpprof"));
-        cmd.args(["-top", "-nodecount=1", "tests/data/leak/heap_1.pb.gz"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env_clear();
-        if let Some(tz) = tz {
-            cmd.env("TZ", tz);
-        }
+        let mut cmd = common::rpprof(["-top", "-nodecount=1", "tests/data/leak/heap_1.pb.gz"])
+            .dir(common::crate_dir())
+            .command();
+        match tz {
+            Some(tz) => cmd.env("TZ", tz),
+            None => cmd.env_remove("TZ"),
+        };
         let o = cmd.output().expect("rpprof runs");
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let out = String::from_utf8_lossy(&o.stdout).into_owned();

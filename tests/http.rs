@@ -4,20 +4,16 @@
 //! built `rpprof` against it by URL and by `host:port`. Only loopback
 //! traffic.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 fn data(path: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data")
-            .join(path),
-    )
-    .expect("test profile")
+    std::fs::read(common::data_dir().join(path)).expect("test profile")
 }
 
 /// Reads one request head and returns its target (path and query).
@@ -105,21 +101,11 @@ fn rpprof(args: &[&str]) -> (String, String, i32) {
 
 /// Runs rpprof with `args`, saving fetched profiles in `saved`.
 fn rpprof_saving(args: &[&str], saved: &Path) -> (String, String, i32) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
-    let out = Command::new(env!("CARGO_BIN_EXE_rpprof"))
-        .args(args)
-        .current_dir(dir)
-        .env("TZ", "UTC")
-        .env("HOME", std::env::temp_dir())
+    let o = common::rpprof(args)
+        .dir(common::data_dir())
         .env("PPROF_TMPDIR", saved)
-        .stdin(Stdio::null())
-        .output()
-        .expect("rpprof runs");
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code().unwrap_or(-1),
-    )
+        .run();
+    (o.out(), o.stderr, o.code)
 }
 
 #[test]

@@ -3,20 +3,18 @@
 //! `weblist` through a browser, `list` with its source search. Every run
 //! happens in a fresh temporary directory.
 
+mod common;
+
 use rpprof::commands::command;
 use rpprof::config::Config;
 use rpprof::engine::{Engine, Request};
 use rpprof::model::{Profile, StrId};
 use rpprof::render::text::{Rendered, plain};
 use rpprof::request::{Caller, ReportOptions};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 fn data(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(rel)
+    common::data_dir().join(rel)
 }
 
 /// A fresh empty directory, removed on drop.
@@ -39,31 +37,12 @@ impl Drop for TempDir {
 
 /// Runs rpprof in `dir` with `args`, feeding `script` lines on stdin.
 fn run(dir: &Path, args: &[&str], script: &str, env: &[(&str, &str)]) -> (String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rpprof"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env("TZ", "UTC")
-        .env("TERM", "dumb")
-        .env_remove("BROWSER")
-        .env_remove("DISPLAY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut run = common::rpprof(args).dir(dir).stdin(script);
     for (k, v) in env {
-        cmd.env(k, v);
+        run = run.env(k, v);
     }
-    let mut child = cmd.spawn().expect("rpprof starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(script.as_bytes())
-        .expect("write stdin");
-    let out = child.wait_with_output().expect("rpprof runs");
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let o = run.run();
+    (o.out(), o.stderr)
 }
 
 fn heap() -> String {

@@ -18,7 +18,6 @@ use rexpect::process::WaitStatus;
 use rexpect::reader::Options;
 use rexpect::session::{PtySession, spawn_with_options};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const PROMPT: &str = "(pprof) ";
 const UP: &str = "\x1b[A";
@@ -65,25 +64,22 @@ impl Shell {
     /// Starts `rpprof ARGS tests/data/leak/heap_5.pb.gz` with `env` on top
     /// of a minimal environment and waits for the first prompt.
     fn start(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Shell {
-        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/leak/heap_5.pb.gz");
+        let data = common::data_dir().join("leak/heap_5.pb.gz");
         Shell::start_on(&data, home, args, env)
     }
 
     /// Starts `rpprof ARGS PROFILE`, as [`Shell::start`].
     fn start_on(profile: &Path, home: &Path, args: &[&str], env: &[(&str, &str)]) -> Shell {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rpprof"));
-        cmd.args(args)
+        let mut run = common::rpprof(args)
             .arg(profile)
-            .current_dir(home)
-            .env_clear()
+            .dir(home)
             .env("TERM", "xterm")
-            .env("TZ", "UTC")
             .env("HOME", home)
             .env("RPPROF_HISTORY", home.join("history"));
         for (k, v) in env {
-            cmd.env(k, v);
+            run = run.env(k, v);
         }
-        let p = spawn_with_options(cmd, Options::new().timeout_ms(Some(30_000)))
+        let p = spawn_with_options(run.command(), Options::new().timeout_ms(Some(30_000)))
             .expect("spawn rpprof on a pty");
         let mut sh = Shell {
             p,

@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 fn data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
+    common::data_dir()
 }
 
 const LEAK: [&str; 5] = [
@@ -18,7 +18,7 @@ const LEAK: [&str; 5] = [
 ];
 
 fn run(args: &[&str], stdin: &str) -> common::Output {
-    common::run_rpprof(&data(), args, stdin)
+    common::rpprof(args).dir(data()).stdin(stdin).run()
 }
 
 /// The rows of the last `growth` table in `out`: (verdict, name), from its

@@ -5,16 +5,13 @@
 
 mod common;
 
-use std::path::Path;
-
 /// Runs rpprof in `tests/data` with `args` and `stdin`; returns stdout
 /// (raw bytes) and stderr.
 fn rpprof(args: &[&str], stdin: &str) -> (Vec<u8>, String) {
-    let o = common::run_rpprof(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data"),
-        args,
-        stdin,
-    );
+    let o = common::rpprof(args)
+        .dir(common::data_dir())
+        .stdin(stdin)
+        .run();
     (o.stdout, o.stderr)
 }
 

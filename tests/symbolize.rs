@@ -5,6 +5,8 @@
 //! with compressed sections, and v0-mangled Rust; plus the command line's
 //! `[binary]` argument end to end.
 
+mod common;
+
 use rpprof::model::{Location, LocationId, Mapping, MappingId, Profile, StrId, ValueType};
 use rpprof::symbolize::binary::ObjectFile;
 use rpprof::symbolize::locate::Locator;
@@ -392,16 +394,13 @@ fn binary_argument_on_the_command_line() {
     let p = profile(&bin, "/opt/app/fixture", &id, &addrs);
     let prof = dir.join("fixture.pb.gz");
     std::fs::write(&prof, rpprof::source::encode::encode(&p)).expect("write profile");
-    let out = Command::new(env!("CARGO_BIN_EXE_rpprof"))
-        .args(["-top", "-nodecount=3"])
+    let out = common::rpprof(["-top", "-nodecount=3"])
         .arg(&bin)
         .arg(&prof)
         .env("HOME", &dir)
-        .env_remove("PPROF_BINARY_PATH")
-        .output()
-        .expect("rpprof runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+        .run();
+    let stdout = out.out();
+    let stderr = &out.stderr;
     assert!(stderr.is_empty(), "{stderr}");
     assert!(stdout.starts_with("File: fixture\nBuild ID: "), "{stdout}");
     let rows: Vec<&str> = stdout
@@ -415,17 +414,14 @@ fn binary_argument_on_the_command_line() {
     );
 
     // Without the binary the mapping keeps its `[fixture]` form.
-    let out = Command::new(env!("CARGO_BIN_EXE_rpprof"))
-        .args(["-top", "-nodecount=1"])
+    let out = common::rpprof(["-top", "-nodecount=1"])
         .arg(&prof)
         .env("HOME", &dir)
-        .env_remove("PPROF_BINARY_PATH")
-        .output()
-        .expect("rpprof runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+        .run();
+    let stdout = out.out();
     assert!(stdout.trim_end().ends_with(" [fixture]"), "{stdout}");
     assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
+        out.stderr,
         format!(
             "Local symbolization failed for fixture (build ID {id}): stat /opt/app/fixture: \
              no such file or directory\nSome binary filenames not available. Symbolization may \
@@ -444,17 +440,14 @@ fn disasm_of_a_sampled_routine() {
     let prof = dir.join("fixture.pb.gz");
     std::fs::write(&prof, rpprof::source::encode::encode(&p)).expect("write profile");
     let rpprof = |re: &str| {
-        Command::new(env!("CARGO_BIN_EXE_rpprof"))
-            .arg(format!("-disasm={re}"))
+        common::rpprof([format!("-disasm={re}")])
             .arg(&bin)
             .arg(&prof)
             .env("HOME", &dir)
-            .env_remove("PPROF_BINARY_PATH")
-            .output()
-            .expect("rpprof runs")
+            .run()
     };
     let out = rpprof("leaf");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = out.out();
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines[0], "Total: 2", "{stdout}");
     assert_eq!(lines[1], "ROUTINE ======================== leaf");
@@ -484,8 +477,8 @@ fn disasm_of_a_sampled_routine() {
 
     let out = rpprof("nothing_like_this");
     assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
+        out.stderr,
         "no matches found for regexp: nothing_like_this\n"
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.code, 1);
 }

@@ -84,9 +84,9 @@ impl CallTree {
                             t.cum_div.push(0);
                         }
                     }
-                    t.cum[n] += w;
+                    t.cum[n] = t.cum[n].wrapping_add(w);
                     if vo.mean {
-                        t.cum_div[n] += d;
+                        t.cum_div[n] = t.cum_div[n].wrapping_add(d);
                     }
                     if ni == last {
                         t.inline[n] = false;
@@ -114,10 +114,11 @@ impl CallTree {
 
     /// Σ flat over the tree's graph nodes.
     pub fn flat_sum(&self) -> i64 {
-        (0..self.flat.len())
-            .filter(|&n| self.selectable(n))
-            .map(|n| self.flat[n])
-            .sum()
+        crate::model::sum_values(
+            (0..self.flat.len())
+                .filter(|&n| self.selectable(n))
+                .map(|n| self.flat[n]),
+        )
     }
 
     fn div(v: &[i64], n: usize) -> i64 {
@@ -137,7 +138,7 @@ impl CallTree {
         let len = self.parent.len();
         let selectable = (0..len).filter(|&n| self.selectable(n)).count();
         let kept: Vec<bool> = (0..len)
-            .map(|n| self.selectable(n) && self.cum[n].abs() >= cutoff)
+            .map(|n| self.selectable(n) && self.cum[n].wrapping_abs() >= cutoff)
             .collect();
         let tree: Vec<u32> = (0..len as u32).filter(|&n| kept[n as usize]).collect();
         let info: Vec<u32> = tree.iter().map(|&n| self.info[n as usize]).collect();

@@ -149,14 +149,14 @@ impl Graph {
 impl Graph {
     /// Σ raw flat over the nodes.
     pub fn flat_sum(&self) -> i64 {
-        self.nodes.iter().map(|n| n.flat).sum()
+        crate::model::sum_values(self.nodes.iter().map(|n| n.flat))
     }
 
     /// Removes edges with |weight| below `cutoff`; returns how many.
     pub fn trim_edges(&mut self, cutoff: i64) -> usize {
         let mut dropped = 0;
         for e in &mut self.edges {
-            if !e.removed && e.weight.abs() < cutoff {
+            if !e.removed && e.weight.wrapping_abs() < cutoff {
                 e.removed = true;
                 dropped += 1;
             }
@@ -260,18 +260,18 @@ pub fn sort_nodes_by(nodes: &mut [Node], ident: &Identity, order: Order, score: 
         let (first, third) = match (score, order) {
             (Some(s), _) => (
                 s[a.id as usize]
-                    .abs()
-                    .cmp(&s[b.id as usize].abs())
+                    .wrapping_abs()
+                    .cmp(&s[b.id as usize].wrapping_abs())
                     .reverse(),
-                a.flat.abs().cmp(&b.flat.abs()).reverse(),
+                a.flat.wrapping_abs().cmp(&b.flat.wrapping_abs()).reverse(),
             ),
             (None, Order::Flat) => (
-                a.flat.abs().cmp(&b.flat.abs()).reverse(),
-                a.cum.abs().cmp(&b.cum.abs()).reverse(),
+                a.flat.wrapping_abs().cmp(&b.flat.wrapping_abs()).reverse(),
+                a.cum.wrapping_abs().cmp(&b.cum.wrapping_abs()).reverse(),
             ),
             (None, Order::Cum) => (
-                a.cum.abs().cmp(&b.cum.abs()).reverse(),
-                a.flat.abs().cmp(&b.flat.abs()).reverse(),
+                a.cum.wrapping_abs().cmp(&b.cum.wrapping_abs()).reverse(),
+                a.flat.wrapping_abs().cmp(&b.flat.wrapping_abs()).reverse(),
             ),
         };
         first
@@ -294,8 +294,8 @@ pub fn sort_edges_by<'n>(edges: &mut [&Edge], name: impl Fn(u32) -> &'n str) {
 /// The edge order of [`sort_edges`].
 pub fn edge_order<'n>(a: &Edge, b: &Edge, name: impl Fn(u32) -> &'n str) -> std::cmp::Ordering {
     b.weight
-        .abs()
-        .cmp(&a.weight.abs())
+        .wrapping_abs()
+        .cmp(&a.weight.wrapping_abs())
         .then_with(|| name(a.src).cmp(name(b.src)))
         .then_with(|| name(a.dst).cmp(name(b.dst)))
 }
@@ -331,11 +331,11 @@ pub fn trimmed_from(
         edges: Vec::new(),
     };
     let total = g.flat_sum();
-    let node_cutoff = ((total as f64 * t.node_fraction.0) as i64).abs();
-    let edge_cutoff = ((total as f64 * t.edge_fraction.0) as i64).abs();
+    let node_cutoff = ((total as f64 * t.node_fraction.0) as i64).wrapping_abs();
+    let edge_cutoff = ((total as f64 * t.edge_fraction.0) as i64).wrapping_abs();
     let before = g.nodes.len();
     if node_cutoff > 0 {
-        g.nodes.retain(|n| n.cum.abs() >= node_cutoff);
+        g.nodes.retain(|n| n.cum.wrapping_abs() >= node_cutoff);
     }
     let dropped_nodes = before - g.nodes.len();
     let orig_count = g.nodes.len();

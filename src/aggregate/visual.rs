@@ -33,7 +33,9 @@ pub struct Visual {
 /// Shannon entropy (log2) of edge weights as fractions of their sum, `own`
 /// (a node's flat) counting as one more weight when positive.
 fn edge_entropy(weights: &[i64], own: i64) -> f64 {
-    let total = own + weights.iter().filter(|&&w| w > 0).sum::<i64>();
+    let total = own.wrapping_add(crate::model::sum_values(
+        weights.iter().copied().filter(|&w| w > 0),
+    ));
     if total == 0 {
         return 0.0;
     }
@@ -180,14 +182,18 @@ pub fn trimmed(
     };
     let mut g = build(view, table, vo, None);
     let total = g.flat_sum();
-    let node_cutoff = ((total as f64 * t.node_fraction.0) as i64).abs();
-    let edge_cutoff = ((total as f64 * t.edge_fraction.0) as i64).abs();
+    let node_cutoff = ((total as f64 * t.node_fraction.0) as i64).wrapping_abs();
+    let edge_cutoff = ((total as f64 * t.edge_fraction.0) as i64).wrapping_abs();
     let mut dropped_nodes = 0;
     let mut kept: Option<Vec<bool>> = None;
     if node_cutoff > 0 {
         let mut k = vec![false; space];
         let mut count = 0;
-        for n in g.nodes.iter().filter(|n| n.cum.abs() >= node_cutoff) {
+        for n in g
+            .nodes
+            .iter()
+            .filter(|n| n.cum.wrapping_abs() >= node_cutoff)
+        {
             k[n.id as usize] = true;
             count += 1;
         }
@@ -249,8 +255,8 @@ fn trimmed_tree(
 ) -> Visual {
     let tree = CallTree::build(view, table, vo);
     let total = tree.flat_sum();
-    let node_cutoff = ((total as f64 * t.node_fraction.0) as i64).abs();
-    let edge_cutoff = ((total as f64 * t.edge_fraction.0) as i64).abs();
+    let node_cutoff = ((total as f64 * t.node_fraction.0) as i64).wrapping_abs();
+    let edge_cutoff = ((total as f64 * t.edge_fraction.0) as i64).wrapping_abs();
     let TreeGraph {
         graph: mut g,
         info,

@@ -290,7 +290,7 @@ impl Merger {
             if m.out.time_nanos == 0 || s.time_nanos < m.out.time_nanos {
                 m.out.time_nanos = s.time_nanos;
             }
-            m.out.duration_nanos += s.duration_nanos;
+            m.out.duration_nanos = m.out.duration_nanos.wrapping_add(s.duration_nanos);
             if m.out.period == 0 || m.out.period < s.period {
                 m.out.period = s.period;
             }

@@ -112,8 +112,8 @@ pub fn render(r: &Context, symbol: &Regex) -> crate::Result<String> {
             .map(std::mem::take)
             .unwrap_or_default();
         nth[s.binary] += 1;
-        let flat: i64 = s.nodes.iter().map(|n| n.flat_value()).sum();
-        let cum: i64 = s.nodes.iter().map(|n| n.cum_value()).sum();
+        let flat = crate::model::sum_values(s.nodes.iter().map(|n| n.flat_value()));
+        let cum = crate::model::sum_values(s.nodes.iter().map(|n| n.cum_value()));
         let _ = writeln!(
             out,
             "ROUTINE ======================== {}",
@@ -173,10 +173,10 @@ fn annotate<'a>(
             if obj_addr(info.address) >= next {
                 break;
             }
-            row.flat[0] += n.flat;
-            row.flat[1] += n.flat_div;
-            row.cum[0] += n.cum;
-            row.cum[1] += n.cum_div;
+            row.flat[0] = row.flat[0].wrapping_add(n.flat);
+            row.flat[1] = row.flat[1].wrapping_add(n.flat_div);
+            row.cum[0] = row.cum[0].wrapping_add(n.cum);
+            row.cum[1] = row.cum[1].wrapping_add(n.cum_div);
             if row.file.is_empty() && !info.file.is_empty() {
                 row.file = crate::aggregate::nodes::basename(&info.file).to_string();
             }

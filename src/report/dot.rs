@@ -43,7 +43,7 @@ pub fn render(r: &mut Context) -> String {
         false,
     );
     let legend = Legend {
-        flat_sum: g.nodes.iter().map(|n| n.flat_value()).sum(),
+        flat_sum: crate::model::sum_values(g.nodes.iter().map(|n| n.flat_value())),
         shown: g.nodes.len(),
         orig_count: v.orig_count,
         dropped_nodes: v.dropped_nodes,
@@ -273,10 +273,10 @@ fn bucket(g: &[Tag]) -> Tag {
         if (units::scale(t.value, &t.unit, &max.unit).0 as i64) > max.value {
             max = t;
         }
-        f += t.flat;
-        df += t.flat_div;
-        c += t.cum;
-        dc += t.cum_div;
+        f = f.wrapping_add(t.flat);
+        df = df.wrapping_add(t.flat_div);
+        c = c.wrapping_add(t.cum);
+        dc = dc.wrapping_add(t.cum_div);
     }
     if df != 0 {
         f /= df;

@@ -116,7 +116,7 @@ impl Legend {
     /// mention dropped edges).
     pub fn of(r: &Context, t: &Trimmed) -> Legend {
         Legend {
-            flat_sum: t.graph.nodes.iter().map(|n| n.flat_value()).sum(),
+            flat_sum: crate::model::sum_values(t.graph.nodes.iter().map(|n| n.flat_value())),
             shown: t.graph.nodes.len(),
             orig_count: t.orig_count,
             dropped_nodes: t.dropped_nodes,
@@ -126,7 +126,7 @@ impl Legend {
 
     /// A legend with the report's filters and cuts and no nodes yet.
     pub fn empty(r: &Context) -> Legend {
-        let cut = |f: f64| ((r.total as f64 * f) as i64).abs();
+        let cut = |f: f64| ((r.total as f64 * f) as i64).wrapping_abs();
         Legend {
             active_filters: r.opts.filters.active(),
             node_cut: cut(r.opts.trim.node_fraction.0),

@@ -27,14 +27,14 @@ fn window(nodes: &[&Node], infos: &[NodeInfo]) -> (i64, i64) {
         if i.start_line != 0 {
             i.start_line
         } else {
-            i.line - MARGIN
+            i.line.wrapping_sub(MARGIN)
         }
     };
     let mut start = node_start(first);
-    let mut end = first.line + MARGIN;
+    let mut end = first.line.wrapping_add(MARGIN);
     for n in nodes {
         let i = &infos[n.id as usize];
-        let (s, e) = (node_start(i), i.line + MARGIN);
+        let (s, e) = (node_start(i), i.line.wrapping_add(MARGIN));
         if s < start {
             start = s;
         } else if e > end {
@@ -127,8 +127,8 @@ pub fn build(r: &Context, symbol: &Regex) -> Result<Listing> {
             let mut per_line: HashMap<i64, (i64, i64)> = HashMap::new();
             for n in &file_nodes {
                 let e = per_line.entry(infos[n.id as usize].line).or_default();
-                e.0 += n.flat;
-                e.1 += n.cum;
+                e.0 = e.0.wrapping_add(n.flat);
+                e.1 = e.1.wrapping_add(n.cum);
             }
             let (start, end) = window(&file_nodes, infos);
             let mut lines = Vec::new();
@@ -147,8 +147,8 @@ pub fn build(r: &Context, symbol: &Regex) -> Result<Listing> {
             functions.push(Listed::Routine(Routine {
                 name: name.to_string(),
                 file: file.to_string(),
-                flat: file_nodes.iter().map(|n| n.flat).sum(),
-                cum: file_nodes.iter().map(|n| n.cum).sum(),
+                flat: crate::model::sum_values(file_nodes.iter().map(|n| n.flat)),
+                cum: crate::model::sum_values(file_nodes.iter().map(|n| n.cum)),
                 source: match reader.error(file) {
                     Some(e) => Err(e.to_string()),
                     None => Ok(lines),

@@ -284,7 +284,11 @@ impl<'a> Context<'a> {
         }
         let mut min = 0i64;
         for (flat, cum) in nodes {
-            let m = if flat != 0 { flat.abs() } else { cum.abs() };
+            let m = if flat != 0 {
+                flat.wrapping_abs()
+            } else {
+                cum.wrapping_abs()
+            };
             if m > 0 && (min == 0 || m < min) {
                 min = m;
             }

@@ -120,7 +120,7 @@ pub fn growth(ctxs: &mut [Context], names: &[String], current: usize) -> Growth 
         b.trend
             .growth
             .cmp(&a.trend.growth)
-            .then_with(|| last(b).abs().cmp(&last(a).abs()))
+            .then_with(|| last(b).wrapping_abs().cmp(&last(a).wrapping_abs()))
             .then_with(|| a.name.cmp(&b.name))
     });
     let candidates = rows.len();
@@ -136,7 +136,7 @@ pub fn growth(ctxs: &mut [Context], names: &[String], current: usize) -> Growth 
     let explained = if cum {
         0
     } else {
-        rows.iter().map(|r| r.trend.growth).sum()
+        crate::model::sum_values(rows.iter().map(|r| r.trend.growth))
     };
     if let Some(c) = ctxs.last_mut() {
         c.select_output_unit(

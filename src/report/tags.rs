@@ -47,7 +47,8 @@ pub fn build(r: &Context) -> Tags {
             } else {
                 (l.key, StrId::EMPTY, l.num, false)
             };
-            *sums.entry(id).or_insert(0) += v;
+            let e = sums.entry(id).or_insert(0);
+            *e = e.wrapping_add(v);
         }
     }
     let mut by_key: BTreeMap<&str, FastMap<String, i64>> = BTreeMap::new();
@@ -59,16 +60,17 @@ pub fn build(r: &Context) -> Tags {
             let unit = r.num_units.get(name).map_or("", String::as_str);
             units::scaled_label(num, unit, &r.output_unit)
         };
-        *by_key.entry(name).or_default().entry(value).or_insert(0) += v;
+        let t = by_key.entry(name).or_default().entry(value).or_insert(0);
+        *t = t.wrapping_add(v);
     }
     let keys = by_key
         .into_iter()
         .map(|(key, values)| {
-            let total: i64 = values.values().sum();
+            let total = crate::model::sum_values(values.values().copied());
             let mut values: Vec<(String, i64)> = values.into_iter().collect();
             values.sort_by(|a, b| {
-                b.1.abs()
-                    .cmp(&a.1.abs())
+                b.1.wrapping_abs()
+                    .cmp(&a.1.wrapping_abs())
                     .then_with(|| a.0.cmp(&b.0))
                     .then(b.1.cmp(&a.1))
             });

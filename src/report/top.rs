@@ -65,7 +65,7 @@ pub fn build(r: &mut Context) -> Top {
                     call = true;
                 }
             }
-            sum += flat;
+            sum = sum.wrapping_add(flat);
             TopRow {
                 name: table.infos[n.id as usize].printable_name(),
                 flat,

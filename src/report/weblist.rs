@@ -158,9 +158,9 @@ fn collect<'a>(r: &'a Context, symbol: &Regex) -> Collected<'a> {
         let (v, d) = r.values.read(view.sample_values(k));
         let value = divided(v, d);
         for (i, loc) in view.sample_locs(k).enumerate() {
-            loc_cum[loc.index()] += value;
+            loc_cum[loc.index()] = loc_cum[loc.index()].wrapping_add(value);
             if i == 0 {
-                loc_flat[loc.index()] += value;
+                loc_flat[loc.index()] = loc_flat[loc.index()].wrapping_add(value);
             }
             seen[loc.index()] = true;
         }
@@ -261,21 +261,21 @@ fn listings<'a>(c: &Collected<'a>, f: &SourceFile<'a>) -> Vec<Listing<'a>> {
         if let Some(pretty) = c.pretty.get(name) {
             name = pretty;
         }
-        let flat: i64 = insts.iter().map(|i| c.flat[&i.addr]).sum();
-        let cum: i64 = insts.iter().map(|i| c.cum[&i.addr]).sum();
+        let flat = crate::model::sum_values(insts.iter().map(|i| c.flat[&i.addr]));
+        let cum = crate::model::sum_values(insts.iter().map(|i| c.cum[&i.addr]));
         if let Some(last) = out.last_mut()
-            && l - last.end < MERGE_LIMIT
+            && l.wrapping_sub(last.end) < MERGE_LIMIT
             && last.name == name
         {
-            last.end = l + 1;
-            last.flat += flat;
-            last.cum += cum;
+            last.end = l.wrapping_add(1);
+            last.flat = last.flat.wrapping_add(flat);
+            last.cum = last.cum.wrapping_add(cum);
             continue;
         }
         out.push(Listing {
             name,
             begin: l,
-            end: l + 1,
+            end: l.wrapping_add(1),
             flat,
             cum,
         });
@@ -291,13 +291,13 @@ fn listings<'a>(c: &Collected<'a>, f: &SourceFile<'a>) -> Vec<Listing<'a>> {
                 b
             };
         } else {
-            let half = ((out[i].begin - out[i - 1].end) / 2).min(EXPAND);
-            out[i - 1].end += half;
-            out[i].begin -= half;
+            let half = (out[i].begin.wrapping_sub(out[i - 1].end) / 2).min(EXPAND);
+            out[i - 1].end = out[i - 1].end.wrapping_add(half);
+            out[i].begin = out[i].begin.wrapping_sub(half);
         }
     }
     if let Some(last) = out.last_mut() {
-        last.end += EXPAND;
+        last.end = last.end.wrapping_add(EXPAND);
     }
     out
 }
@@ -389,8 +389,8 @@ pub fn render(r: &Context, symbol: &Regex) -> crate::Result<String> {
                     None if l == 0 => "<instructions with unknown line numbers>".to_string(),
                     None => "???".to_string(),
                 };
-                let flat: i64 = insts.iter().map(|i| c.flat[&i.addr]).sum();
-                let cum: i64 = insts.iter().map(|i| c.cum[&i.addr]).sum();
+                let flat = crate::model::sum_values(insts.iter().map(|i| c.flat[&i.addr]));
+                let cum = crate::model::sum_values(insts.iter().map(|i| c.cum[&i.addr]));
                 let class = if insts.is_empty() {
                     "nop"
                 } else if insts.iter().any(|i| !i.stack.is_empty()) {

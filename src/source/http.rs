@@ -165,10 +165,13 @@ pub fn adjust_url(source: &str, seconds: i64, timeout: i64) -> Option<Target> {
     } else if let Some((_, v)) = values.iter().find(|(k, _)| k == "seconds") {
         duration = v.parse::<i32>().map_or(0, i64::from);
     }
+    // Go's time.Duration ends at i64::MAX nanoseconds (292 years); an
+    // absurd -timeout or -seconds stops there instead of overflowing.
+    let longest = Duration::from_nanos(i64::MAX as u64);
     let timeout = if timeout > 0 {
-        Duration::from_secs(timeout as u64)
+        Duration::from_secs(timeout as u64).min(longest)
     } else if duration > 0 {
-        Duration::from_secs(duration as u64) * 3 / 2
+        (Duration::from_secs(duration as u64).min(longest) / 2 * 3).min(longest)
     } else {
         Duration::from_secs(60)
     };
@@ -282,7 +285,7 @@ pub fn get(
     } else {
         t.url.clone()
     };
-    let wait = t.timeout + Duration::from_secs(5);
+    let wait = t.timeout.saturating_add(Duration::from_secs(5));
     let mut cfg = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_connect(Some(wait))
@@ -393,6 +396,12 @@ mod tests {
         assert_eq!((t.seconds, t.timeout), (0, Duration::from_secs(3)));
         let t = adjust_url("h:1/p", -1, -1).unwrap();
         assert_eq!(t.timeout, Duration::from_secs(60));
+        // Absurd values end at Go's longest time.Duration, not in a panic.
+        let longest = Duration::from_nanos(i64::MAX as u64);
+        let t = adjust_url("h:1/p", i64::MAX, -1).unwrap();
+        assert_eq!((t.seconds, t.timeout), (i64::MAX, longest));
+        let t = adjust_url("h:1/p", -1, i64::MAX).unwrap();
+        assert_eq!(t.timeout, longest);
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! Test helper shared by the integration tests: builds `profile.proto`
-//! messages with the prost types (`rpprof::pb`), interning strings as the
-//! format wants (index 0 is the empty string).
+//! Test helpers shared by the integration tests: [`rpprof`] runs the built
+//! binary (the one way every test starts it), and [`Builder`] builds
+//! `profile.proto` messages with the prost types (`rpprof::pb`), interning
+//! strings as the format wants (index 0 is the empty string).
 
 // Each test crate uses a different part of this helper.
 #![allow(dead_code)]
@@ -8,6 +9,10 @@
 use prost::Message;
 use rpprof::pb;
 use std::collections::HashMap;
+use std::ffi::{OsStr, OsString};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 /// A profile under construction.
 pub struct Builder {
@@ -129,7 +134,134 @@ impl Builder {
     }
 }
 
-/// What one run of the binary printed.
+/// The crate directory, where `cargo test` runs the tests.
+pub fn crate_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `tests/data`, where the test profiles and goldens live.
+pub fn data_dir() -> PathBuf {
+    crate_dir().join("tests/data")
+}
+
+/// The built `rpprof` binary.
+pub fn bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_rpprof"))
+}
+
+/// `rpprof ARGS`, to configure and [`Run::run`]:
+/// `common::rpprof(["-top", HEAP]).dir(..).env(..).stdin(..).run()`.
+pub fn rpprof<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    command(bin(), args)
+}
+
+/// Any program with `args`, run like [`rpprof`] (the golden tests record
+/// `go tool pprof` through it).
+pub fn command<I, S>(program: impl AsRef<OsStr>, args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    Run {
+        program: program.as_ref().to_owned(),
+        args: args.into_iter().map(|a| a.as_ref().to_owned()).collect(),
+        dir: crate_dir().to_path_buf(),
+        env: vec![
+            ("TZ".into(), "UTC".into()),
+            ("TERM".into(), "dumb".into()),
+            ("HOME".into(), std::env::temp_dir().into()),
+        ],
+        stdin: Vec::new(),
+    }
+}
+
+/// One run of a program, being configured. The environment is clean: only
+/// `TZ=UTC`, `TERM=dumb`, `HOME` = the temporary directory and what
+/// [`Run::env`] adds (no `PATH`, so no browser or viewer is found, and
+/// nothing of the caller's `PPROF_*`, `NO_COLOR` or proxies leaks in).
+pub struct Run {
+    program: OsString,
+    args: Vec<OsString>,
+    dir: PathBuf,
+    env: Vec<(OsString, OsString)>,
+    stdin: Vec<u8>,
+}
+
+impl Run {
+    /// One more argument.
+    pub fn arg(mut self, a: impl AsRef<OsStr>) -> Run {
+        self.args.push(a.as_ref().to_owned());
+        self
+    }
+
+    /// More arguments.
+    pub fn args<I, S>(mut self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        self
+    }
+
+    /// Runs in `dir` (default: the crate directory).
+    pub fn dir(mut self, dir: impl AsRef<Path>) -> Run {
+        self.dir = dir.as_ref().to_path_buf();
+        self
+    }
+
+    /// Sets `key=value`, replacing a default.
+    pub fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Run {
+        let key = key.as_ref().to_owned();
+        self.env.retain(|(k, _)| *k != key);
+        self.env.push((key, value.as_ref().to_owned()));
+        self
+    }
+
+    /// Feeds `input` on stdin (default: nothing; stdin is a closed pipe).
+    pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Run {
+        self.stdin = input.into();
+        self
+    }
+
+    /// The configured command, stdio left alone (for a pty).
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(&self.program);
+        cmd.args(&self.args).current_dir(&self.dir).env_clear();
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    /// Runs to the end; what it printed and its exit status.
+    pub fn run(self) -> Output {
+        let mut child = self
+            .command()
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{} starts: {e}", self.program.display()));
+        let mut input = child.stdin.take().expect("stdin");
+        // A run that fails at load time may exit before reading its input.
+        let _ = input.write_all(&self.stdin);
+        drop(input);
+        let o = child.wait_with_output().expect("the program runs");
+        Output {
+            stdout: o.stdout,
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+            code: o.status.code().unwrap_or(-1),
+        }
+    }
+}
+
+/// What one run printed.
 pub struct Output {
     pub stdout: Vec<u8>,
     pub stderr: String,
@@ -141,34 +273,5 @@ impl Output {
     /// stdout as text.
     pub fn out(&self) -> String {
         String::from_utf8_lossy(&self.stdout).into_owned()
-    }
-}
-
-/// Runs `rpprof ARGS` in `dir` with `stdin` piped in, in a clean
-/// environment (`TZ=UTC`, `TERM=dumb`, a temporary `HOME`).
-pub fn run_rpprof(dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rpprof"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("TZ", "UTC")
-        .env("TERM", "dumb")
-        .env("HOME", std::env::temp_dir())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("rpprof starts");
-    let mut input = child.stdin.take().expect("stdin");
-    // A run that fails at load time may exit before reading its input.
-    let _ = input.write_all(stdin.as_bytes());
-    drop(input);
-    let o = child.wait_with_output().expect("rpprof runs");
-    Output {
-        stdout: o.stdout,
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        code: o.status.code().unwrap_or(-1),
     }
 }
