@@ -82,13 +82,7 @@ fn load(
         return super::load_path(path).map(|p| (p, false));
     };
     let resp = http::get(t, super::MAX_PROFILE_BYTES, progress)?;
-    match super::parse(resp.body) {
-        Ok(p) => Ok((p, true)),
-        Err(e) if resp.content_type.starts_with("text/html") => Err(Error::Fetch(format!(
-            "{e} (the server sent an HTML page, not a profile)"
-        ))),
-        Err(e) => Err(e),
-    }
+    super::parse_response(resp).map(|(p, _)| (p, true))
 }
 
 /// Loads every path of a group. Several URLs are fetched concurrently, as
@@ -206,10 +200,7 @@ pub fn fetch(req: &Request, err: &mut dyn Write) -> Result<Fetched> {
 pub fn fetch_each(req: &Request, err: &mut dyn Write) -> Vec<(String, Profile)> {
     let mut out = Vec::new();
     for (path, result) in req.sources.iter().zip(load_all(&req.sources, req, err)) {
-        let done = result.and_then(|(mut p, _)| {
-            merge::ensure_mapping(&mut p);
-            finish(merge::combine(vec![p])?, "")
-        });
+        let done = result.and_then(|(p, _)| single(p));
         match done {
             Ok(p) => out.push((path.clone(), p)),
             Err(e) => {
@@ -218,6 +209,13 @@ pub fn fetch_each(req: &Request, err: &mut dyn Write) -> Vec<(String, Profile)> 
         }
     }
     out
+}
+
+/// One profile made ready on its own, as for a snapshot of a series:
+/// normalised as pprof's `Merge` leaves a single profile, then pruned.
+pub fn single(mut p: Profile) -> Result<Profile> {
+    merge::ensure_mapping(&mut p);
+    finish(merge::combine(vec![p])?, "")
 }
 
 /// The last load steps on a combined profile: drop/keep frames, then the

@@ -147,15 +147,36 @@ impl Output {
 /// Runs `rpprof ARGS` in `dir` with `stdin` piped in, in a clean
 /// environment (`TZ=UTC`, `TERM=dumb`, a temporary `HOME`).
 pub fn run_rpprof(dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rpprof"))
-        .args(args)
+    run_rpprof_env(dir, args, stdin, &[])
+}
+
+/// The clean environment of [`run_rpprof`] with `env` added.
+pub fn rpprof_command(
+    dir: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_rpprof"));
+    c.args(args)
         .current_dir(dir)
         .env_clear()
         .env("TZ", "UTC")
         .env("TERM", "dumb")
         .env("HOME", std::env::temp_dir())
+        .envs(env.iter().copied());
+    c
+}
+
+/// [`run_rpprof`] with the variables `env` added to the environment.
+pub fn run_rpprof_env(
+    dir: &std::path::Path,
+    args: &[&str],
+    stdin: &str,
+    env: &[(&str, &str)],
+) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = rpprof_command(dir, args, env)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
