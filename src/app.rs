@@ -1,6 +1,11 @@
-//! The program: command-line flags → load sources → one report or the
-//! shell. Errors are printed as one line; the exit status follows
-//! `go tool pprof` (1 for a failed run, 0 otherwise).
+//! The program: command-line flags → load sources (or capture a series
+//! of snapshots from a URL) → one report or the shell. Errors are printed
+//! as one line; the exit status follows `go tool pprof` (1 for a failed
+//! run, 0 otherwise).
+//!
+//! Capture's front end lives here: the Ctrl-C handler, the progress bar
+//! (indicatif) on a terminal or one plain line per snapshot otherwise;
+//! the loop itself is `source::capture`.
 
 use crate::cli::{self, Args};
 use crate::engine::{Engine, Request};
@@ -12,10 +17,14 @@ use crate::render::text::Layout;
 use crate::request::{Caller, Delivery, ReportOptions};
 use crate::shell::session::{self, Session};
 use crate::shell::terminal;
-use crate::source::{fetch, save};
+use crate::source::capture::{self, Snapshot};
+use crate::source::{fetch, http, save};
 use crate::symbolize::{self, binary::ObjectFile, locate::Locator};
 use crate::{Error, Result};
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 /// Loads and merges `sources` (files or URLs, no base) and symbolizes them
 /// with pprof's defaults, as pprof's `fetchProfiles`. Per-source failures
@@ -110,16 +119,7 @@ pub fn load_series(args: &Args, err: &mut dyn Write) -> Result<Vec<(String, Prof
     req.sources = crate::source::expand_dirs(sources)?;
     req.progress = std::io::stderr().is_terminal();
     let mut loaded = fetch::fetch_each(&req, err);
-    let sym = symbolize_options(args, exec);
-    let mut said: Vec<String> = Vec::new();
-    for (_, p) in &mut loaded {
-        for l in symbolize::symbolize(p, &sym) {
-            if !said.contains(&l) {
-                let _ = writeln!(err, "{l}");
-                said.push(l);
-            }
-        }
-    }
+    symbolize_each(&mut loaded, &symbolize_options(args, exec), err);
     if loaded.len() < req.sources.len() && loaded.len() >= 2 {
         let _ = writeln!(
             err,
@@ -129,6 +129,260 @@ pub fn load_series(args: &Args, err: &mut dyn Write) -> Result<Vec<(String, Prof
         );
     }
     crate::model::series::order(loaded)
+}
+
+/// Symbolizes each snapshot of a series, printing each message once.
+fn symbolize_each(loaded: &mut [(String, Profile)], sym: &symbolize::Options, err: &mut dyn Write) {
+    let mut said: Vec<String> = Vec::new();
+    for (_, p) in loaded {
+        for l in symbolize::symbolize(p, sym) {
+            if !said.contains(&l) {
+                let _ = writeln!(err, "{l}");
+                said.push(l);
+            }
+        }
+    }
+}
+
+/// Set while a capture runs: Ctrl-C then stops the capture.
+static CAPTURING: AtomicBool = AtomicBool::new(false);
+/// Set by Ctrl-C during a capture.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Installs the Ctrl-C handler: during a capture it sets [`STOP`];
+/// otherwise it ends rpprof with status 130, as the default SIGINT
+/// action would have (at the shell's prompt rustyline reads Ctrl-C as a
+/// key, so this only covers piped sessions and running commands).
+fn catch_interrupt(err: &mut dyn Write) {
+    let installed = ctrlc::set_handler(|| {
+        if CAPTURING.load(Ordering::SeqCst) {
+            STOP.store(true, Ordering::SeqCst);
+        } else {
+            std::process::exit(130);
+        }
+    });
+    if let Err(e) = installed {
+        let _ = writeln!(
+            err,
+            "capture: cannot catch Ctrl-C ({e}); files are kept anyway"
+        );
+    }
+}
+
+/// The file name as shown: the path, sanitized for a terminal.
+fn shown(path: &Path, tty: bool) -> String {
+    crate::render::color::for_stream(&path.display().to_string(), tty).into_owned()
+}
+
+/// `captured 2/5: DIR/heap-002-….pb.gz (1.20MB, total inuse_space 17.31MB)`.
+fn captured_line(s: &Snapshot, count: u32, sample_index: &str, tty: bool) -> String {
+    let p = &s.profile;
+    let column = crate::report::sample_column(p, sample_index)
+        .or_else(|_| crate::report::sample_column(p, ""));
+    let total = column.ok().map(|k| {
+        let sum = (0..p.samples.len()).fold(0i64, |a, i| a.wrapping_add(p.values(i)[k]));
+        let t = p.sample_types[k];
+        let name = crate::render::color::for_stream(p.str(t.ty), tty).into_owned();
+        format!(
+            ", total {name} {}",
+            crate::render::units::label(sum, p.str(t.unit))
+        )
+    });
+    format!(
+        "captured {}/{count}: {} ({}{})",
+        s.index,
+        shown(&s.path, tty),
+        crate::render::units::label(s.bytes as i64, "bytes"),
+        total.unwrap_or_default()
+    )
+}
+
+/// `capture 3/5: <the error>`.
+fn failed_line(n: u32, count: u32, e: &Error, tty: bool) -> String {
+    let e = e.to_string();
+    format!(
+        "capture {n}/{count}: {}",
+        crate::render::color::for_stream(&e, tty)
+    )
+}
+
+/// Capture progress when stderr is not a terminal: one line per fetch.
+struct PlainProgress<'a> {
+    err: &'a mut dyn Write,
+    count: u32,
+    sample_index: String,
+}
+
+impl capture::Progress for PlainProgress<'_> {
+    fn waiting(&mut self, _: u32, _: Duration) {}
+    fn fetching(&mut self, _: u32) {}
+    fn in_flight(&mut self, _: u32, _: Duration) {}
+    fn captured(&mut self, s: &Snapshot) {
+        let l = captured_line(s, self.count, &self.sample_index, false);
+        let _ = writeln!(self.err, "{l}");
+    }
+    fn failed(&mut self, n: u32, e: &Error) {
+        let _ = writeln!(self.err, "{}", failed_line(n, self.count, e, false));
+    }
+}
+
+/// Capture progress on a terminal: a bar of fetches done with the
+/// countdown to the next one; each snapshot's line printed above it.
+struct BarProgress {
+    bar: indicatif::ProgressBar,
+    count: u32,
+    seconds: i64,
+    sample_index: String,
+}
+
+impl BarProgress {
+    fn new(count: u32, seconds: i64, sample_index: String) -> BarProgress {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(u64::from(count)),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        // No steady-tick thread: `run` holds the stderr lock for the whole
+        // program, so the bar is drawn from this thread only (on every
+        // countdown step and every tick of a fetch in flight).
+        BarProgress {
+            bar,
+            count,
+            seconds,
+            sample_index,
+        }
+    }
+}
+
+impl capture::Progress for BarProgress {
+    fn waiting(&mut self, n: u32, left: Duration) {
+        let secs = left.as_millis().div_ceil(1000);
+        self.bar
+            .set_message(format!("next fetch ({n}/{}) in {secs}s", self.count));
+        self.bar.tick();
+    }
+    fn fetching(&mut self, n: u32) {
+        self.in_flight(n, Duration::ZERO);
+    }
+    fn in_flight(&mut self, n: u32, elapsed: Duration) {
+        let what = if self.seconds > 0 {
+            format!(
+                "collecting {n}/{}: {}s / {}s",
+                self.count,
+                elapsed.as_secs(),
+                self.seconds
+            )
+        } else {
+            format!("fetching {n}/{}", self.count)
+        };
+        self.bar.set_message(what);
+        self.bar.tick();
+    }
+    fn captured(&mut self, s: &Snapshot) {
+        self.bar
+            .println(captured_line(s, self.count, &self.sample_index, true));
+        self.bar.inc(1);
+    }
+    fn failed(&mut self, n: u32, e: &Error) {
+        self.bar.println(failed_line(n, self.count, e, true));
+        self.bar.inc(1);
+    }
+}
+
+/// `-capture`: fetches the snapshots (Ctrl-C stops early and keeps what
+/// arrived), then loads them as a series (one snapshot: a single profile,
+/// except for `-growth`, which needs a series and says so).
+fn capture_series(args: &Args, c: &cli::Capture, err: &mut dyn Write) -> Result<Loaded> {
+    let (exec, sources) = split_binary(&args.sources);
+    let [src] = sources else {
+        return Err(Error::Usage(format!(
+            "-capture fetches from one URL; got {} sources",
+            sources.len()
+        )));
+    };
+    let target = if src == "-" || Path::new(src).exists() {
+        None
+    } else {
+        http::adjust_url(src, args.seconds, args.timeout)
+    };
+    let Some(target) = target else {
+        return Err(Error::Usage(format!(
+            "-capture fetches from a URL, not the file {src:?}"
+        )));
+    };
+    let dir = match &c.dir {
+        Some(d) => PathBuf::from(d),
+        None => save::directory(err).ok_or_else(|| {
+            Error::Usage("-capture: no directory to write to; use -output=DIR".into())
+        })?,
+    };
+    let stderr_tty = std::io::stderr().is_terminal();
+    let _ = writeln!(
+        err,
+        "Capturing {} snapshots from {} every {} into {}",
+        c.count,
+        crate::render::color::for_stream(&target.url, stderr_tty),
+        crate::render::time::go_duration_string(c.every.as_nanos() as i64),
+        shown(&dir, stderr_tty)
+    );
+    let plan = capture::Plan {
+        every: c.every,
+        count: c.count,
+        dir,
+    };
+    let seconds = target.seconds;
+    let mut fetcher = capture::HttpFetcher { target };
+    let mut clock = capture::SystemClock::new();
+    let sample_index = args.cfg.get("sample_index").to_string();
+    catch_interrupt(err);
+    CAPTURING.store(true, Ordering::SeqCst);
+    let outcome = if stderr_tty {
+        let mut bar = BarProgress::new(c.count, seconds, sample_index);
+        let o = capture::run(&plan, &mut clock, &mut fetcher, &mut bar, &STOP);
+        bar.bar.finish_and_clear();
+        o
+    } else {
+        let mut plain = PlainProgress {
+            err: &mut *err,
+            count: c.count,
+            sample_index,
+        };
+        capture::run(&plan, &mut clock, &mut fetcher, &mut plain, &STOP)
+    };
+    CAPTURING.store(false, Ordering::SeqCst);
+    let outcome = outcome?;
+    let n = outcome.snapshots.len();
+    if outcome.stopped {
+        let _ = writeln!(
+            err,
+            "Capture stopped: {n} of {} snapshots captured",
+            c.count
+        );
+    } else if n < c.count as usize {
+        let _ = writeln!(err, "Captured {n} of {} snapshots", c.count);
+    }
+    if n == 0 {
+        return Err(Error::Fetch("failed to capture any profiles".into()));
+    }
+    let mut loaded: Vec<(String, Profile)> = outcome
+        .snapshots
+        .into_iter()
+        .map(|s| (s.path.display().to_string(), s.profile))
+        .collect();
+    symbolize_each(&mut loaded, &symbolize_options(args, exec), err);
+    let growth = args
+        .format
+        .as_ref()
+        .is_some_and(|(spec, _)| spec.format == crate::commands::Format::Growth);
+    if loaded.len() == 1 && !growth {
+        let (_, p) = loaded.pop().expect("one snapshot");
+        return Ok(Loaded::One(Box::new((p, None))));
+    }
+    Ok(Loaded::Series(crate::model::series::order(loaded)?))
 }
 
 /// Runs rpprof with `argv` (without the program name); returns the exit
@@ -176,7 +430,9 @@ enum Loaded {
 }
 
 fn run_with(args: Args, err: &mut dyn Write) -> Result<()> {
-    let loaded = if args.series {
+    let loaded = if let Some(c) = &args.capture {
+        capture_series(&args, c, err)?
+    } else if args.series {
         Loaded::Series(load_series(&args, err)?)
     } else {
         let (p, sources) = load_args(&args, err)?;

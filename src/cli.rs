@@ -1,7 +1,8 @@
 //! Command-line flags in Go's `flag` style (`-name`, `--name`, `-name=v`,
 //! `-name v` for non-booleans; parsing stops at the first non-flag),
 //! driven by the option and command tables, plus the source and misc
-//! flags of pprof and rpprof's own `--color` and `--version`.
+//! flags of pprof and rpprof's own `--color` and `--version`, `-series`
+//! and `-capture` (`-every`, `-count`; `-output` then names the directory).
 
 use crate::commands::{CommandSpec, command};
 use crate::config::{Config, GROUPS, Kind, choice, option};
@@ -32,6 +33,9 @@ const EXTRA_FLAGS: &[(&str, Extra)] = &[
     ("tls_ca", Extra::Str),
     ("color", Extra::Str),
     ("series", Extra::Bool),
+    ("capture", Extra::Bool),
+    ("every", Extra::Str),
+    ("count", Extra::Int),
     ("ascii", Extra::Bool),
     ("version", Extra::Bool),
     ("total_delay", Extra::Bool),
@@ -75,11 +79,30 @@ pub struct Args {
     pub series: bool,
     /// `--ascii`: ASCII sparklines (rpprof).
     pub ascii: bool,
+    /// `-capture`: fetch a series of snapshots from one URL (rpprof).
+    pub capture: Option<Capture>,
     pub version: bool,
     pub help: bool,
     /// Informational lines for stderr.
     pub notes: Vec<String>,
 }
+
+/// The `-capture` flags.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Capture {
+    /// `-every` (default 10s).
+    pub every: std::time::Duration,
+    /// `-count` (default 5).
+    pub count: u32,
+    /// `-output`: the directory for the files (default: where pprof saves
+    /// fetched profiles).
+    pub dir: Option<String>,
+}
+
+/// The default `-every`.
+pub const DEFAULT_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+/// The default `-count`.
+pub const DEFAULT_COUNT: u32 = 5;
 
 /// A flag error: the message, and whether pprof prints its usage after it.
 pub struct FlagError {
@@ -140,6 +163,7 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
         color: ColorChoice::Auto,
         series: false,
         ascii: false,
+        capture: None,
         version: false,
         help: false,
         notes: Vec::new(),
@@ -147,6 +171,9 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
     let mut formats: Vec<(&'static CommandSpec, Option<String>)> = Vec::new();
     let mut shortcuts: Vec<&str> = Vec::new();
     let mut groups_set: Vec<&str> = Vec::new();
+    let mut capture = false;
+    let mut every: Option<String> = None;
+    let mut count: Option<String> = None;
     let mut i = 0;
     while i < argv.len() {
         let arg = &argv[i];
@@ -259,6 +286,9 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
             "version" => a.version = value == "true",
             "series" => a.series = value == "true",
             "ascii" => a.ascii = value == "true",
+            "capture" => capture = value == "true",
+            "every" => every = Some(value),
+            "count" => count = Some(value),
             n if VALUE_SHORTCUTS.iter().any(|(s, _)| *s == n) && value == "true" => {
                 shortcuts.push(n)
             }
@@ -306,6 +336,14 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
             false,
         ));
     }
+    if capture {
+        a.capture = Some(capture_flags(&mut a, every, count)?);
+    } else if let Some(name) = [("every", &every), ("count", &count)]
+        .iter()
+        .find_map(|(n, v)| v.as_ref().map(|_| n))
+    {
+        return Err(err(format!("-{name} is only used with -capture"), false));
+    }
     if a.sources.is_empty() {
         return Err(err("no profile source specified".into(), true));
     }
@@ -344,6 +382,74 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
         ));
     }
     Ok(a)
+}
+
+/// Checks the `-capture` flags (one-line errors quoting the bad value)
+/// and takes `-output` as the directory, so the report goes to stdout.
+fn capture_flags(
+    a: &mut Args,
+    every: Option<String>,
+    count: Option<String>,
+) -> Result<Capture, FlagError> {
+    let every = match every {
+        None => DEFAULT_EVERY,
+        Some(v) => match crate::render::time::parse_go_duration(&v) {
+            None => {
+                return Err(err(
+                    format!(
+                        "invalid value {v:?} for flag -every: use a duration such as 10s, 1m30s or 500ms"
+                    ),
+                    false,
+                ));
+            }
+            Some(n) if n <= 0 => {
+                return Err(err(
+                    format!("invalid value {v:?} for flag -every: the interval must be positive"),
+                    false,
+                ));
+            }
+            Some(n) => std::time::Duration::from_nanos(n as u64),
+        },
+    };
+    let count = match count {
+        None => DEFAULT_COUNT,
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if n >= 1 => u32::try_from(n).map_err(|_| {
+                err(
+                    format!("invalid value {v:?} for flag -count: too many snapshots"),
+                    false,
+                )
+            })?,
+            Ok(_) => {
+                return Err(err(
+                    format!("invalid value {v:?} for flag -count: capture at least 1 snapshot"),
+                    false,
+                ));
+            }
+            Err(_) => {
+                return Err(err(
+                    format!("invalid value {v:?} for flag -count: not a number"),
+                    false,
+                ));
+            }
+        },
+    };
+    if a.sources.is_empty() {
+        return Err(err("-capture needs a URL to fetch from".into(), false));
+    }
+    if a.base.is_some() || a.diff_base.is_some() {
+        return Err(err(
+            "-capture cannot be combined with -base or -diff_base: compare snapshots with diff A B"
+                .into(),
+            false,
+        ));
+    }
+    if a.http.is_some() {
+        return Err(err("-capture is not compatible with -http".into(), false));
+    }
+    let dir = Some(a.cfg.get("output").to_string()).filter(|d| !d.is_empty());
+    a.cfg.put("output", "");
+    Ok(Capture { every, count, dir })
 }
 
 impl Args {
@@ -425,6 +531,70 @@ mod tests {
             "-base and -diff_base flags cannot both be specified"
         );
         assert_eq!(e("-normalize x"), "must have base profile to normalize by");
+    }
+
+    #[test]
+    fn capture_flags() {
+        let a = parse(&args(
+            "-capture -every=1m30s -count=3 -output=/tmp/c -top h:1/heap",
+        ))
+        .ok()
+        .unwrap();
+        let c = a.capture.unwrap();
+        assert_eq!(c.every, std::time::Duration::from_secs(90));
+        assert_eq!(c.count, 3);
+        assert_eq!(c.dir.as_deref(), Some("/tmp/c"));
+        // -output names the directory, so the report goes to stdout.
+        assert_eq!(a.cfg.get("output"), "");
+        assert_eq!(a.format.unwrap().0.name, "top");
+        let c = parse(&args("-capture -count 2 h:1"))
+            .ok()
+            .unwrap()
+            .capture
+            .unwrap();
+        assert_eq!((c.every, c.count, c.dir), (DEFAULT_EVERY, 2, None));
+        let a = parse(&args("-output=x.svg -svg h:1")).ok().unwrap();
+        assert!(a.capture.is_none());
+        assert_eq!(a.cfg.get("output"), "x.svg");
+    }
+
+    #[test]
+    fn capture_flag_errors() {
+        let e = |s: &str| {
+            let e = parse(&args(s)).err().unwrap();
+            assert!(!e.usage, "{s}");
+            e.message
+        };
+        assert_eq!(
+            e("-capture -every=abc h:1"),
+            "invalid value \"abc\" for flag -every: use a duration such as 10s, 1m30s or 500ms"
+        );
+        assert_eq!(
+            e("-capture -every=10 h:1"),
+            "invalid value \"10\" for flag -every: use a duration such as 10s, 1m30s or 500ms"
+        );
+        assert_eq!(
+            e("-capture -every=0s h:1"),
+            "invalid value \"0s\" for flag -every: the interval must be positive"
+        );
+        assert_eq!(
+            e("-capture -count=0 h:1"),
+            "invalid value \"0\" for flag -count: capture at least 1 snapshot"
+        );
+        assert_eq!(
+            e("-capture -count=many h:1"),
+            "invalid value \"many\" for flag -count: not a number"
+        );
+        assert_eq!(
+            e("-capture -every=1s"),
+            "-capture needs a URL to fetch from"
+        );
+        assert_eq!(e("-every=1s h:1"), "-every is only used with -capture");
+        assert_eq!(e("-count=2 h:1"), "-count is only used with -capture");
+        assert_eq!(
+            e("-capture -base=b h:1"),
+            "-capture cannot be combined with -base or -diff_base: compare snapshots with diff A B"
+        );
     }
 
     #[test]

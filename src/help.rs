@@ -119,6 +119,10 @@ const USAGE_TAIL: &str = "
   Source options:
     -seconds              Duration for time-based profile collection
     -timeout              Timeout in seconds for profile collection
+    -capture              Fetch a series of snapshots from one URL into files (rpprof)
+    -every                Interval between captured snapshots (default 10s)
+    -count                Number of snapshots to capture (default 5)
+                          -output=dir sets their directory (default $PPROF_TMPDIR)
     -buildid              Override build id for main binary
     -add_comment          Free-form annotation to add to the profile
                           Displayed on some reports or with pprof -comments

@@ -4,7 +4,8 @@
 //! The pipeline, one module per stage:
 //!
 //! ```text
-//! source (files, stdin, source::http; gzip) ─▶ source::decode | source::legacy
+//! source (files, stdin, source::http, source::capture; gzip)
+//!   ─▶ source::decode | source::legacy
 //!   ─▶ model::Profile (validated, immutable)
 //!   ─▶ source::fetch: model::scale + model::merge per group (sources, base)
 //!   ─▶ symbolize (binaries, addr2line, demangling) per group

@@ -397,3 +397,86 @@ fn profile_strings_cannot_drive_the_terminal() {
     }
     assert_eq!(sh.eof(), 0);
 }
+
+/// Serves the leak's heap snapshots in turn on 127.0.0.1 (at most
+/// `requests` of them); returns the URL.
+fn serve_heaps(requests: u32) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let url = format!(
+        "http://{}/debug/pprof/heap",
+        listener.local_addr().expect("address")
+    );
+    std::thread::spawn(move || {
+        for n in 1..=requests {
+            let Ok((mut s, _)) = listener.accept() else {
+                return;
+            };
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match s.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(k) => head.extend_from_slice(&buf[..k]),
+                }
+            }
+            let body = std::fs::read(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join(format!("tests/data/leak/heap_{}.pb.gz", (n - 1) % 5 + 1)),
+            )
+            .expect("test profile");
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(&body);
+        }
+    });
+    url
+}
+
+#[test]
+fn ctrl_c_stops_a_capture_and_opens_the_series_shell() {
+    let home = temp_dir("capture");
+    let url = serve_heaps(5);
+    let out_dir = home.join("captured");
+    let cmd = common::rpprof(["-capture", "-every=1s", "-count=5"])
+        .arg(format!("-output={}", out_dir.display()))
+        .arg(&url)
+        .dir(&home)
+        .env("TERM", "xterm")
+        .env("HOME", &home)
+        .env("RPPROF_HISTORY", home.join("history"))
+        .command();
+    let p = spawn_with_options(cmd, Options::new().timeout_ms(Some(30_000)))
+        .expect("spawn rpprof on a pty");
+    let mut sh = Shell {
+        p,
+        greeting: String::new(),
+    };
+    sh.expect("captured 1/5: ");
+    sh.expect("captured 2/5: ");
+    // The bar counts down to the next fetch.
+    sh.expect("] 2/5 next fetch (3/5) in ");
+    sh.p.send_control('c').expect("send ctrl-c");
+    sh.expect("Capture stopped: 2 of 5 snapshots captured");
+    let greeting = sh.expect(PROMPT);
+    assert!(greeting.contains("Series of 2 snapshots"), "{greeting:?}");
+    // Ctrl-C at the prompt only clears the line, as before.
+    sh.p.send_control('c').expect("send ctrl-c");
+    sh.expect(PROMPT);
+    let out = plain(&sh.run("snapshots"));
+    let mut files: Vec<String> = std::fs::read_dir(&out_dir)
+        .expect("capture directory")
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(files[0].starts_with("heap-001-") && files[1].starts_with("heap-002-"));
+    for f in &files {
+        assert!(out.contains(f.as_str()), "{out:?}");
+    }
+    assert_eq!(sh.eof(), 0);
+    let _ = std::fs::remove_dir_all(&home);
+}

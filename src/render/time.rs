@@ -1,6 +1,7 @@
 //! Calendar formatting of profile timestamps in the local time zone, as
 //! pprof's `Jan 2, 2006 at 3:04pm (MST)` layout and Go's
-//! `time.Time.String()`, and Go's `time.Duration.String()`.
+//! `time.Time.String()`, and Go's `time.Duration.String()` (with its
+//! inverse, `time.ParseDuration`, for duration flags such as `-every`).
 //!
 //! Rendering stage: it turns numbers from a profile into text and knows
 //! nothing else about profiles.
@@ -86,6 +87,26 @@ fn local_zone() -> &'static TimeZone {
 fn instant(nanos: i64) -> Timestamp {
     Timestamp::from_nanosecond(i128::from(nanos))
         .expect("an i64 of nanoseconds is within jiff's timestamp range")
+}
+
+/// `YYYYMMDDThhmmssZ` (ISO 8601 basic format, UTC) of `t`, clamped to
+/// jiff's range (years -9999 to 9999): a time stamp for file names.
+pub fn compact_utc(t: std::time::SystemTime) -> String {
+    let ts = Timestamp::try_from(t).unwrap_or(if t < std::time::SystemTime::UNIX_EPOCH {
+        Timestamp::MIN
+    } else {
+        Timestamp::MAX
+    });
+    let c = TimeZone::UTC.to_datetime(ts);
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        c.year(),
+        c.month(),
+        c.day(),
+        c.hour(),
+        c.minute(),
+        c.second()
+    )
 }
 
 /// Go's `-0700`: sign, hours and minutes of an offset in seconds, the
@@ -197,6 +218,68 @@ pub fn go_duration_string(nanos: i64) -> String {
     format!("{sign}{body}")
 }
 
+/// Go's `time.ParseDuration`: a possibly signed sequence of decimal
+/// numbers, each with an optional fraction and a unit (`ns`, `us`, `µs`,
+/// `ms`, `s`, `m`, `h`), such as `10s`, `1m30s`, `1.5h` or `500ms`; a bare
+/// `0` is zero. Returns nanoseconds, `None` when malformed or out of range.
+pub fn parse_go_duration(s: &str) -> Option<i64> {
+    let (negative, mut rest) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if rest == "0" {
+        return Some(0);
+    }
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total: u128 = 0;
+    while !rest.is_empty() {
+        let int_len = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let int = &rest[..int_len];
+        rest = &rest[int_len..];
+        let mut frac = "";
+        if let Some(after) = rest.strip_prefix('.') {
+            let n = after.bytes().take_while(u8::is_ascii_digit).count();
+            frac = &after[..n];
+            rest = &after[n..];
+        }
+        if int.is_empty() && frac.is_empty() {
+            return None;
+        }
+        let unit_len = rest
+            .char_indices()
+            .find(|(_, c)| c.is_ascii_digit() || *c == '.')
+            .map_or(rest.len(), |(i, _)| i);
+        let scale: u128 = match &rest[..unit_len] {
+            "ns" => 1,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            _ => return None,
+        };
+        rest = &rest[unit_len..];
+        let whole: u128 = if int.is_empty() { 0 } else { int.parse().ok()? };
+        let mut part = whole.checked_mul(scale)?;
+        if !frac.is_empty() {
+            // Digits beyond nanosecond precision cannot matter; cap them
+            // so the arithmetic cannot overflow.
+            let digits = &frac[..frac.len().min(30)];
+            let f: u128 = digits.parse().ok()?;
+            part += f * scale / 10u128.pow(digits.len() as u32);
+        }
+        total = total.checked_add(part)?;
+        if total > i64::MAX as u128 + u128::from(negative) {
+            return None;
+        }
+    }
+    let total = i128::try_from(total).ok()?;
+    i64::try_from(if negative { -total } else { total }).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,5 +361,36 @@ mod tests {
             );
         }
         assert!(TimeZone::tzif("x", b"TZif2 not really").is_err());
+    }
+
+    #[test]
+    fn go_durations() {
+        let ms = 1_000_000;
+        let cases: &[(&str, Option<i64>)] = &[
+            ("10s", Some(10_000 * ms)),
+            ("1m30s", Some(90_000 * ms)),
+            ("500ms", Some(500 * ms)),
+            ("1.5h", Some(5_400_000 * ms)),
+            (".5s", Some(500 * ms)),
+            ("1.s", Some(1_000 * ms)),
+            ("2h45m", Some(9_900_000 * ms)),
+            ("100us", Some(100_000)),
+            ("100\u{b5}s", Some(100_000)),
+            ("3ns", Some(3)),
+            ("0", Some(0)),
+            ("-1s", Some(-1_000 * ms)),
+            ("+5m", Some(300_000 * ms)),
+            ("", None),
+            ("abc", None),
+            ("10", None),
+            ("s", None),
+            (".s", None),
+            ("1x", None),
+            ("1s 2s", None),
+            ("3000000h", None),
+        ];
+        for (s, want) in cases {
+            assert_eq!(parse_go_duration(s), *want, "{s:?}");
+        }
     }
 }

@@ -82,13 +82,7 @@ fn load(
         return super::load_path(path).map(|p| (p, false));
     };
     let resp = http::get(t, super::MAX_PROFILE_BYTES, progress)?;
-    match super::parse(resp.body) {
-        Ok(p) => Ok((p, true)),
-        Err(e) if resp.content_type.starts_with("text/html") => Err(Error::Fetch(format!(
-            "{e} (the server sent an HTML page, not a profile)"
-        ))),
-        Err(e) => Err(e),
-    }
+    super::parse_response(resp).map(|(p, _)| (p, true))
 }
 
 /// Loads every path of a group. Several URLs are fetched concurrently, as
@@ -227,10 +221,8 @@ pub fn fetch_each(req: &Request, err: &mut dyn Write) -> Vec<(String, Profile)> 
                         let Some(path) = req.sources.get(i) else {
                             return done;
                         };
-                        let one = load(path, targets[i].as_ref(), None).and_then(|(mut p, _)| {
-                            merge::ensure_mapping(&mut p);
-                            finish(merge::combine(vec![p])?, "")
-                        });
+                        let one =
+                            load(path, targets[i].as_ref(), None).and_then(|(p, _)| single(p));
                         done.push((i, one));
                     }
                 })
@@ -254,6 +246,13 @@ pub fn fetch_each(req: &Request, err: &mut dyn Write) -> Vec<(String, Profile)> 
         }
     }
     out
+}
+
+/// One profile made ready on its own, as for a snapshot of a series:
+/// normalised as pprof's `Merge` leaves a single profile, then pruned.
+pub fn single(mut p: Profile) -> Result<Profile> {
+    merge::ensure_mapping(&mut p);
+    finish(merge::combine(vec![p])?, "")
 }
 
 /// The last load steps on a combined profile: drop/keep frames, then the

@@ -18,7 +18,7 @@ use std::time::Duration;
 const CPU_PROFILE_PATH: &str = "/debug/pprof/profile";
 
 /// A URL to fetch, with the collection time and the timeout.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
     pub url: String,
     /// Seconds the server collects for (0 when not a timed profile).

@@ -2,11 +2,13 @@
 //! sniffing; format detection (protobuf via [`decode`], then the legacy
 //! formats of the private `legacy` module); and [`fetch`], which loads
 //! every source and base of a command line and combines them ([`save`]
-//! keeps a copy of what came over HTTP). First stage of the pipeline:
+//! keeps a copy of what came over HTTP; [`capture`] fetches a series of
+//! snapshots from one URL into files). First stage of the pipeline:
 //! `source` → `decode`/`legacy` → model. Nothing here filters or reports.
 //! Failures are [`Error`]s; the legacy parsers' own `Failure` (a format
 //! not recognised, so the next one is tried) never leaves this module.
 
+pub mod capture;
 pub mod decode;
 pub mod encode;
 pub mod fetch;
@@ -53,7 +55,7 @@ fn gzip_message(e: &std::io::Error) -> String {
 
 /// Un-gzips `data` if it starts with the gzip magic; otherwise returns it.
 pub fn gunzip(data: Vec<u8>) -> Result<Vec<u8>, Error> {
-    if data.len() >= 2 && data[0] == 0x1f && data[1] == 0x8b {
+    if is_gzip(&data) {
         // ISIZE (the last 4 bytes) is the uncompressed size modulo 2^32.
         let hint = if data.len() >= 4 {
             let n = data.len();
@@ -70,20 +72,34 @@ pub fn gunzip(data: Vec<u8>) -> Result<Vec<u8>, Error> {
     }
 }
 
+/// Which decoder read a profile ([`parse_as`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `profile.proto` (gzipped or not).
+    Protobuf,
+    /// One of the legacy text or binary formats.
+    Legacy,
+}
+
 /// Parses profile bytes (gzip or not) in any supported format: protobuf
 /// first; when that fails (other than for empty or concatenated input) the
 /// legacy parsers, as pprof. Binary data no legacy parser recognises keeps
 /// the protobuf decoder's message, which names the broken element.
 pub fn parse(data: Vec<u8>) -> Result<Profile, Error> {
+    parse_as(data).map(|(p, _)| p)
+}
+
+/// [`parse`], also saying which decoder read the profile.
+pub fn parse_as(data: Vec<u8>) -> Result<(Profile, Format), Error> {
     let raw = gunzip(data)?;
     if raw.is_empty() {
         return Err(Error::Parse("empty input file".into()));
     }
     match decode::decode(&raw) {
-        Ok(p) => Ok(p),
+        Ok(p) => Ok((p, Format::Protobuf)),
         Err(e @ Error::Parse(_)) => Err(e),
         Err(e) => match legacy::parse(&raw) {
-            Ok(p) => Ok(p),
+            Ok(p) => Ok((p, Format::Legacy)),
             Err(legacy::Failure::Malformed(m)) => Err(Error::Parse(m)),
             Err(legacy::Failure::Unrecognized) if looks_like_text(&raw) => {
                 Err(Error::Parse("unrecognized profile format".into()))
@@ -91,6 +107,22 @@ pub fn parse(data: Vec<u8>) -> Result<Profile, Error> {
             Err(legacy::Failure::Unrecognized) => Err(e),
         },
     }
+}
+
+/// Parses the body of an HTTP response ([`parse_as`]); when it is not a
+/// profile and the server sent HTML, the error says so.
+pub fn parse_response(resp: http::Response) -> Result<(Profile, Format), Error> {
+    match parse_as(resp.body) {
+        Err(e) if resp.content_type.starts_with("text/html") => Err(Error::Fetch(format!(
+            "{e} (the server sent an HTML page, not a profile)"
+        ))),
+        r => r,
+    }
+}
+
+/// True when `data` starts with the gzip magic.
+pub fn is_gzip(data: &[u8]) -> bool {
+    data.len() >= 2 && data[0] == 0x1f && data[1] == 0x8b
 }
 
 /// True when the bytes look like one of the text formats.

@@ -11,8 +11,12 @@ use crate::model::Profile;
 use std::io::Write;
 use std::path::PathBuf;
 
-/// pprof's `setTmpDir`: the first candidate directory that can be created.
-fn directory(err: &mut dyn Write) -> Option<PathBuf> {
+/// pprof's `setTmpDir`: the first candidate directory that can be created
+/// (`$PPROF_TMPDIR`, else `$HOME/pprof`, else the system temporary
+/// directory), each failure named on `err`. Saved profiles go there, and
+/// so do captured snapshots ([`super::capture`]) unless `-output` says
+/// otherwise.
+pub fn directory(err: &mut dyn Write) -> Option<PathBuf> {
     let mut dirs = Vec::new();
     if let Some(d) = std::env::var_os("PPROF_TMPDIR").filter(|d| !d.is_empty()) {
         dirs.push(PathBuf::from(d));
