@@ -34,7 +34,7 @@ fn print(r: &Report) {
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let snapshot = |n: u32| {
-        let path = root.join(format!("examples/data/heap_{n}.pb.gz"));
+        let path = root.join(format!("examples/memory-leak/heap_{n}.pb.gz"));
         rpprof::source::load_path(&path.display().to_string()).expect("the bundled profile loads")
     };
     let mut engine = Engine::new();
@@ -42,11 +42,13 @@ fn main() {
 
     let mut cfg = Config::default();
     cfg.put("compact_labels", "true");
-    // The profile names /go/src/example.com/leak/main.go; the source is here.
+    // The profile names /go/src/example.com/leak/main.go; the source is in
+    // examples/memory-leak/main.go.
     cfg.put(
         "source_path",
-        root.join("tests/data/src/leak").display().to_string(),
+        root.join("examples/memory-leak").display().to_string(),
     );
+    cfg.put("trim_path", "/go/src/example.com/leak");
 
     // 1. What holds the memory?
     println!("(pprof) top 5");

@@ -1,7 +1,8 @@
 //! The terminal shell (rustyline, `src/shell/terminal.rs`) driven through a
 //! pseudo-terminal with rexpect: tab completion of commands, option values
-//! and function names, history kept across sessions, Ctrl-C and Ctrl-D, and
-//! colour on a terminal.
+//! and function names, history kept across sessions, Ctrl-C and Ctrl-D,
+//! colour on a terminal, and a snapshot series (`-series`) with its block
+//! sparklines.
 //!
 //! Every test runs the binary with a cleared environment (its own `HOME`
 //! and `RPPROF_HISTORY` in a fresh temporary directory, `TERM=xterm`), so
@@ -17,6 +18,7 @@ mod common;
 use rexpect::process::WaitStatus;
 use rexpect::reader::Options;
 use rexpect::session::{PtySession, spawn_with_options};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 const PROMPT: &str = "(pprof) ";
@@ -31,8 +33,10 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 /// Removes terminal control sequences (CSI `ESC [ … letter`, `ESC`-prefixed
-/// pairs) and carriage returns, leaving the text a user reads.
+/// pairs) and carriage returns, leaving the text a user reads. rexpect hands
+/// over each byte as one `char`; the bytes are decoded as UTF-8 first.
 fn plain(s: &str) -> String {
+    let s = utf8(s);
     let mut out = String::new();
     let mut it = s.chars().peekable();
     while let Some(c) = it.next() {
@@ -53,6 +57,12 @@ fn plain(s: &str) -> String {
     out
 }
 
+/// `s` as rexpect reads it (one `char` per byte read) decoded as UTF-8.
+fn utf8(s: &str) -> String {
+    let bytes: Vec<u8> = s.chars().map(|c| u8::try_from(c).unwrap_or(b'?')).collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 /// One shell on a pseudo-terminal.
 struct Shell {
     p: PtySession,
@@ -70,8 +80,14 @@ impl Shell {
 
     /// Starts `rpprof ARGS PROFILE`, as [`Shell::start`].
     fn start_on(profile: &Path, home: &Path, args: &[&str], env: &[(&str, &str)]) -> Shell {
+        let mut all: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+        all.push(profile.as_os_str());
+        Shell::spawn(home, &all, env)
+    }
+
+    /// Starts `rpprof ARGS` (sources included in `args`), as [`Shell::start`].
+    fn spawn(home: &Path, args: &[&OsStr], env: &[(&str, &str)]) -> Shell {
         let mut run = common::rpprof(args)
-            .arg(profile)
             .dir(home)
             .env("TERM", "xterm")
             .env("HOME", home)
@@ -479,4 +495,103 @@ fn ctrl_c_stops_a_capture_and_opens_the_series_shell() {
     }
     assert_eq!(sh.eof(), 0);
     let _ = std::fs::remove_dir_all(&home);
+}
+
+#[test]
+fn a_series_on_a_utf8_terminal() {
+    let home = temp_dir("series");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/leak");
+    let heaps: Vec<PathBuf> = (1..=5)
+        .map(|k| data.join(format!("heap_{k}.pb.gz")))
+        .collect();
+    let mut args = vec![OsStr::new("-series")];
+    args.extend(heaps.iter().map(|h| h.as_os_str()));
+    // A UTF-8 locale: `Layout::detect` draws block sparklines only on a
+    // terminal whose LC_ALL/LC_CTYPE/LANG says UTF-8.
+    let mut sh = Shell::spawn(&home, &args, &[("LANG", "C.UTF-8")]);
+    assert!(
+        plain(&sh.greeting).contains("Series of 5 snapshots"),
+        "{:?}",
+        sh.greeting
+    );
+
+    // The table, the newest marked current, the totals as blocks
+    // (9.21MB, 17.31MB, 30.99MB, 178.01MB, 178.01MB).
+    let table = plain(&sh.run("snapshots"));
+    let marked: Vec<&str> = table.lines().filter(|l| l.starts_with("  *")).collect();
+    assert_eq!(marked.len(), 1, "{table}");
+    assert!(
+        marked[0].starts_with("  *   5  ") && marked[0].contains("178.01MB"),
+        "{table}"
+    );
+    assert!(
+        marked[0].ends_with("heap_5.pb.gz"),
+        "the source is named: {table}"
+    );
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("      1  ") && l.contains("9.21MB")),
+        "{table}"
+    );
+    assert!(table.contains("totals: ▁▁▁██\n"), "{table}");
+
+    // `use 1` moves the mark and the reports to the first snapshot.
+    let used = plain(&sh.run("use 1"));
+    assert!(!used.contains("unrecognized"), "{used}");
+    let table = plain(&sh.run("snapshots"));
+    let marked: Vec<&str> = table.lines().filter(|l| l.starts_with("  *")).collect();
+    assert_eq!(marked.len(), 1, "{table}");
+    assert!(
+        marked[0].starts_with("  *   1  ") && marked[0].contains("9.21MB"),
+        "{table}"
+    );
+    let top = plain(&sh.run("top 1"));
+    assert!(top.contains("of 9.21MB total"), "top runs on #1: {top}");
+
+    // `diff 1 5 top 2`: snapshot 5 with 1 as base, whatever the current one.
+    let diff = plain(&sh.run("diff 1 5 top 2"));
+    assert!(
+        diff.contains("Showing nodes accounting for 168.25MB, 99.61% of 168.92MB total"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("  167.13MB 98.94% 98.94%   167.13MB 98.94%  bytes.Repeat\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains(
+            "    1.12MB  0.67% 99.61%     1.12MB  0.67%  runtime/pprof.StartCPUProfile\n"
+        ),
+        "{diff}"
+    );
+
+    // `growth 3`: the leak first, growing, with a block sparkline.
+    let growth = plain(&sh.run("growth 3"));
+    assert!(
+        growth.contains("Growth of inuse_space (flat) over 5 snapshots"),
+        "{growth}"
+    );
+    let row = growth
+        .lines()
+        .find(|l| l.ends_with(" bytes.Repeat"))
+        .unwrap_or_else(|| panic!("no bytes.Repeat row: {growth}"));
+    assert!(row.contains("  growing  "), "{row}");
+    assert!(row.contains("+167.13MB"), "{row}");
+    assert!(row.contains("▁▁▁██"), "{row}");
+    assert!(
+        !growth.contains("_.-=#") && !growth.contains("___##"),
+        "{growth}"
+    );
+
+    // The new commands complete.
+    sh.keys("gro\t");
+    sh.expect("(pprof) growth");
+    let again = plain(&sh.enter());
+    assert!(again.contains("Growth of inuse_space"), "{again}");
+    sh.keys("snap\t");
+    sh.expect("(pprof) snapshots");
+    let again = plain(&sh.enter());
+    assert!(again.contains("totals: "), "{again}");
+    assert_eq!(sh.eof(), 0);
 }
