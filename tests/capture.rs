@@ -7,7 +7,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::mpsc;
@@ -40,28 +40,6 @@ enum Reply {
     Close,
 }
 
-fn read_head(s: &mut TcpStream) -> String {
-    let mut head = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65536 {
-        match s.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
-        }
-    }
-    let head = String::from_utf8_lossy(&head);
-    head.split_whitespace().nth(1).unwrap_or("").to_string()
-}
-
-fn respond(s: &mut TcpStream, status: &str, content_type: &str, body: &[u8]) {
-    let _ = write!(
-        s,
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = s.write_all(body);
-}
-
 /// Serves `script` (request N gets reply N, then the server stops);
 /// returns the heap URL and a channel receiving every request target.
 fn serve(script: Vec<Reply>) -> (String, mpsc::Receiver<String>) {
@@ -73,10 +51,12 @@ fn serve(script: Vec<Reply>) -> (String, mpsc::Receiver<String>) {
             let Ok((mut s, _)) = listener.accept() else {
                 return;
             };
-            let _ = tx.send(read_head(&mut s));
+            let _ = tx.send(common::request_target(&mut s));
             match reply {
-                Reply::Heap(n) => respond(&mut s, "200 OK", "application/octet-stream", &heap(n)),
-                Reply::Fail => respond(
+                Reply::Heap(n) => {
+                    common::respond(&mut s, "200 OK", "application/octet-stream", &heap(n))
+                }
+                Reply::Fail => common::respond(
                     &mut s,
                     "500 Internal Server Error",
                     "text/plain; charset=utf-8",

@@ -6,37 +6,13 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
 fn data(path: &str) -> Vec<u8> {
     std::fs::read(common::data_dir().join(path)).expect("test profile")
-}
-
-/// Reads one request head and returns its target (path and query).
-fn request_target(s: &mut TcpStream) -> String {
-    let mut head = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65536 {
-        match s.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
-        }
-    }
-    let head = String::from_utf8_lossy(&head);
-    head.split_whitespace().nth(1).unwrap_or("").to_string()
-}
-
-fn respond(s: &mut TcpStream, status: &str, content_type: &str, body: &[u8]) {
-    let _ = write!(
-        s,
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = s.write_all(body);
 }
 
 /// Starts a server for at most `connections` requests; returns its
@@ -50,30 +26,30 @@ fn serve(connections: usize) -> (String, mpsc::Receiver<String>) {
             let Ok(mut s) = stream else { continue };
             let tx = tx.clone();
             std::thread::spawn(move || {
-                let target = request_target(&mut s);
+                let target = common::request_target(&mut s);
                 let _ = tx.send(target.clone());
                 let path = target.split('?').next().unwrap_or("");
                 match path {
-                    "/debug/pprof/heap" => respond(
+                    "/debug/pprof/heap" => common::respond(
                         &mut s,
                         "200 OK",
                         "application/octet-stream",
                         &data("leak/heap_1.pb.gz"),
                     ),
-                    "/debug/pprof/profile" => respond(
+                    "/debug/pprof/profile" => common::respond(
                         &mut s,
                         "200 OK",
                         "application/octet-stream",
                         &data("leak/cpu.pb.gz"),
                     ),
-                    "/page" => respond(
+                    "/page" => common::respond(
                         &mut s,
                         "200 OK",
                         "text/html; charset=utf-8",
                         b"<!DOCTYPE html>\n<html><body>Login</body></html>\n",
                     ),
                     "/slow" => std::thread::sleep(Duration::from_secs(10)),
-                    _ => respond(
+                    _ => common::respond(
                         &mut s,
                         "404 Not Found",
                         "text/plain; charset=utf-8",

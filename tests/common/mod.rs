@@ -10,7 +10,7 @@ use prost::Message;
 use rpprof::pb;
 use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -274,4 +274,28 @@ impl Output {
     pub fn out(&self) -> String {
         String::from_utf8_lossy(&self.stdout).into_owned()
     }
+}
+
+/// Reads one request head and returns its target (path and query).
+pub fn request_target(s: &mut std::net::TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65536 {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    head.split_whitespace().nth(1).unwrap_or("").to_string()
+}
+
+/// Writes one HTTP response and closes the exchange.
+pub fn respond(s: &mut std::net::TcpStream, status: &str, content_type: &str, body: &[u8]) {
+    let _ = write!(
+        s,
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = s.write_all(body);
 }
