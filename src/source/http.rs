@@ -272,8 +272,10 @@ fn request_error(url: &str, e: ureq::Error) -> Error {
 /// Fetches `t` (the body is capped at `max_bytes`). While a timed
 /// profile is collected, a `Collecting profile: Ns / Ms` line is kept up
 /// to date on `progress` (the caller passes its stderr only when that is
-/// a terminal); the request then runs on its own thread. Every failure is
-/// an [`Error::Fetch`] in Go's words.
+/// a terminal); the request then runs on its own thread. The line is
+/// hand-drawn on the caller's (locked) writer rather than an indicatif bar,
+/// which draws to stderr itself and would wait on the lock the caller
+/// holds. Every failure is an [`Error::Fetch`] in Go's words.
 pub fn get(
     t: &Target,
     max_bytes: u64,

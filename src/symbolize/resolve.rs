@@ -119,6 +119,12 @@ pub fn resolve_all<'d>(
 
 /// The progress line: silent for the first half second, then the share of
 /// addresses resolved, erased when the work is done.
+///
+/// Hand-drawn rather than an indicatif bar (which `-capture` uses): it is
+/// drawn from this worker thread while the front end holds the stderr lock
+/// for the whole run (`app::run`), and indicatif's draw target takes that
+/// lock itself — its ticker thread deadlocked there when capture tried it.
+/// One `\r` line needs no more than this.
 fn show_progress(label: &str, total: usize, done: &AtomicUsize, finished: &AtomicUsize) {
     let start = Instant::now();
     let mut shown = 0;
