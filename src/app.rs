@@ -18,7 +18,7 @@ use crate::request::{Caller, Delivery, ReportOptions};
 use crate::shell::session::{self, Session};
 use crate::shell::terminal;
 use crate::source::capture::{self, Snapshot};
-use crate::source::{fetch, http, save};
+use crate::source::{fetch, save};
 use crate::symbolize::{self, binary::ObjectFile, locate::Locator};
 use crate::{Error, Result};
 use std::io::{IsTerminal, Write};
@@ -180,7 +180,7 @@ fn captured_line(s: &Snapshot, count: u32, sample_index: &str, tty: bool) -> Str
     let column = crate::report::sample_column(p, sample_index)
         .or_else(|_| crate::report::sample_column(p, ""));
     let total = column.ok().map(|k| {
-        let sum = (0..p.samples.len()).fold(0i64, |a, i| a.wrapping_add(p.values(i)[k]));
+        let sum = crate::model::sum_values((0..p.samples.len()).map(|i| p.values(i)[k]));
         let t = p.sample_types[k];
         let name = crate::render::color::for_stream(p.str(t.ty), tty).into_owned();
         format!(
@@ -304,12 +304,7 @@ fn capture_series(args: &Args, c: &cli::Capture, err: &mut dyn Write) -> Result<
             sources.len()
         )));
     };
-    let target = if src == "-" || Path::new(src).exists() {
-        None
-    } else {
-        http::adjust_url(src, args.seconds, args.timeout)
-    };
-    let Some(target) = target else {
+    let Some(target) = fetch::target(src, &args.fetch_request()) else {
         return Err(Error::Usage(format!(
             "-capture fetches from a URL, not the file {src:?}"
         )));

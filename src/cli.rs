@@ -362,12 +362,10 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
             false,
         ));
     }
-    if let Some((spec, _)) = a.format
-        && spec.format == crate::commands::Format::Growth
-        && !a.series
-    {
-        a.series = true;
-    }
+    a.series |= a
+        .format
+        .as_ref()
+        .is_some_and(|(spec, _)| spec.format == crate::commands::Format::Growth);
     if a.cfg.bool("normalize") && a.base.is_none() && a.diff_base.is_none() {
         return Err(err("must have base profile to normalize by".into(), false));
     }

@@ -170,10 +170,7 @@ impl Union {
 /// snapshot's reports are the same as before (only ids change, and a table
 /// holds entries that some other snapshot uses).
 pub fn share(snapshots: &mut [(String, Profile)]) {
-    let mut u = Union {
-        strings: Interner::default(),
-        ..Union::default()
-    };
+    let mut u = Union::default();
     for (_, p) in snapshots.iter_mut() {
         u.absorb(p);
     }

@@ -56,7 +56,7 @@ pub struct Fetched {
 
 /// The URL to fetch for `path`: `None` for an existing file, `-` (stdin)
 /// and anything that does not read as a URL.
-fn target(path: &str, req: &Request) -> Option<http::Target> {
+pub(crate) fn target(path: &str, req: &Request) -> Option<http::Target> {
     if path == "-" || std::path::Path::new(path).exists() {
         return None;
     }
