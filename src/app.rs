@@ -11,14 +11,19 @@ use crate::cli::{self, Args};
 use crate::engine::{Engine, Request};
 use crate::help;
 use crate::model::Profile;
+use crate::model::base::BaseMode;
 use crate::output::{self, Target};
 use crate::render::color::ColorChoice;
+use crate::render::explain;
+use crate::render::lang::Lang;
 use crate::render::text::Layout;
 use crate::request::{Caller, Delivery, ReportOptions};
 use crate::shell::session::{self, Session};
 use crate::shell::terminal;
+use crate::shell::tour::{self, Ending, Tour};
 use crate::source::capture::{self, Snapshot};
 use crate::source::{fetch, save};
+use crate::store::ProfileId;
 use crate::symbolize::{self, binary::ObjectFile, locate::Locator};
 use crate::{Error, Result};
 use std::io::{IsTerminal, Write};
@@ -425,6 +430,9 @@ enum Loaded {
 }
 
 fn run_with(args: Args, err: &mut dyn Write) -> Result<()> {
+    if args.tour {
+        return run_tour(args, err);
+    }
     let loaded = if let Some(c) = &args.capture {
         capture_series(&args, c, err)?
     } else if args.series {
@@ -455,40 +463,49 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<()> {
             options: ReportOptions::new(&args.cfg, spec, Caller::Flags)?,
         };
         let mut engine = Engine::new();
-        let answer = match loaded {
+        let (answer, id, snapshots) = match loaded {
             Loaded::One(one) => {
                 let id = engine.add(args.sources.join(", "), one.0);
-                engine.report(id, &req)
+                (engine.report(id, &req), id, 0)
             }
             Loaded::Series(snapshots) => {
                 let ids = engine.add_series(snapshots);
-                engine.series(&ids, ids.len() - 1, &req)
+                let last = ids.len() - 1;
+                (engine.series(&ids, last, &req), ids[last], ids.len())
             }
         };
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
-        return match output::show(answer, spec, &target, color, &mut out, err) {
+        let shown = output::show(answer, spec, &target, color, &mut out, err).and_then(|report| {
+            if !args.cfg.bool("explain") {
+                return Ok(());
+            }
+            let situation = explain_situation(&args, &engine, id, snapshots);
+            let text = explain::explain(&report, &situation);
+            let text = explain::layout(&text, target.layout.width, color);
+            let text = crate::render::color::for_stream(&text, stdout_tty).into_owned();
+            writeln!(out)
+                .and_then(|()| out.write_all(text.as_bytes()))
+                .map_err(|e| Error::io("write", &e))
+        });
+        return match shown {
             // A reader that went away (`| head`) is not a failure.
-            Ok(_) | Err(Error::BrokenPipe) => Ok(()),
+            Ok(()) | Err(Error::BrokenPipe) => Ok(()),
             Err(e) => Err(e),
         };
     }
     let mut s = match loaded {
         Loaded::One(one) => {
             let (profile, sources) = *one;
-            let mut s = Session::new(profile, args.cfg);
+            let mut s = Session::new(profile, args.cfg.clone());
             s.sources = sources;
             s
         }
-        Loaded::Series(snapshots) => Session::series(snapshots, args.cfg),
+        Loaded::Series(snapshots) => Session::series(snapshots, args.cfg.clone()),
     };
     s.ascii = args.ascii;
-    s.stdout_tty = stdout_tty;
-    let stdin_tty = std::io::stdin().is_terminal();
-    s.color = args.color.enabled(stdout_tty && stdin_tty);
-    // The greeting quotes profile strings (file, comments): keep their
-    // control characters off a terminal, as every later message does.
-    s.stderr_tty = std::io::stderr().is_terminal();
+    s.base_mode = base_mode(&args);
+    terminal_settings(&mut s, &args);
     for l in s.greeting() {
         let _ = writeln!(
             err,
@@ -496,7 +513,7 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<()> {
             crate::render::color::for_stream(&l, s.stderr_tty)
         );
     }
-    if stdin_tty {
+    if std::io::stdin().is_terminal() {
         return terminal::run(&mut s);
     }
     let stdin = std::io::stdin();
@@ -504,6 +521,83 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<()> {
     let mut input = stdin.lock();
     let mut out = stdout.lock();
     crate::shell::run_piped(&mut s, &mut input, &mut out, err);
+    let _ = out.flush();
+    Ok(())
+}
+
+/// How the command line combines the sources with a base.
+fn base_mode(args: &Args) -> Option<BaseMode> {
+    if args.diff_base.is_some() {
+        Some(BaseMode::Diff)
+    } else if args.base.is_some() {
+        Some(BaseMode::Subtract)
+    } else {
+        None
+    }
+}
+
+/// What `-explain` needs in flag mode besides the report.
+fn explain_situation(
+    args: &Args,
+    engine: &Engine,
+    id: ProfileId,
+    snapshots: usize,
+) -> explain::Situation {
+    let sample_types = engine
+        .sample_totals(id)
+        .into_iter()
+        .map(|(name, total, unit)| explain::Alternative {
+            name,
+            total: crate::render::units::label(total, &unit),
+            nonzero: total != 0,
+        })
+        .collect();
+    explain::Situation {
+        lang: Lang::resolve(args.cfg.get("lang")),
+        sample_types,
+        diff: base_mode(args),
+        snapshots,
+    }
+}
+
+/// Colour and terminal flags of a session: colour only when both stdout
+/// and stdin are terminals; messages quoting profile strings (the
+/// greeting's file and comments, every later message) are sanitized on a
+/// terminal stderr.
+fn terminal_settings(s: &mut Session, args: &Args) {
+    s.stdout_tty = std::io::stdout().is_terminal();
+    let stdin_tty = std::io::stdin().is_terminal();
+    s.color = args.color.enabled(s.stdout_tty && stdin_tty);
+    s.stderr_tty = std::io::stderr().is_terminal();
+    s.ascii = args.ascii;
+}
+
+/// `rpprof -tour`: the guided tour, then (when it was finished rather than
+/// quit) the shell on its snapshots.
+fn run_tour(args: Args, err: &mut dyn Write) -> Result<()> {
+    match args.color {
+        ColorChoice::Always => owo_colors::set_override(true),
+        ColorChoice::Never => owo_colors::set_override(false),
+        ColorChoice::Auto => {}
+    }
+    let mut tour = Tour::new(args.cfg.clone())?;
+    terminal_settings(&mut tour.session, &args);
+    let stdout = std::io::stdout();
+    if std::io::stdin().is_terminal() {
+        let mut lines = terminal::TerminalLines::new(&tour.session)?;
+        let (mut out, mut e) = (std::io::stdout(), std::io::stderr());
+        if tour::run(&mut tour.session, &mut lines, &mut out, &mut e) == Ending::Finished {
+            crate::shell::run(&mut tour.session, &mut lines, &mut out, &mut e);
+        }
+        return Ok(());
+    }
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let mut out = stdout.lock();
+    let mut lines = crate::shell::Piped(&mut input);
+    if tour::run(&mut tour.session, &mut lines, &mut out, err) == Ending::Finished {
+        crate::shell::run(&mut tour.session, &mut lines, &mut out, err);
+    }
     let _ = out.flush();
     Ok(())
 }

@@ -37,6 +37,7 @@ const EXTRA_FLAGS: &[(&str, Extra)] = &[
     ("every", Extra::Str),
     ("count", Extra::Int),
     ("ascii", Extra::Bool),
+    ("tour", Extra::Bool),
     ("version", Extra::Bool),
     ("total_delay", Extra::Bool),
     ("mean_delay", Extra::Bool),
@@ -81,6 +82,8 @@ pub struct Args {
     pub ascii: bool,
     /// `-capture`: fetch a series of snapshots from one URL (rpprof).
     pub capture: Option<Capture>,
+    /// `-tour`: the guided tour on the bundled snapshots (rpprof).
+    pub tour: bool,
     pub version: bool,
     pub help: bool,
     /// Informational lines for stderr.
@@ -164,6 +167,7 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
         series: false,
         ascii: false,
         capture: None,
+        tour: false,
         version: false,
         help: false,
         notes: Vec::new(),
@@ -286,6 +290,7 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
             "version" => a.version = value == "true",
             "series" => a.series = value == "true",
             "ascii" => a.ascii = value == "true",
+            "tour" => a.tour = value == "true",
             "capture" => capture = value == "true",
             "every" => every = Some(value),
             "count" => count = Some(value),
@@ -297,6 +302,21 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
     }
     a.sources = argv[i..].to_vec();
     if a.help || a.version {
+        return Ok(a);
+    }
+    if a.tour {
+        if let Some(s) = a.sources.first() {
+            return Err(err(
+                format!("-tour runs on its bundled snapshots: remove {s:?}"),
+                false,
+            ));
+        }
+        if a.format.is_some() || capture || a.series || a.http.is_some() {
+            return Err(err(
+                "-tour is an interactive lesson: it takes no output format, -series, -capture or -http".into(),
+                false,
+            ));
+        }
         return Ok(a);
     }
     for (flag, index) in VALUE_SHORTCUTS {

@@ -168,6 +168,10 @@ pub enum BuiltinAction {
     Use,
     /// Report on one snapshot with another as its base (`diff A B`).
     Diff,
+    /// Explain the last report in plain language.
+    Explain,
+    /// The guided tour of the leak hunt.
+    Tour,
 }
 
 /// The shell's built-ins, in `help`'s order.
@@ -205,6 +209,20 @@ pub static BUILTINS: &[Builtin] = &[
         names: &["diff"],
         listed_as: "diff",
         help: "Report snapshot B with snapshot A as base (diff A B [-diff] [command])",
+        extension: true,
+    },
+    Builtin {
+        action: BuiltinAction::Explain,
+        names: &["explain"],
+        listed_as: "explain",
+        help: "Explain the last report in plain language (explain=true: after every report)",
+        extension: true,
+    },
+    Builtin {
+        action: BuiltinAction::Tour,
+        names: &["tour"],
+        listed_as: "tour",
+        help: "A guided tour of a memory-leak hunt on bundled snapshots (lang=zh: in Chinese)",
         extension: true,
     },
 ];

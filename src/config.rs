@@ -8,6 +8,7 @@
 
 use crate::Error;
 use crate::filter::regexp;
+use crate::render::lang::Lang;
 use crate::render::units;
 
 /// How an option's value is parsed and checked.
@@ -29,6 +30,9 @@ pub enum Kind {
     Unit,
     /// A sample type name or index, resolved against the profile when set.
     SampleIndex,
+    /// A language of the teaching texts (`en`, `zh`), or empty for the
+    /// environment's.
+    Lang,
 }
 
 /// One option: name, kind, default and help text.
@@ -41,6 +45,9 @@ pub struct OptionSpec {
     pub default: &'static str,
     /// One line for `help` and `o`.
     pub help: &'static str,
+    /// True for rpprof's own options (not in pprof): `o`, `help` and the
+    /// usage text list them only where pprof's texts need not be kept.
+    pub extension: bool,
 }
 
 /// One choice of a group, e.g. `lines` of `granularity`.
@@ -68,180 +75,224 @@ pub static OPTIONS: &[OptionSpec] = &[
         kind: Kind::Bool,
         default: "false",
         help: "Create a context-sensitive call tree\nTreat locations reached through different paths as separate.\n",
+        extension: false,
     },
     OptionSpec {
         name: "compact_labels",
         kind: Kind::Bool,
         default: "false",
         help: "Show minimal headers",
+        extension: false,
     },
     OptionSpec {
         name: "divide_by",
         kind: Kind::Float,
         default: "1",
         help: "Ratio to divide all samples before visualization\nDivide all samples values by a constant, eg the number of processors or jobs.\n",
+        extension: false,
     },
     OptionSpec {
         name: "drop_negative",
         kind: Kind::Bool,
         default: "false",
         help: "Ignore negative differences\nDo not show any locations with values <0.\n",
+        extension: false,
     },
     OptionSpec {
         name: "edgefraction",
         kind: Kind::Float,
         default: "0.001",
         help: "Hide edges below <f>*total",
+        extension: false,
+    },
+    OptionSpec {
+        name: "explain",
+        kind: Kind::Bool,
+        default: "false",
+        help: "Explain every report after it is shown (rpprof)\nA plain-language reading of the report's own numbers, with the next\ncommands to try; the explain command does it once. The language is\nthe lang option's.\n",
+        extension: true,
     },
     OptionSpec {
         name: "focus",
         kind: Kind::Regex,
         default: "",
         help: "Restricts to samples going through a node matching regexp\nDiscard samples that do not include a node matching this regexp.\nMatching includes the function name, filename or object name.\n",
+        extension: false,
     },
     OptionSpec {
         name: "hide",
         kind: Kind::Regex,
         default: "",
         help: "Skips nodes matching regexp\nDiscard nodes that match this location.\nOther nodes from samples that include this location will be shown.\nMatching includes the function name, filename or object name.\n",
+        extension: false,
     },
     OptionSpec {
         name: "ignore",
         kind: Kind::Regex,
         default: "",
         help: "Skips paths going through any nodes matching regexp\nIf set, discard samples that include a node matching this regexp.\nMatching includes the function name, filename or object name.\n",
+        extension: false,
     },
     OptionSpec {
         name: "intel_syntax",
         kind: Kind::Bool,
         default: "false",
         help: "Show assembly in Intel syntax\nOnly applicable to commands `disasm` and `weblist`\n",
+        extension: false,
+    },
+    OptionSpec {
+        name: "lang",
+        kind: Kind::Lang,
+        default: "",
+        help: "Language of explanations, hints and the tour: en or zh (rpprof)\nReports and errors stay pprof's English. Unset, it follows LC_ALL,\nLC_MESSAGES or LANG (zh_* is Chinese).\n",
+        extension: true,
     },
     OptionSpec {
         name: "mean",
         kind: Kind::Bool,
         default: "false",
         help: "Average sample value over first value (count)\nFor memory profiles, report average memory per allocation.\nFor time-based profiles, report average time per event.\n",
+        extension: false,
     },
     OptionSpec {
         name: "nodecount",
         kind: Kind::Int,
         default: "-1",
         help: "Max number of nodes to show\nUses heuristics to limit the number of locations to be displayed.\nOn graphs, dotted edges represent paths through nodes that have been removed.\n",
+        extension: false,
     },
     OptionSpec {
         name: "nodefraction",
         kind: Kind::Float,
         default: "0.005",
         help: "Hide nodes below <f>*total",
+        extension: false,
     },
     OptionSpec {
         name: "noinlines",
         kind: Kind::Bool,
         default: "false",
         help: "Ignore inlines.\nAttributes inlined functions to their first out-of-line caller.\n",
+        extension: false,
     },
     OptionSpec {
         name: "normalize",
         kind: Kind::Bool,
         default: "false",
         help: "Scales profile based on the base profile.\n",
+        extension: false,
     },
     OptionSpec {
         name: "output",
         kind: Kind::Str,
         default: "",
         help: "Output filename for file-based outputs\n",
+        extension: false,
     },
     OptionSpec {
         name: "prune_from",
         kind: Kind::Regex,
         default: "",
         help: "Drops any functions below the matched frame.\nIf set, any frames matching the specified regexp and any frames\nbelow it will be dropped from each sample.\n",
+        extension: false,
     },
     OptionSpec {
         name: "relative_percentages",
         kind: Kind::Bool,
         default: "false",
         help: "Show percentages relative to focused subgraph\nIf unset, percentages are relative to full graph before focusing\nto facilitate comparison with original graph.\n",
+        extension: false,
     },
     OptionSpec {
         name: "sample_index",
         kind: Kind::SampleIndex,
         default: "",
         help: "Sample value to report (0-based index or name)\nProfiles contain multiple values per sample.\nUse sample_index=i to select the ith value (starting at 0).",
+        extension: false,
     },
     OptionSpec {
         name: "show",
         kind: Kind::Regex,
         default: "",
         help: "Only show nodes matching regexp\nIf set, only show nodes that match this location.\nMatching includes the function name, filename or object name.\n",
+        extension: false,
     },
     OptionSpec {
         name: "show_from",
         kind: Kind::Regex,
         default: "",
         help: "Drops functions above the highest matched frame.\nIf set, all frames above the highest match are dropped from every sample.\nMatching includes the function name, filename or object name.\n",
+        extension: false,
     },
     OptionSpec {
         name: "source_path",
         kind: Kind::Str,
         default: "",
         help: "Search path for source files",
+        extension: false,
     },
     OptionSpec {
         name: "tagfocus",
         kind: Kind::TagFilter,
         default: "",
         help: "Restricts to samples with tags in range or matched by regexp\nUse name=value syntax to limit the matching to a specific tag.\nNumeric tag filter examples: 1kb, 1kb:10kb, memory=32mb:\nString tag filter examples: foo, foo.*bar, mytag=foo.*bar\n",
+        extension: false,
     },
     OptionSpec {
         name: "taghide",
         kind: Kind::Regex,
         default: "",
         help: "Skip tags matching this regexp\nDiscard tags that match this regexp\n",
+        extension: false,
     },
     OptionSpec {
         name: "tagignore",
         kind: Kind::TagFilter,
         default: "",
         help: "Discard samples with tags in range or matched by regexp\nUse name=value syntax to limit the matching to a specific tag.\nNumeric tag filter examples: 1kb, 1kb:10kb, memory=32mb:\nString tag filter examples: foo, foo.*bar, mytag=foo.*bar\n",
+        extension: false,
     },
     OptionSpec {
         name: "tagleaf",
         kind: Kind::Str,
         default: "",
         help: "Adds pseudo stack frames for labels key/value pairs at the callstack leaf.\nA comma-separated list of label keys.\nThe last key creates frames at the new leaf.\n",
+        extension: false,
     },
     OptionSpec {
         name: "tagroot",
         kind: Kind::Str,
         default: "",
         help: "Adds pseudo stack frames for labels key/value pairs at the callstack root.\nA comma-separated list of label keys.\nThe first key creates frames at the new root.\n",
+        extension: false,
     },
     OptionSpec {
         name: "tagshow",
         kind: Kind::Regex,
         default: "",
         help: "Only consider tags matching this regexp\nDiscard tags that do not match this regexp\n",
+        extension: false,
     },
     OptionSpec {
         name: "trim",
         kind: Kind::Bool,
         default: "true",
         help: "Honor nodefraction/edgefraction/nodecount defaults\nSet to false to get the full profile, without any trimming.\n",
+        extension: false,
     },
     OptionSpec {
         name: "trim_path",
         kind: Kind::Str,
         default: "",
         help: "Path to trim from source paths before search",
+        extension: false,
     },
     OptionSpec {
         name: "unit",
         kind: Kind::Unit,
         default: "minimum",
         help: "Measurement units to display\nScale the sample values to this unit.\nFor time-based profiles, use seconds, milliseconds, nanoseconds, etc.\nFor memory profiles, use megabytes, kilobytes, bytes, etc.\nUsing auto will scale each value independently to the most natural unit.\n",
+        extension: false,
     },
 ];
 
@@ -524,6 +575,16 @@ impl Config {
                     let i = resolve_sample_index(value, sample_types)?;
                     sample_types[i].clone()
                 }
+                Kind::Lang => match Lang::parse(value) {
+                    Some(_) => value.to_string(),
+                    None if value.is_empty() => String::new(),
+                    None => {
+                        return bad(format!(
+                            "unknown language {value:?}: use one of {}",
+                            Lang::names().join(", ")
+                        ));
+                    }
+                },
             };
             self.put(name, stored);
             return Ok(());
@@ -550,11 +611,12 @@ impl Config {
         Err(Error::Usage(format!("unknown config field {name:?}")))
     }
 
-    /// Lines of the `o` listing, sorted, as pprof prints them.
-    pub fn listing(&self, sample_types: &[String]) -> Vec<String> {
+    /// Lines of the `o` listing, sorted, as pprof prints them (rpprof's own
+    /// options only with `extras`).
+    pub fn listing(&self, sample_types: &[String], extras: bool) -> Vec<String> {
         let mut lines = Vec::new();
         for (o, v) in OPTIONS.iter().zip(&self.values) {
-            if o.name == "source_path" {
+            if o.name == "source_path" || (o.extension && !extras) {
                 continue;
             }
             let (shown, comment) = match o.kind {

@@ -148,6 +148,33 @@ impl Engine {
         Answer { messages, result }
     }
 
+    /// Every sample type of profile `id` with its total over the whole
+    /// profile (no filters), in the sample type's unit: what `explain` and
+    /// the hints offer as other views.
+    pub fn sample_totals(&self, id: ProfileId) -> Vec<(String, i64, String)> {
+        let Ok(s) = self.stored(id) else {
+            return Vec::new();
+        };
+        let p = &s.profile;
+        let view = crate::filter::View::all(std::borrow::Cow::Borrowed(&**p));
+        p.sample_types
+            .iter()
+            .enumerate()
+            .map(|(index, vt)| {
+                let vo = crate::aggregate::graph::ValueOptions {
+                    index,
+                    mean: false,
+                    drop_negative: false,
+                };
+                (
+                    p.str(vt.ty).to_string(),
+                    report::compute_total(&view, vo),
+                    p.str(vt.unit).to_string(),
+                )
+            })
+            .collect()
+    }
+
     /// The interactive greeting for profile `id` read with `options`
     /// (the profile header, a hint when the default sample type is empty,
     /// and the "Entering interactive mode" line).

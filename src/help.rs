@@ -12,21 +12,22 @@ fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or("")
 }
 
-/// The `help` text with no argument; rpprof's series commands are listed
-/// only in a `series` session (elsewhere the text is pprof's).
-pub fn overview(series: bool) -> String {
+/// The `help` text with no argument; rpprof's own commands and options
+/// are listed only with `extras` (a series session, or help read on a
+/// terminal): elsewhere the text is pprof's.
+pub fn overview(extras: bool) -> String {
     let mut s = String::from("  Commands:\n");
-    for c in COMMANDS.iter().filter(|c| series || !c.extension) {
+    for c in COMMANDS.iter().filter(|c| extras || !c.extension) {
         line(&mut s, c.name, c.description());
     }
     for b in BUILTINS
         .iter()
-        .filter(|b| !b.listed_as.is_empty() && (series || !b.extension))
+        .filter(|b| !b.listed_as.is_empty() && (extras || !b.extension))
     {
         line(&mut s, b.listed_as, b.help);
     }
     s.push_str("\n  Options:\n");
-    for o in OPTIONS {
+    for o in OPTIONS.iter().filter(|o| extras || !o.extension) {
         line(&mut s, o.name, first_line(o.help));
     }
     s.push_str("\n  Option groups (only set one per group):\n");
@@ -86,7 +87,7 @@ pub fn usage() -> String {
         line(&mut s, &format!("-{}", c.name), c.description());
     }
     s.push_str("\n  Options:\n");
-    for o in OPTIONS {
+    for o in OPTIONS.iter().filter(|o| !o.extension) {
         line(&mut s, &format!("-{}", o.name), first_line(o.help));
     }
     s.push_str("\n  Option groups (only set one per group):\n");
@@ -148,6 +149,9 @@ const USAGE_TAIL: &str = "
                       Port is optional and a randomly available port by default.
    -no_browser        Skip opening a browser for the interactive web UI.
    -tools             Search path for object tools
+   -tour              A guided tour of a memory-leak hunt on bundled snapshots (rpprof)
+   -explain           Explain the report in plain language after it (rpprof)
+   -lang              Language of explanations and the tour: en or zh (rpprof)
 
   Legacy convenience options:
    -inuse_space           Same as -sample_index=inuse_space

@@ -60,3 +60,59 @@ mod tests {
         assert!(compile("main\\.fib|build").is_ok());
     }
 }
+
+/// A regexp matching `name` literally, in printable characters only
+/// (control characters written as `\x{..}`).
+pub fn literal(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in regex::escape(name).chars() {
+        if c.is_control() {
+            out.push_str(&format!("\\x{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A short regexp a person would type for function `name`, matching it
+/// literally: without the package path, and for a Go method without the
+/// package and the receiver's `(*` (`main.(*RequestTracker).Track` →
+/// `RequestTracker\)\.Track`; `net/http.HandlerFunc.ServeHTTP` →
+/// `http\.HandlerFunc\.ServeHTTP`).
+pub fn short_pattern(name: &str) -> String {
+    let last = name.rfind('/').map_or(name, |i| &name[i + 1..]);
+    let short = match last.find(".(") {
+        Some(i) => last[i + 2..].trim_start_matches('*'),
+        None => last,
+    };
+    literal(if short.is_empty() { name } else { short })
+}
+
+#[cfg(test)]
+mod pattern_tests {
+    use super::{literal, short_pattern};
+
+    #[test]
+    fn short_patterns_match_their_function() {
+        for (name, want) in [
+            ("main.(*RequestTracker).Track", r"RequestTracker\)\.Track"),
+            ("net/http.(*conn).serve", r"conn\)\.serve"),
+            (
+                "net/http.HandlerFunc.ServeHTTP",
+                r"http\.HandlerFunc\.ServeHTTP",
+            ),
+            ("bytes.Repeat", r"bytes\.Repeat"),
+            (
+                "std::vector<int>::push_back",
+                r"std::vector<int>::push_back",
+            ),
+            ("a/b/", r"a/b/"),
+        ] {
+            let p = short_pattern(name);
+            assert_eq!(p, want, "{name}");
+            assert!(regex::Regex::new(&p).unwrap().is_match(name), "{name}");
+        }
+        assert_eq!(literal("a\x1bb"), r"a\x{1b}b");
+    }
+}

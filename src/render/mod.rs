@@ -1,9 +1,12 @@
 //! Renderers: report values as pprof's text ([`text`]) and as coloured,
 //! sanitized terminal text ([`color`]), with the helpers they share: units
 //! and numbers ([`units`]), timestamps ([`time`]), aligned columns
-//! ([`tabwriter`]).
+//! ([`tabwriter`]); and the teaching prose ([`explain`]) in the learner's
+//! language ([`lang`]).
 
 pub mod color;
+pub mod explain;
+pub mod lang;
 pub mod series;
 pub mod sparkline;
 pub mod tabwriter;

@@ -40,6 +40,8 @@ pub struct Top {
     pub header: Header,
     /// The rows, in order.
     pub rows: Vec<TopRow>,
+    /// How the rows are sorted.
+    pub order: crate::request::Order,
 }
 
 /// Builds `top`.
@@ -82,5 +84,6 @@ pub fn build(r: &mut Context) -> Top {
     Top {
         header: Header::new(r, Legend::of(r, &t), false),
         rows,
+        order: r.opts.trim.order,
     }
 }

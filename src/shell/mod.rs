@@ -6,9 +6,72 @@
 pub mod grammar;
 pub mod session;
 pub mod terminal;
+pub mod tour;
 
 use session::{Flow, Session};
 use std::io::{BufRead, Write};
+
+/// Where input lines come from: a pipe (the prompt is written to `out`, as
+/// pprof does) or the terminal's line editor.
+pub trait LineSource {
+    /// Shows `prompt`, offers `initial` as already typed (where the source
+    /// can edit a line) and reads one line; `None` at the end of input.
+    /// A read failure is reported on `err` and ends the input.
+    fn read(
+        &mut self,
+        prompt: &str,
+        initial: &str,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Option<String>;
+
+    /// Completes names from session `s` from now on (where the source
+    /// completes at all).
+    fn complete_for(&mut self, _s: &Session) {}
+}
+
+/// Lines from a non-terminal input, up to each `\n`; invalid UTF-8 is
+/// replaced.
+pub struct Piped<'a>(pub &'a mut dyn BufRead);
+
+impl LineSource for Piped<'_> {
+    fn read(
+        &mut self,
+        prompt: &str,
+        _: &str,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Option<String> {
+        let _ = write!(out, "{prompt}");
+        let _ = out.flush();
+        let mut line = Vec::new();
+        match self.0.read_until(b'\n', &mut line) {
+            Ok(0) => None,
+            Ok(_) => Some(String::from_utf8_lossy(&line).into_owned()),
+            Err(e) => {
+                let _ = writeln!(err, "{e}");
+                None
+            }
+        }
+    }
+}
+
+/// Runs the shell: reads lines from `lines` until the end of input or
+/// `quit`; `tour` runs the guided tour on its own session and comes back.
+pub fn run(s: &mut Session, lines: &mut dyn LineSource, out: &mut dyn Write, err: &mut dyn Write) {
+    loop {
+        let initial = s.offer.take().unwrap_or_default();
+        let Some(line) = lines.read("(pprof) ", &initial, out, err) else {
+            return;
+        };
+        match s.execute(&line, out, err) {
+            Flow::Quit => return,
+            Flow::Tour => tour::from_shell(s, lines, out, err),
+            Flow::Continue => {}
+        }
+        let _ = out.flush();
+    }
+}
 
 /// Runs the shell over a non-terminal input: the prompt goes to `out`
 /// without a newline, lines are read up to `\n`, and EOF ends the session.
@@ -18,25 +81,7 @@ pub fn run_piped(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) {
-    let mut line = Vec::new();
-    loop {
-        let _ = write!(out, "(pprof) ");
-        let _ = out.flush();
-        line.clear();
-        match input.read_until(b'\n', &mut line) {
-            Ok(0) => return,
-            Ok(_) => {}
-            Err(e) => {
-                let _ = writeln!(err, "{e}");
-                return;
-            }
-        }
-        let text = String::from_utf8_lossy(&line);
-        if s.execute(&text, out, err) == Flow::Quit {
-            return;
-        }
-        let _ = out.flush();
-    }
+    run(s, &mut Piped(input), out, err);
 }
 
 #[cfg(test)]

@@ -15,6 +15,8 @@ use crate::model::Profile;
 use crate::model::base::{self, BaseMode};
 use crate::output::{self, Target};
 use crate::render::color::for_stream;
+use crate::render::explain::{self, Alternative, Situation};
+use crate::render::lang::Lang;
 use crate::render::text::Layout;
 use crate::report::Report;
 use crate::request::{Caller, ReportOptions};
@@ -30,6 +32,8 @@ pub enum Flow {
     Continue,
     /// End the session.
     Quit,
+    /// Run the guided tour, then come back.
+    Tour,
 }
 
 /// The engine with the session's profile, and the session's options.
@@ -58,6 +62,20 @@ pub struct Session {
     pub snapshots: Vec<ProfileId>,
     /// ASCII sparklines even on a UTF-8 terminal (`--ascii`).
     pub ascii: bool,
+    /// How the session's profile was combined with a base (`-base`,
+    /// `-diff_base`), if it was.
+    pub base_mode: Option<BaseMode>,
+    /// A line to offer, already typed, at the next prompt (the escaped
+    /// form of a regexp that failed).
+    pub offer: Option<String>,
+    /// Hints after stumbles even when piped (the tour).
+    pub teaching: bool,
+    /// A hint to print after the error being reported.
+    hint: Option<String>,
+    /// True once the meaning of negative values has been hinted.
+    told_negative: bool,
+    /// The base mode of the last report (`diff A B` sets its own).
+    last_diff: Option<BaseMode>,
     /// Profiles made by `diff A B`, reused when asked again.
     diffs: Vec<((ProfileId, ProfileId, BaseMode, bool), ProfileId)>,
 }
@@ -90,6 +108,12 @@ impl Session {
             last: None,
             snapshots: Vec::new(),
             ascii: false,
+            base_mode: None,
+            offer: None,
+            teaching: false,
+            hint: None,
+            told_negative: false,
+            last_diff: None,
             diffs: Vec::new(),
         }
     }
@@ -191,7 +215,7 @@ impl Session {
         } else {
             rest.to_vec()
         };
-        self.command(&line, Some(id), out, err)
+        self.command(&line, Some((id, mode)), out, err)
     }
 
     /// The current profile.
@@ -300,17 +324,106 @@ impl Session {
 
     fn execute_line(&mut self, line: &str, out: &mut dyn Write, err: &mut dyn Write) -> Flow {
         let input = line.trim();
+        self.hint = None;
         let lines = self
             .shortcut(input)
             .unwrap_or_else(|| vec![input.to_string()]);
         for l in lines {
             match self.execute_one(&l, out, err) {
                 Ok(Flow::Quit) | Err(Error::BrokenPipe) => return Flow::Quit,
+                Ok(Flow::Tour) => return Flow::Tour,
                 Ok(Flow::Continue) => {}
-                Err(e) => self.error(err, &e),
+                Err(e) => {
+                    self.error(err, &e);
+                    if let Some(h) = self.hint.take() {
+                        self.say_hint(err, &h);
+                    }
+                }
             }
         }
         Flow::Continue
+    }
+
+    /// True when stumbles get a hint: on a terminal, in the tour, or when
+    /// explanations were asked for (piped transcripts stay pprof's
+    /// otherwise).
+    fn hints(&self) -> bool {
+        self.stderr_tty || self.teaching || self.cfg.bool("explain")
+    }
+
+    /// True when `help` and `o` list rpprof's own commands and options: in
+    /// a series session or on a terminal (piped, they print pprof's text).
+    fn extras(&self) -> bool {
+        self.stderr_tty || !self.snapshots.is_empty()
+    }
+
+    /// The teaching language.
+    pub fn lang(&self) -> Lang {
+        Lang::resolve(self.cfg.get("lang"))
+    }
+
+    /// Prints a one-line hint on stderr (dimmed with colour).
+    fn say_hint(&self, err: &mut dyn Write, hint: &str) {
+        let hint = for_stream(hint, self.stderr_tty);
+        if self.color {
+            let _ = writeln!(err, "\x1b[2m{hint}\x1b[0m");
+        } else {
+            let _ = writeln!(err, "{hint}");
+        }
+    }
+
+    /// When `pattern` (the regexp typed for `what`) does not compile and
+    /// its escaped form matches some function, prepares the hint naming
+    /// that form (and offers the corrected line, `line_with`, at the next
+    /// prompt).
+    fn literal_hint(&mut self, pattern: &str, line_with: impl Fn(&str) -> String) {
+        let compiles = crate::filter::regexp::compile_for("", pattern).is_ok();
+        if pattern.is_empty() || compiles || !self.hints() {
+            return;
+        }
+        let line = line_with(&crate::filter::regexp::literal(pattern));
+        let p = self.profile();
+        let matches = p.functions.iter().any(|f| p.str(f.name).contains(pattern));
+        // On a terminal the corrected line waits at the next prompt.
+        let key = if matches && self.stderr_tty {
+            self.offer = Some(line.clone());
+            "hint.literal_offer"
+        } else {
+            "hint.literal"
+        };
+        self.hint = Some(self.lang().say(key, &[("line", &line)]));
+    }
+
+    /// After a report: the hints pprof does not give (an empty sample
+    /// type while another holds data; negative values under a base).
+    fn report_hints(&mut self, report: &crate::report::Report, err: &mut dyn Write) {
+        if !self.hints() {
+            return;
+        }
+        if report.total == 0 && self.last_diff.is_none() {
+            let other = self
+                .engine
+                .sample_totals(self.current)
+                .into_iter()
+                .find(|(name, total, _)| *total != 0 && *name != report.sample_type);
+            if let Some((name, total, unit)) = other {
+                let total = crate::render::units::label(total, &unit);
+                let h = self.lang().say(
+                    "hint.empty",
+                    &[
+                        ("type", &report.sample_type),
+                        ("other", &name),
+                        ("total", &total),
+                    ],
+                );
+                self.say_hint(err, &h);
+            }
+        }
+        if self.last_diff.is_some() && !self.told_negative && has_negative(report) {
+            self.told_negative = true;
+            let h = self.lang().text("hint.negative");
+            self.say_hint(err, h);
+        }
     }
 
     fn error(&self, err: &mut dyn Write, e: &Error) {
@@ -330,10 +443,19 @@ impl Session {
         err: &mut dyn Write,
     ) -> Result<Flow> {
         let a = grammar::assignment(line);
-        let is_setting = option(a.name).is_some()
-            || GROUPS.iter().any(|g| g.name == a.name)
-            || choice(a.name).is_some();
+        // `explain` alone is the command; `explain=true` the option.
+        let command_word = a.value.is_none() && builtin(a.name).is_some();
+        let is_setting = !command_word
+            && (option(a.name).is_some()
+                || GROUPS.iter().any(|g| g.name == a.name)
+                || choice(a.name).is_some());
         if is_setting {
+            if let (Some(spec), Some(v)) = (option(a.name), a.value)
+                && spec.kind == crate::config::Kind::Regex
+            {
+                let name = a.name.to_string();
+                self.literal_hint(v, |lit| format!("{name}={lit}"));
+            }
             let before = self.cfg.get("normalize").to_string();
             self.cfg.set(
                 a.name,
@@ -357,16 +479,18 @@ impl Session {
         if let Some(b) = builtin(first) {
             match b.action {
                 BuiltinAction::Options => {
-                    for l in self.cfg.listing(&self.sample_types) {
+                    for l in self.cfg.listing(&self.sample_types, self.extras()) {
                         let _ = writeln!(err, "{}", for_stream(&l, self.stderr_tty));
                     }
                 }
                 BuiltinAction::Quit => return Ok(Flow::Quit),
                 BuiltinAction::Use => self.use_snapshot(&words)?,
                 BuiltinAction::Diff => self.diff(&words, out, err)?,
+                BuiltinAction::Explain => self.explain(out)?,
+                BuiltinAction::Tour => return Ok(Flow::Tour),
                 BuiltinAction::Help => {
                     let text = if words.len() == 1 {
-                        help::overview(!self.snapshots.is_empty())
+                        help::overview(self.extras())
                     } else {
                         help::topic(&words[1..].join(" "), &self.sample_types)?
                     };
@@ -383,12 +507,48 @@ impl Session {
         Ok(Flow::Continue)
     }
 
-    /// Parses and runs a report command line, on profile `on` or (for
-    /// `None`) on the session's profile or series.
+    /// What `explain` needs besides the last report.
+    fn situation(&self) -> Situation {
+        Situation {
+            lang: self.lang(),
+            sample_types: self
+                .engine
+                .sample_totals(self.current)
+                .into_iter()
+                .map(|(name, total, unit)| Alternative {
+                    name,
+                    total: crate::render::units::label(total, &unit),
+                    nonzero: total != 0,
+                })
+                .collect(),
+            diff: self.last_diff,
+            snapshots: self.snapshots.len(),
+        }
+    }
+
+    /// Prints the explanation of the last report on `out` (wrapped to the
+    /// terminal, dimmed with colour).
+    pub fn explain(&self, out: &mut dyn Write) -> Result<()> {
+        let s = self.situation();
+        let paragraphs = match &self.last {
+            Some(r) => explain::explain(r, &s),
+            None => explain::nothing(s.lang),
+        };
+        let width = Layout::detect(self.stdout_tty, self.ascii).width;
+        let text = explain::layout(&paragraphs, width, self.color);
+        let text = for_stream(&text, self.stdout_tty);
+        out.write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(|e| Error::io("write", &e))
+    }
+
+    /// Parses and runs a report command line, on profile `on` (made by
+    /// `diff` with a base mode) or (for `None`) on the session's profile or
+    /// series.
     fn command(
         &mut self,
         words: &[&str],
-        on: Option<ProfileId>,
+        on: Option<(ProfileId, BaseMode)>,
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> Result<()> {
@@ -413,7 +573,12 @@ impl Session {
             if rest.is_empty() {
                 return Err(Error::Usage(format!("command {name} requires an argument")));
             }
-            argument = Some(rest.remove(0).to_string());
+            let re = rest.remove(0).to_string();
+            let tail = rest.join(" ");
+            self.literal_hint(&re, |lit| {
+                format!("{name} {lit} {tail}").trim_end().to_string()
+            });
+            argument = Some(re);
         }
         let mut cfg = self.cfg.clone();
         let (mut focus, mut ignore) = (Vec::new(), Vec::new());
@@ -447,7 +612,7 @@ impl Session {
             options: ReportOptions::new(&cfg, spec, Caller::Shell)?,
         };
         let answer = match on {
-            Some(id) => self.engine.report(id, &req),
+            Some((id, _)) => self.engine.report(id, &req),
             None if !self.snapshots.is_empty() => {
                 self.engine.series(&self.snapshots, self.position(), &req)
             }
@@ -460,8 +625,33 @@ impl Session {
             stderr_tty: self.stderr_tty,
             layout: Layout::detect(self.stdout_tty, self.ascii),
         };
-        self.last = Some(output::show(answer, spec, &target, self.color, out, err)?);
+        self.last = None;
+        self.last_diff = on.map(|(_, mode)| mode).or(self.base_mode);
+        let report = output::show(answer, spec, &target, self.color, out, err)?;
+        self.report_hints(&report, err);
+        self.last = Some(report);
+        if cfg.bool("explain") {
+            if target.output.is_empty() && spec.output == commands::Output::Text {
+                writeln!(out).map_err(|e| Error::io("write", &e))?;
+            }
+            self.explain(out)?;
+        }
         Ok(())
+    }
+}
+
+/// True when a row of `report` holds a negative value.
+fn has_negative(report: &crate::report::Report) -> bool {
+    use crate::report::Body;
+    match &report.body {
+        Body::Top(t) => t.rows.iter().any(|r| r.flat < 0 || r.cum < 0),
+        Body::Tree(t) => t.entries.iter().any(|e| e.flat < 0 || e.cum < 0),
+        Body::List(l) => l.functions.iter().any(|f| match f {
+            crate::report::list::Listed::Routine(r) => r.flat < 0 || r.cum < 0,
+            crate::report::list::Listed::NoSource(_) => false,
+        }),
+        Body::Traces(t) => t.traces.iter().any(|x| x.value < 0),
+        _ => false,
     }
 }
 

@@ -8,8 +8,10 @@
 //! written as `\x{..}`, and names that must be typed literally (sample
 //! types) are offered only when printable.
 
-use super::session::{Flow, Session, command_words};
+use super::LineSource;
+use super::session::{Session, command_words};
 use crate::config::{GROUPS, Kind, option};
+use crate::filter::regexp::literal;
 use crate::render::color::sanitize;
 use crate::render::units;
 use rustyline::completion::{Completer, Pair};
@@ -48,7 +50,7 @@ impl ShellHelper {
         let functions = functions
             .into_iter()
             .map(|f| {
-                let re = regex_literal(&f);
+                let re = literal(&f);
                 (f, re)
             })
             .collect();
@@ -138,19 +140,6 @@ impl ShellHelper {
     }
 }
 
-/// A regexp matching `name` literally, in printable characters only.
-fn regex_literal(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for c in regex::escape(name).chars() {
-        if c.is_control() {
-            out.push_str(&format!("\\x{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// The part of a function name after its package path and type.
 fn short_name(f: &str) -> &str {
     let after_slash = f.rsplit('/').next().unwrap_or(f);
@@ -201,54 +190,99 @@ pub fn history_path() -> Option<PathBuf> {
     Some(base.join("rpprof").join("history"))
 }
 
-/// Runs the shell on a terminal.
-pub fn run(s: &mut Session) -> crate::Result<()> {
-    let config = RlConfig::builder()
-        .completion_type(CompletionType::List)
-        .auto_add_history(true)
-        .color_mode(if s.color {
-            ColorMode::Forced
-        } else {
-            ColorMode::Disabled
+/// The terminal's line editor as a [`LineSource`]: history is saved
+/// before each line is handed over (so it survives a Ctrl-C that stops a
+/// long report; a file that cannot be written is worth one warning), Ctrl-C
+/// at the prompt clears the line, Ctrl-D ends the input.
+pub struct TerminalLines {
+    ed: Editor<ShellHelper, DefaultHistory>,
+    history: Option<PathBuf>,
+    warned: bool,
+}
+
+impl TerminalLines {
+    /// A line editor completing from session `s`, with the saved history.
+    pub fn new(s: &Session) -> crate::Result<TerminalLines> {
+        let config = RlConfig::builder()
+            .completion_type(CompletionType::List)
+            .auto_add_history(true)
+            .color_mode(if s.color {
+                ColorMode::Forced
+            } else {
+                ColorMode::Disabled
+            })
+            .build();
+        let mut ed: Editor<ShellHelper, DefaultHistory> = Editor::with_config(config)
+            .map_err(|e| crate::Error::Usage(format!("terminal: {e}")))?;
+        ed.set_helper(Some(ShellHelper::new(s)));
+        let history = history_path();
+        if let Some(h) = &history {
+            let _ = ed.load_history(h);
+        }
+        Ok(TerminalLines {
+            ed,
+            history,
+            warned: false,
         })
-        .build();
-    let mut ed: Editor<ShellHelper, DefaultHistory> =
-        Editor::with_config(config).map_err(|e| crate::Error::Usage(format!("terminal: {e}")))?;
-    ed.set_helper(Some(ShellHelper::new(s)));
-    let hist = history_path();
-    if let Some(h) = &hist {
-        let _ = ed.load_history(h);
     }
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    // History is saved before each command runs, so it survives even when
-    // Ctrl-C stops a long report; a file that cannot be written is worth
-    // one warning, not a failed run.
-    let mut warned = false;
-    let mut persist = |ed: &mut Editor<ShellHelper, DefaultHistory>| {
-        let Some(h) = &hist else { return };
+
+    fn persist(&mut self, err: &mut dyn Write) {
+        let Some(h) = &self.history else { return };
         if let Some(dir) = h.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        if let Err(e) = ed.save_history(h)
-            && !std::mem::replace(&mut warned, true)
+        if let Err(e) = self.ed.save_history(h)
+            && !std::mem::replace(&mut self.warned, true)
         {
-            let _ = writeln!(stderr.lock(), "saving history to {}: {e}", h.display());
-        }
-    };
-    loop {
-        match ed.readline("(pprof) ") {
-            Ok(line) => {
-                persist(&mut ed);
-                if s.execute(&line, &mut stdout.lock(), &mut stderr.lock()) == Flow::Quit {
-                    return Ok(());
-                }
-            }
-            Err(ReadlineError::Interrupted) => continue,
-            Err(ReadlineError::Eof) => return Ok(()),
-            Err(e) => return Err(crate::Error::Usage(format!("terminal: {e}"))),
+            let _ = writeln!(err, "saving history to {}: {e}", h.display());
         }
     }
+}
+
+impl LineSource for TerminalLines {
+    fn read(
+        &mut self,
+        prompt: &str,
+        initial: &str,
+        _: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Option<String> {
+        loop {
+            let read = if initial.is_empty() {
+                self.ed.readline(prompt)
+            } else {
+                self.ed.readline_with_initial(prompt, (initial, ""))
+            };
+            match read {
+                Ok(line) => {
+                    self.persist(err);
+                    return Some(line);
+                }
+                Err(ReadlineError::Interrupted) => continue,
+                Err(ReadlineError::Eof) => return None,
+                Err(e) => {
+                    let _ = writeln!(err, "terminal: {e}");
+                    return None;
+                }
+            }
+        }
+    }
+
+    fn complete_for(&mut self, s: &Session) {
+        self.ed.set_helper(Some(ShellHelper::new(s)));
+    }
+}
+
+/// Runs the shell on a terminal.
+pub fn run(s: &mut Session) -> crate::Result<()> {
+    let mut lines = TerminalLines::new(s)?;
+    super::run(
+        s,
+        &mut lines,
+        &mut std::io::stdout(),
+        &mut std::io::stderr(),
+    );
+    Ok(())
 }
 
 #[cfg(test)]
