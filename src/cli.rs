@@ -4,7 +4,7 @@
 //! flags of pprof and rpprof's own `--color` and `--version`, `-series`
 //! and `-capture` (`-every`, `-count`; `-output` then names the directory).
 
-use crate::commands::{CommandSpec, command};
+use crate::commands::{Argument, CommandSpec, command};
 use crate::config::{Config, GROUPS, Kind, choice, option};
 use crate::render::color::ColorChoice;
 
@@ -128,7 +128,7 @@ fn parse_go_bool(v: &str) -> Option<bool> {
 /// True when `name` is a boolean flag.
 fn is_bool_flag(name: &str) -> bool {
     if let Some(c) = command(name) {
-        return !c.takes_regexp;
+        return c.argument != Argument::Required;
     }
     if let Some(o) = option(name) {
         return o.kind == Kind::Bool;
@@ -226,10 +226,10 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
         };
         i += 1;
         if let Some(c) = command(name) {
-            if c.takes_regexp {
-                formats.push((c, Some(value)));
-            } else if value == "true" {
-                formats.push((c, None));
+            match (c.argument, value.as_str()) {
+                (Argument::None | Argument::Optional, "true") => formats.push((c, None)),
+                (Argument::None, _) | (Argument::Optional, "false") => {}
+                (Argument::Required | Argument::Optional, _) => formats.push((c, Some(value))),
             }
             continue;
         }

@@ -43,6 +43,22 @@ pub enum Format {
     Growth,
     /// `snapshots` (rpprof): the snapshots of a series.
     Snapshots,
+    /// `flamegraph` (rpprof): the flame graph as an SVG document.
+    FlameGraph,
+    /// `flame` and `view` (rpprof): the flame graph for the terminal.
+    Flame,
+}
+
+/// What a command's first argument is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Argument {
+    /// No regexp: every argument is a count, filter or `>file`.
+    None,
+    /// A regexp is required (`list RE`).
+    Required,
+    /// A first word that is not a count, filter or `>file` is a regexp
+    /// (`flame [RE]`).
+    Optional,
 }
 
 /// Where a command's output goes.
@@ -56,6 +72,9 @@ pub enum Output {
     Image(&'static str),
     /// Rendered to a temporary `<ext>` file and opened with a viewer.
     Viewer(&'static str, &'static str),
+    /// A full-screen viewer in the terminal (the shell runs it), or text
+    /// where there is no terminal.
+    Screen,
 }
 
 /// The options a command sets for itself (pprof's per-command overrides
@@ -122,8 +141,8 @@ pub struct CommandSpec {
     pub help: &'static str,
     /// The report it produces.
     pub format: Format,
-    /// True when the first argument is a regexp (`list RE`).
-    pub takes_regexp: bool,
+    /// Whether the first argument is a regexp (`list RE`).
+    pub argument: Argument,
     /// Where its output goes.
     pub output: Output,
     /// The options it sets for itself.
@@ -238,7 +257,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "callgrind",
         help: "Outputs a graph in callgrind format\n  Usage:\n    callgrind [n] [focus_regex]* [-ignore_regex]* >f\n    Include up to n samples\n    Include samples matching focus_regex, and exclude ignore_regex.\n    Optionally save the report on the file f\n",
         format: Format::Callgrind,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::File("callgraph.out"),
         overrides: Overrides::ADDRESSES,
         extension: false,
@@ -247,7 +266,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "comments",
         help: "Output all profile comments\n",
         format: Format::Comments,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::Text,
         overrides: Overrides::GRAPH,
         extension: false,
@@ -256,7 +275,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "disasm",
         help: "Output assembly listings annotated with samples\n  Usage:\n    disasm<func_regex|address> [-focus_regex]* [-ignore_regex]* >f\n    Include functions matching func_regex, or including the address specified.\n    Include samples matching focus_regex, and exclude ignore_regex.\n    Optionally save the report on the file f\n",
         format: Format::Disasm,
-        takes_regexp: true,
+        argument: Argument::Required,
         output: Output::Text,
         overrides: Overrides {
             noinlines: Some(true),
@@ -268,7 +287,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "dot",
         help: "Outputs a graph in DOT format\n  Usage:\n    dot [n] [focus_regex]* [-ignore_regex]* >f\n    Include up to n samples\n    Include samples matching focus_regex, and exclude ignore_regex.\n    Optionally save the report on the file f\n",
         format: Format::Dot,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::Text,
         overrides: Overrides::GRAPH,
         extension: false,
@@ -277,7 +296,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "eog",
         help: "Visualize graph through eog\n  Usage:\n    eog [n] [focus_regex]* [-ignore_regex]*\n    Include up to n samples\n    Include samples matching focus_regex, and exclude ignore_regex.\n",
         format: Format::Dot,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::Viewer("eog", "svg"),
         overrides: Overrides::GRAPH,
         extension: false,
@@ -286,16 +305,34 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "evince",
         help: "Visualize graph through evince\n  Usage:\n    evince [n] [focus_regex]* [-ignore_regex]*\n    Include up to n samples\n    Include samples matching focus_regex, and exclude ignore_regex.\n",
         format: Format::Dot,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::Viewer("evince", "pdf"),
         overrides: Overrides::GRAPH,
         extension: false,
     },
     CommandSpec {
+        name: "flame",
+        help: "Outputs a flame graph in the terminal (rpprof)\n  Usage:\n    flame [root_regex] [focus_regex]* [-ignore_regex]* [-depth=N] >f\n    One row per stack depth from the roots, frames as wide as their value.\n    Start the stacks at the frames matching root_regex.\n    Include samples matching focus_regex, and exclude ignore_regex.\n    -depth=N draws N rows (the depth option).\n    Optionally save the report on the file f\n",
+        format: Format::Flame,
+        argument: Argument::Optional,
+        output: Output::Text,
+        overrides: Overrides::UNTRIMMED,
+        extension: true,
+    },
+    CommandSpec {
+        name: "flamegraph",
+        help: "Outputs a flame graph in SVG format (rpprof)\n  Usage:\n    flamegraph [root_regex] [focus_regex]* [-ignore_regex]* [-depth=N] >f\n    Frames as wide as their value; hover, click to zoom, search.\n    With a base (-base, -diff_base, diff) frames are coloured by change.\n    Start the stacks at the frames matching root_regex.\n    Include samples matching focus_regex, and exclude ignore_regex.\n    The icicle option draws the roots at the top.\n    Optionally save the report on the file f\n",
+        format: Format::FlameGraph,
+        argument: Argument::Optional,
+        output: Output::File("svg"),
+        overrides: Overrides::UNTRIMMED,
+        extension: true,
+    },
+    CommandSpec {
         name: "gif",
         help: "Outputs a graph image in GIF format\n  Usage:\n    gif [n] [focus_regex]* [-ignore_regex]* >f\n    Include up to n samples\n    Include samples matching focus_regex, and exclude ignore_regex.\n    Optionally save the report on the file f\n",
         format: Format::Dot,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::Image("gif"),
         overrides: Overrides::GRAPH,
         extension: false,
@@ -304,7 +341,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "growth",
         help: "Rank entries by how they grow across the snapshot series\n  Usage:\n    growth [n] [focus_regex]* [-ignore_regex]* [-cum]\n    Show the n entries that grew most between the first and the last snapshot\n    (flat values; -cum ranks cumulative values), each with its values per\n    snapshot, a sparkline, its growth, a slope and a verdict.\n    Include samples matching focus_regex, and exclude ignore_regex.\n",
         format: Format::Growth,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::Text,
         overrides: Overrides::GROWTH,
         extension: true,
@@ -313,7 +350,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "gv",
         help: "Visualize graph through gv\n  Usage:\n    gv [n] [focus_regex]* [-ignore_regex]*\n    Include up to n samples\n    Include samples matching focus_regex, and exclude ignore_regex.\n",
         format: Format::Dot,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::Viewer("gv", "ps"),
         overrides: Overrides::GRAPH,
         extension: false,
@@ -322,7 +359,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "kcachegrind",
         help: "Visualize report in KCachegrind\n  Usage:\n    kcachegrind [n] [focus_regex]* [-ignore_regex]*\n    Include up to n samples\n    Include samples matching focus_regex, and exclude ignore_regex.\n",
         format: Format::Callgrind,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::Viewer("kcachegrind", "grind"),
         overrides: Overrides::ADDRESSES,
         extension: false,
@@ -331,7 +368,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "list",
         help: "Output annotated source for functions matching regexp\n  Usage:\n    list<func_regex|address> [-focus_regex]* [-ignore_regex]*\n    Include functions matching func_regex, or including the address specified.\n    Include samples matching focus_regex, and exclude ignore_regex.\n",
         format: Format::List,
-        takes_regexp: true,
+        argument: Argument::Required,
         output: Output::Text,
         overrides: Overrides {
             granularity: Some(Granularity::Lines),
@@ -343,7 +380,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "pdf",
         help: "Outputs a graph in PDF format\n  Usage:\n    pdf [n] [focus_regex]* [-ignore_regex]* >f\n    Include up to n samples\n    Include samples matching focus_regex, and exclude ignore_regex.\n    Optionally save the report on the file f\n",
         format: Format::Dot,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::Image("pdf"),
         overrides: Overrides::GRAPH,
         extension: false,
@@ -352,7 +389,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "peek",
         help: "Output callers/callees of functions matching regexp\n  Usage:\n    peek func_regex\n    Display callers and callees of functions matching func_regex.\n",
         format: Format::Peek,
-        takes_regexp: true,
+        argument: Argument::Required,
         output: Output::Text,
         overrides: Overrides::UNTRIMMED,
         extension: false,
@@ -361,7 +398,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "png",
         help: "Outputs a graph image in PNG format\n  Usage:\n    png [n] [focus_regex]* [-ignore_regex]* >f\n    Include up to n samples\n    Include samples matching focus_regex, and exclude ignore_regex.\n    Optionally save the report on the file f\n",
         format: Format::Dot,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::Image("png"),
         overrides: Overrides::GRAPH,
         extension: false,
@@ -370,7 +407,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "proto",
         help: "Outputs the profile in compressed protobuf format\n",
         format: Format::Proto,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::File("pb.gz"),
         overrides: Overrides::ADDRESSES,
         extension: false,
@@ -379,7 +416,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "ps",
         help: "Outputs a graph in PS format\n  Usage:\n    ps [n] [focus_regex]* [-ignore_regex]* >f\n    Include up to n samples\n    Include samples matching focus_regex, and exclude ignore_regex.\n    Optionally save the report on the file f\n",
         format: Format::Dot,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::Image("ps"),
         overrides: Overrides::GRAPH,
         extension: false,
@@ -388,7 +425,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "raw",
         help: "Outputs a text representation of the raw profile\n",
         format: Format::Raw,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::Text,
         overrides: Overrides::ADDRESSES,
         extension: false,
@@ -397,7 +434,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "snapshots",
         help: "List the snapshots of the series\n  Usage:\n    snapshots\n    Each snapshot with its index, source, time, time since the first and the\n    total of the current sample type; a sparkline of the totals. The current\n    snapshot (see use) is marked with *.\n",
         format: Format::Snapshots,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::Text,
         overrides: Overrides::UNTRIMMED,
         extension: true,
@@ -406,7 +443,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "svg",
         help: "Outputs a graph in SVG format\n  Usage:\n    svg [n] [focus_regex]* [-ignore_regex]* >f\n    Include up to n samples\n    Include samples matching focus_regex, and exclude ignore_regex.\n    Optionally save the report on the file f\n",
         format: Format::Dot,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::Image("svg"),
         overrides: Overrides::GRAPH,
         extension: false,
@@ -415,7 +452,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "tags",
         help: "Outputs all tags in the profile\n  Usage:\n    tags [tag_regex]* [-ignore_regex]* [>file]\n    List tags with key:value matching tag_regex and exclude ignore_regex.\n",
         format: Format::Tags,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::Text,
         overrides: Overrides::GRAPH,
         extension: false,
@@ -424,7 +461,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "text",
         help: "Outputs top entries in text form\n  Usage:\n    text [n] [focus_regex]* [-ignore_regex]* [-cum] >f\n    Include up to n samples\n    Include samples matching focus_regex, and exclude ignore_regex.\n    -cum sorts the output by cumulative weight\n    Optionally save the report on the file f\n",
         format: Format::Text,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::Text,
         overrides: Overrides::TOP,
         extension: false,
@@ -433,7 +470,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "top",
         help: "Outputs top entries in text form\n  Usage:\n    top [n] [focus_regex]* [-ignore_regex]* [-cum] >f\n    Include up to n samples\n    Include samples matching focus_regex, and exclude ignore_regex.\n    -cum sorts the output by cumulative weight\n    Optionally save the report on the file f\n",
         format: Format::Text,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::Text,
         overrides: Overrides::TOP,
         extension: false,
@@ -442,7 +479,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "topproto",
         help: "Outputs top entries in compressed protobuf format\n",
         format: Format::TopProto,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::File("pb.gz"),
         overrides: Overrides {
             shell_nodecount: None,
@@ -454,7 +491,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "traces",
         help: "Outputs all profile samples in text form\n",
         format: Format::Traces,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::Text,
         overrides: Overrides::GRAPH,
         extension: false,
@@ -463,16 +500,25 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "tree",
         help: "Outputs a text rendering of call graph\n  Usage:\n    tree [n] [focus_regex]* [-ignore_regex]* [-cum] >f\n    Include up to n samples\n    Include samples matching focus_regex, and exclude ignore_regex.\n    -cum sorts the output by cumulative weight\n    Optionally save the report on the file f\n",
         format: Format::Tree,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::Text,
         overrides: Overrides::GRAPH,
         extension: false,
     },
     CommandSpec {
+        name: "view",
+        help: "Explore the flame graph full screen (rpprof)\n  Usage:\n    view [root_regex] [focus_regex]* [-ignore_regex]*\n    Arrows move between frames, Enter zooms in, Backspace or Esc zooms out,\n    / searches, t shows the top functions of the zoomed frame, l its source,\n    q returns to the shell. Without a terminal it prints flame instead.\n",
+        format: Format::Flame,
+        argument: Argument::Optional,
+        output: Output::Screen,
+        overrides: Overrides::UNTRIMMED,
+        extension: true,
+    },
+    CommandSpec {
         name: "web",
         help: "Visualize graph through web browser\n  Usage:\n    web [n] [focus_regex]* [-ignore_regex]*\n    Include up to n samples\n    Include samples matching focus_regex, and exclude ignore_regex.\n",
         format: Format::Dot,
-        takes_regexp: false,
+        argument: Argument::None,
         output: Output::Viewer("browser", "svg"),
         overrides: Overrides::GRAPH,
         extension: false,
@@ -481,7 +527,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "weblist",
         help: "Display annotated source in a web browser\n  Usage:\n    weblist<func_regex|address> [-focus_regex]* [-ignore_regex]*\n    Include functions matching func_regex, or including the address specified.\n    Include samples matching focus_regex, and exclude ignore_regex.\n",
         format: Format::WebList,
-        takes_regexp: true,
+        argument: Argument::Required,
         output: Output::Viewer("browser", "html"),
         overrides: Overrides::ADDRESSES,
         extension: false,
@@ -505,7 +551,10 @@ mod tests {
         assert_eq!(names, sorted);
         for c in COMMANDS {
             assert!(!c.description().is_empty(), "{}", c.name);
-            assert_eq!(c.takes_regexp, c.help.contains("func_regex"), "{}", c.name);
+            let required = c.argument == Argument::Required;
+            assert_eq!(required, c.help.contains("func_regex"), "{}", c.name);
+            let optional = c.argument == Argument::Optional;
+            assert_eq!(optional, c.help.contains("[root_regex]"), "{}", c.name);
         }
     }
 }

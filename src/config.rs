@@ -85,6 +85,13 @@ pub static OPTIONS: &[OptionSpec] = &[
         extension: false,
     },
     OptionSpec {
+        name: "depth",
+        kind: Kind::Int,
+        default: "0",
+        help: "Rows of a flame graph to draw (rpprof)\nflame, flamegraph and view stop this many frames below the roots;\n0 draws every row. flame -depth=N sets it for one report.\n",
+        extension: true,
+    },
+    OptionSpec {
         name: "divide_by",
         kind: Kind::Float,
         default: "1",
@@ -125,6 +132,13 @@ pub static OPTIONS: &[OptionSpec] = &[
         default: "",
         help: "Skips nodes matching regexp\nDiscard nodes that match this location.\nOther nodes from samples that include this location will be shown.\nMatching includes the function name, filename or object name.\n",
         extension: false,
+    },
+    OptionSpec {
+        name: "icicle",
+        kind: Kind::Bool,
+        default: "false",
+        help: "Draw flamegraph upside down (rpprof)\nRoots at the top and callees below them, as an icicle graph; the\nterminal flame view is always drawn this way.\n",
+        extension: true,
     },
     OptionSpec {
         name: "ignore",

@@ -159,6 +159,10 @@ pub struct ReportOptions {
     pub source_path: String,
     /// `trim_path`.
     pub trim_path: String,
+    /// `depth`: rows of a flame graph (0: all).
+    pub depth: usize,
+    /// `icicle`: roots at the top of the SVG flame graph.
+    pub icicle: bool,
 }
 
 /// Who runs the command: the shell applies its own `nodecount` default.
@@ -204,6 +208,12 @@ impl ReportOptions {
             return Err(Error::OptionValue("zero divisor specified".into()));
         }
         let text = |name: &str| cfg.get(name).to_string();
+        let depth = usize::try_from(parse_int(cfg.get("depth"))?).map_err(|_| {
+            Error::OptionValue(format!(
+                "depth must be 0 (every row) or more, not {}",
+                cfg.get("depth")
+            ))
+        })?;
         Ok(ReportOptions {
             format: spec.format,
             filters: FilterSpec {
@@ -238,6 +248,8 @@ impl ReportOptions {
             intel_syntax: bool_of("intel_syntax"),
             source_path: text("source_path"),
             trim_path: text("trim_path"),
+            depth,
+            icicle: bool_of("icicle"),
         })
     }
 }

@@ -7,8 +7,10 @@
 //! before anything reaches a terminal. Piped output never passes through
 //! here.
 
+use super::flame::Paint;
 use super::text::{self, Layout, Rendered, Style};
-use crate::report::Report;
+use crate::report::flame::Flame;
+use crate::report::{Body, Report};
 use owo_colors::OwoColorize;
 use std::borrow::Cow;
 
@@ -93,6 +95,11 @@ fn paint_line(text: &str, style: Style) -> String {
 /// `color`, each line painted by the style its data gave it. Documents
 /// (dot, raw, …) are sanitized only.
 pub fn terminal<'a>(report: &'a Report, color: bool, layout: &Layout) -> Rendered<'a> {
+    if let Body::Flame(f) = &report.body
+        && !text::is_svg(report)
+    {
+        return Rendered::Text(Cow::Owned(flame(report, f, color, layout)));
+    }
     let Some(lines) = text::lines(report, layout) else {
         return match text::plain(report, layout) {
             Rendered::Text(t) => Rendered::Text(Cow::Owned(sanitize(&t).into_owned())),
@@ -110,6 +117,48 @@ pub fn terminal<'a>(report: &'a Report, color: bool, layout: &Layout) -> Rendere
         out.push('\n');
     }
     Rendered::Text(Cow::Owned(out))
+}
+
+/// The terminal flame graph: frames painted by package (or by change in
+/// a diff), narrow runs dimmed.
+fn flame(report: &Report, f: &Flame, color: bool, layout: &Layout) -> String {
+    let (rows, drawn) = super::flame::rows(report, f, layout.width, layout.ascii);
+    let mut out = String::new();
+    for l in super::flame::heading(report, f, drawn) {
+        let safe = sanitize(&l);
+        if color {
+            out.push_str(&safe.bold().to_string());
+        } else {
+            out.push_str(&safe);
+        }
+        out.push('\n');
+    }
+    for row in rows {
+        for span in row {
+            if !color {
+                out.push_str(&span.text);
+                continue;
+            }
+            let t = span.text.as_str();
+            let painted = match span.paint {
+                Paint::None => t.to_string(),
+                Paint::Narrow => t.dimmed().to_string(),
+                Paint::Grew => t.white().on_red().to_string(),
+                Paint::Shrank => t.white().on_blue().to_string(),
+                Paint::Package(k) => match k {
+                    0 => t.black().on_yellow().to_string(),
+                    1 => t.black().on_red().to_string(),
+                    2 => t.black().on_green().to_string(),
+                    3 => t.black().on_cyan().to_string(),
+                    4 => t.black().on_magenta().to_string(),
+                    _ => t.black().on_bright_yellow().to_string(),
+                },
+            };
+            out.push_str(&painted);
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// An error line, red when colour is on.

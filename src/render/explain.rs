@@ -68,7 +68,7 @@ pub fn explain(report: &Report, s: &Situation) -> Vec<String> {
         Body::Tags(t) => e.tags(t),
         Body::Growth(g) => e.growth(g),
         Body::Snapshots(x) => e.snapshots(x),
-        Body::Comments(_) | Body::Document(_) | Body::Bytes(_) => {
+        Body::Comments(_) | Body::Document(_) | Body::Bytes(_) | Body::Flame(_) => {
             e.say("generic", &[("command", report.command)]);
             e.next.push("top".into());
         }

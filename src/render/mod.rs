@@ -1,12 +1,16 @@
 //! Renderers: report values as pprof's text ([`text`]) and as coloured,
 //! sanitized terminal text ([`color`]), with the helpers they share: units
 //! and numbers ([`units`]), timestamps ([`time`]), aligned columns
-//! ([`tabwriter`]); and the teaching prose ([`explain`]) in the learner's
+//! ([`tabwriter`]), markup escaping ([`markup`]); flame graphs for the
+//! terminal ([`flame`]) and as SVG ([`flamegraph`]); and the teaching prose ([`explain`]) in the learner's
 //! language ([`lang`]).
 
 pub mod color;
 pub mod explain;
+pub mod flame;
+pub mod flamegraph;
 pub mod lang;
+pub mod markup;
 pub mod series;
 pub mod sparkline;
 pub mod tabwriter;

@@ -228,6 +228,15 @@ pub fn lines(report: &Report, layout: &Layout) -> Option<Vec<Line>> {
         Body::Snapshots(x) => {
             super::series::snapshots(&mut out.0, x, s, &report.sample_type, layout)
         }
+        Body::Flame(_) if is_svg(report) => return None,
+        Body::Flame(f) => {
+            let (rows, drawn) = super::flame::rows(report, f, layout.width, true);
+            out.headers(super::flame::heading(report, f, drawn));
+            for row in rows {
+                let text: String = row.iter().map(|s| s.text.as_str()).collect();
+                out.push(Style::Plain, text);
+            }
+        }
         Body::Document(_) | Body::Bytes(_) => return None,
     }
     Some(out.0)
@@ -296,9 +305,17 @@ fn tags(out: &mut Lines, t: &crate::report::tags::Tags, s: &Scale) {
     }
 }
 
+/// True for a flame graph drawn as an SVG document.
+pub fn is_svg(report: &Report) -> bool {
+    matches!(report.body, Body::Flame(_)) && report.command == "flamegraph"
+}
+
 /// The report as pprof prints it.
 pub fn plain<'a>(report: &'a Report, layout: &Layout) -> Rendered<'a> {
     match &report.body {
+        Body::Flame(f) if is_svg(report) => {
+            Rendered::Text(Cow::Owned(super::flamegraph::render(report, f)))
+        }
         Body::Document(d) => Rendered::Text(Cow::Borrowed(d)),
         Body::Bytes(b) => Rendered::Bytes(Cow::Borrowed(b)),
         _ => {

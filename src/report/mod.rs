@@ -15,6 +15,7 @@ pub mod cache;
 pub mod callgrind;
 pub mod disasm;
 pub mod dot;
+pub mod flame;
 pub mod header;
 pub mod list;
 pub mod proto;
@@ -436,6 +437,8 @@ pub enum Body {
     Growth(series::Growth),
     /// `snapshots` of a series.
     Snapshots(series::Snapshots),
+    /// `flamegraph`, `flame`, `view`.
+    Flame(flame::Flame),
     /// A document in an interchange format, complete as written: `dot`,
     /// `callgrind`, `raw`, `disasm`, `weblist` (HTML).
     Document(String),
@@ -489,6 +492,19 @@ pub fn build(r: &mut Context, command: &'static str, argument: Option<&str>) -> 
         Format::TopProto => Body::Bytes(proto::render_top(r)),
         Format::Dot => Body::Document(dot::render(r)),
         Format::Tree => Body::Tree(tree::build(r, None)?),
+        Format::FlameGraph | Format::Flame => {
+            let detail = flame::Detail {
+                // An SVG keeps frames of a tenth of a pixel at 1200 pixels
+                // (they appear on zooming); the terminal views zoom further.
+                resolution: if r.opts.format == Format::FlameGraph {
+                    12_000
+                } else {
+                    100_000
+                },
+                depth: r.opts.depth,
+            };
+            Body::Flame(flame::build(r, symbol.as_ref(), detail))
+        }
         Format::Peek => Body::Tree(tree::build(r, symbol.as_ref())?),
         Format::Traces => Body::Traces(traces::build(r)),
         Format::Tags => Body::Tags(tags::build(r)),

@@ -17,6 +17,7 @@ use super::{Context, parse_go_uint};
 use crate::aggregate::graph::divided;
 use crate::aggregate::nodes::{basename, clean_path};
 use crate::model::{FunctionId, LocationId, MappingId};
+use crate::render::markup::escape;
 use crate::render::units::percentage;
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -51,23 +52,6 @@ function pprof_toggle_asm(event) {
   }
 }
 </script>"#;
-
-/// Go's `template.HTMLEscapeString`.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&#34;"),
-            '\'' => out.push_str("&#39;"),
-            '\0' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Columns of leading blanks, tabs advancing to the next multiple of 8.
 fn indentation(line: &str) -> usize {
@@ -425,7 +409,6 @@ mod tests {
 
     #[test]
     fn text_helpers_match_pprof() {
-        assert_eq!(escape("a<b>&\"'"), "a&lt;b&gt;&amp;&#34;&#39;");
         assert_eq!(indentation("\t\tx"), 16);
         assert_eq!(indentation("  \tx"), 8);
         assert_eq!(right_pad("\tab", 12), "        ab  ");

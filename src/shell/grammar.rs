@@ -73,6 +73,9 @@ pub enum Arg<'a> {
     Output(&'a str),
     /// `-cum` / `--cum`.
     Cum,
+    /// `-depth=N` / `--depth=N`, without its first `-`: the rows of a
+    /// flame graph (for other commands, pprof's ignore regexp `depth=N`).
+    Depth(&'a str),
     /// `-RE`: appended to the ignore regexp.
     Ignore(&'a str),
     /// `RE`: appended to the focus regexp.
@@ -88,6 +91,7 @@ fn word_arg(w: &str) -> IResult<&str, Arg<'_>> {
         signed_int.map_res(|s| s.parse::<i64>().map(Arg::Count)),
         preceded(tag(">"), rest).map(Arg::Output),
         all_consuming(alt((tag("--cum"), tag("-cum")))).map(|_| Arg::Cum),
+        preceded(tag("-"), recognize((opt(tag("-")), tag("depth="), rest))).map(Arg::Depth),
         preceded(tag("-"), rest).map(Arg::Ignore),
         rest.map(Arg::Focus),
     ))

@@ -7,7 +7,7 @@
 //! in `shell::mod` and `shell::terminal`.
 
 use super::grammar::{self, Arg};
-use crate::commands::{self, BUILTINS, BuiltinAction, COMMANDS, builtin};
+use crate::commands::{self, BUILTINS, BuiltinAction, COMMANDS, Format, builtin};
 use crate::config::{Config, GROUPS, OPTIONS, choice, option};
 use crate::engine::{Engine, Request};
 use crate::help;
@@ -569,7 +569,9 @@ impl Session {
             return Err(Error::Usage(format!("unrecognized command: {name:?}")));
         };
         let mut argument = None;
-        if spec.takes_regexp {
+        let optional = spec.argument == commands::Argument::Optional
+            && rest.first().is_some_and(|w| !w.starts_with(['-', '>']));
+        if spec.argument == commands::Argument::Required || optional {
             if rest.is_empty() {
                 return Err(Error::Usage(format!("command {name} requires an argument")));
             }
@@ -588,6 +590,10 @@ impl Session {
                 Arg::Count(n) => cfg.put("nodecount", n.to_string()),
                 Arg::Output(f) => output = f.to_string(),
                 Arg::Cum => cfg.put_choice("cum"),
+                Arg::Depth(word) if matches!(spec.format, Format::Flame | Format::FlameGraph) => {
+                    cfg.put("depth", word.split_once('=').map_or("", |(_, n)| n))
+                }
+                Arg::Depth(word) => ignore.push(word),
                 Arg::Ignore(re) => ignore.push(re),
                 Arg::Focus(re) => focus.push(re),
             }

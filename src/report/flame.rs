@@ -1,0 +1,150 @@
+//! `flamegraph` and `flame`: the view's stacks as a flame graph, as data —
+//! frames laid out from the roots down, each with its offset and width in
+//! sample values, its name and its flat and cum.
+//!
+//! Report stage: the prefix tree comes from `aggregate::flame`; this module
+//! orders each node's children widest first, places them side by side under
+//! their parent, cuts frames too narrow to draw at the requested detail and
+//! below the requested depth, and selects the output unit. The SVG and the
+//! terminal views (`render::flamegraph`, `render::flame`) draw the frames;
+//! the interactive viewer zooms in them.
+
+use super::Context;
+use super::header::{Header, Legend};
+use crate::aggregate::flame::FlameTree;
+use regex::Regex;
+
+/// One frame of the picture.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Frame {
+    /// The node's printable name.
+    pub name: String,
+    /// Rows from the roots (0 for a root).
+    pub depth: usize,
+    /// Index of the parent frame in [`Flame::frames`] (`None` for a root).
+    pub parent: Option<usize>,
+    /// Offset of the left edge from the picture's left edge, in values.
+    pub start: i64,
+    /// Width in values: everything that passed through the frame,
+    /// whichever its sign (in a diff, how much changed).
+    pub width: i64,
+    /// Net value with everything called from it (pprof's cum).
+    pub cum: i64,
+    /// Net value of the stacks ending here (pprof's flat).
+    pub flat: i64,
+    /// Positive part of `width` (in a diff: what grew).
+    pub grew: i64,
+    /// Magnitude of the negative part of `width` (in a diff: what shrank).
+    pub shrank: i64,
+}
+
+impl Frame {
+    /// The right edge, in values.
+    pub fn end(&self) -> i64 {
+        self.start.saturating_add(self.width)
+    }
+}
+
+/// A flame graph.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flame {
+    /// Header (the profile part and the active filters).
+    pub header: Header,
+    /// The frames in depth-first order, parents before children, siblings
+    /// widest first and left to right.
+    pub frames: Vec<Frame>,
+    /// The width of the whole picture in values (Σ of the roots' widths).
+    pub width: i64,
+    /// True when values of both signs are present (a profile with a base
+    /// subtracted): frames are coloured by change.
+    pub diff: bool,
+    /// The regexp the stacks were rooted at (`flame RE`).
+    pub root: Option<String>,
+    /// Frames left out: narrower than the detail allows or deeper than the
+    /// depth limit.
+    pub omitted: usize,
+    /// Roots at the top (an icicle graph) instead of the bottom.
+    pub icicle: bool,
+}
+
+/// How finely a picture is cut.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Detail {
+    /// Frames narrower than `1/resolution` of the picture are left out.
+    pub resolution: u32,
+    /// Rows kept (0: all).
+    pub depth: usize,
+}
+
+/// Builds the flame graph of `r`, rooted at the frames matching `root`.
+pub fn build(r: &mut Context, root: Option<&Regex>, detail: Detail) -> Flame {
+    let table = r.cached_table();
+    let selected: Option<Vec<bool>> = root.map(|re| {
+        table
+            .infos
+            .iter()
+            .map(|i| re.is_match(&i.printable_name()))
+            .collect()
+    });
+    let tree = FlameTree::build(&r.view, &table, r.values, selected.as_deref());
+    let (kids, roots) = tree.children();
+    let width = crate::model::sum_values(roots.iter().map(|&n| tree.width(n as usize)));
+    let min = width / i64::from(detail.resolution.max(1));
+    let mut frames = Vec::new();
+    // Depth-first, keeping each node's start: (node, depth, start, parent).
+    let mut stack: Vec<(u32, usize, i64, Option<usize>)> = Vec::new();
+    let push_children = |stack: &mut Vec<_>, list: &[u32], depth: usize, start: i64, parent| {
+        let mut offsets = Vec::with_capacity(list.len());
+        let mut x = start;
+        for &n in list {
+            offsets.push((n, depth, x, parent));
+            x = x.saturating_add(tree.width(n as usize));
+        }
+        stack.extend(offsets.into_iter().rev());
+    };
+    push_children(&mut stack, &roots, 0, 0, None);
+    while let Some((n, depth, start, parent)) = stack.pop() {
+        let i = n as usize;
+        let w = tree.width(i);
+        if w < min.max(1) || (detail.depth > 0 && depth >= detail.depth) {
+            continue;
+        }
+        let at = frames.len();
+        frames.push(Frame {
+            name: table.infos[tree.entry[i] as usize].printable_name(),
+            depth,
+            parent,
+            start,
+            width: w,
+            cum: tree.cum(i),
+            flat: tree.flat[i],
+            grew: tree.grew[i],
+            shrank: tree.shrank[i],
+        });
+        push_children(&mut stack, &kids[i], depth + 1, start, Some(at));
+    }
+    // The unit suits the frames one can read: those of 1% or more.
+    r.select_output_unit(
+        frames
+            .iter()
+            .filter(|f| f.width.saturating_mul(100) >= width)
+            .map(|f| (f.flat, f.cum)),
+        false,
+    );
+    let omitted = tree.len() - frames.len();
+    let legend = Legend {
+        flat_sum: crate::model::sum_values(frames.iter().map(|f| f.flat)),
+        shown: frames.len(),
+        orig_count: tree.len(),
+        ..Legend::empty(r)
+    };
+    Flame {
+        header: Header::new(r, legend, true),
+        frames,
+        width,
+        diff: tree.shrank.iter().any(|&s| s != 0),
+        root: root.map(|re| re.as_str().to_string()),
+        omitted,
+        icicle: r.opts.icicle,
+    }
+}
