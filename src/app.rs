@@ -8,6 +8,7 @@
 //! the loop itself is `source::capture`.
 
 use crate::cli::{self, Args};
+use crate::commands::{self, CommandSpec};
 use crate::engine::{Engine, Request};
 use crate::help;
 use crate::model::Profile;
@@ -163,6 +164,7 @@ fn catch_interrupt(err: &mut dyn Write) {
         if CAPTURING.load(Ordering::SeqCst) {
             STOP.store(true, Ordering::SeqCst);
         } else {
+            crate::viewer::restore();
             std::process::exit(130);
         }
     });
@@ -457,6 +459,7 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<()> {
             layout: Layout::detect(stdout_tty, args.ascii),
         };
         let color = args.color.enabled(stdout_tty);
+        let (spec, open_view) = view_or_flame(spec, &output, stdout_tty, err);
         let req = Request {
             command: spec,
             argument: regexp.clone(),
@@ -474,6 +477,30 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<()> {
                 (engine.series(&ids, last, &req), ids[last], ids.len())
             }
         };
+        if open_view {
+            output::messages(&answer, &target, err);
+            let report = answer.result?;
+            let mut list = |re: &str| {
+                let spec = commands::command("list").expect("list is a command");
+                let listed =
+                    ReportOptions::new(&args.cfg, spec, Caller::Flags).and_then(|options| {
+                        let req = Request {
+                            command: spec,
+                            argument: Some(re.to_string()),
+                            options,
+                        };
+                        engine.report(id, &req).result
+                    });
+                match listed {
+                    Ok(r) => match crate::render::text::plain(&r, &target.layout) {
+                        crate::render::text::Rendered::Text(t) => t.into_owned(),
+                        crate::render::text::Rendered::Bytes(_) => String::new(),
+                    },
+                    Err(e) => e.to_string(),
+                }
+            };
+            return crate::viewer::run(&report, &mut list).map_err(|e| Error::io("view", &e));
+        }
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
         let shown = output::show(answer, spec, &target, color, &mut out, err).and_then(|report| {
@@ -560,14 +587,43 @@ fn explain_situation(
     }
 }
 
+/// The command to run for format `spec` in flag mode and whether it opens
+/// the viewer: `-view` opens it where stdin and stdout are a terminal and
+/// no output file is named, and prints the terminal flame graph otherwise
+/// (saying why, unless the output goes to a file).
+fn view_or_flame(
+    spec: &'static CommandSpec,
+    output: &str,
+    stdout_tty: bool,
+    err: &mut dyn Write,
+) -> (&'static CommandSpec, bool) {
+    if spec.output != commands::Output::Screen {
+        return (spec, false);
+    }
+    if !output.is_empty() {
+        return (crate::viewer::fallback(), false);
+    }
+    match crate::viewer::unavailable(std::io::stdin().is_terminal(), stdout_tty) {
+        None => (spec, true),
+        Some(why) => {
+            let _ = writeln!(
+                err,
+                "-{}: {why}: printing the flame graph instead",
+                spec.name
+            );
+            (crate::viewer::fallback(), false)
+        }
+    }
+}
+
 /// Colour and terminal flags of a session: colour only when both stdout
 /// and stdin are terminals; messages quoting profile strings (the
 /// greeting's file and comments, every later message) are sanitized on a
 /// terminal stderr.
 fn terminal_settings(s: &mut Session, args: &Args) {
     s.stdout_tty = std::io::stdout().is_terminal();
-    let stdin_tty = std::io::stdin().is_terminal();
-    s.color = args.color.enabled(s.stdout_tty && stdin_tty);
+    s.stdin_tty = std::io::stdin().is_terminal();
+    s.color = args.color.enabled(s.stdout_tty && s.stdin_tty);
     s.stderr_tty = std::io::stderr().is_terminal();
     s.ascii = args.ascii;
 }

@@ -17,7 +17,8 @@
 //!   ─▶ report::Report (plain data)
 //! renderers: render::text (pprof's text) · render::color (terminal)
 //!   ─▶ output (stdout, files, Graphviz, viewers)
-//! front ends: shell (grammar ─▶ session) · flag mode (cli, app)
+//! front ends: shell (grammar ─▶ session) · flag mode (cli, app) ·
+//!   viewer (full-screen flame graph, for both)
 //! ```
 //!
 //! Every option lives in one table ([`config::OPTIONS`]) and every command
@@ -47,6 +48,7 @@ pub(crate) mod shell;
 pub mod source;
 pub mod store;
 pub mod symbolize;
+pub(crate) mod viewer;
 
 /// The protobuf types generated from `proto/profile.proto`.
 #[allow(missing_docs, clippy::all)]

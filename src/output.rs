@@ -165,6 +165,13 @@ pub fn deliver(
         .map_err(|e| Error::io("write", &e))
 }
 
+/// Prints an answer's messages on `err` (sanitized on a terminal).
+pub fn messages(answer: &Answer, t: &Target, err: &mut dyn Write) {
+    for m in &answer.messages {
+        let _ = writeln!(err, "{}", color::for_stream(m, t.stderr_tty));
+    }
+}
+
 /// Prints an answer's messages on `err` (sanitized on a terminal),
 /// renders its report for the target (pprof's text, or the terminal form
 /// with colour from the data) and delivers it. Returns the report.
@@ -176,9 +183,7 @@ pub fn show(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Report> {
-    for m in &answer.messages {
-        let _ = writeln!(err, "{}", color::for_stream(m, t.stderr_tty));
-    }
+    messages(&answer, t, err);
     let report = answer.result?;
     let on_screen = t.output.is_empty() && spec.output == Output::Text;
     let rendered = if on_screen && (color || t.stdout_tty) {

@@ -87,7 +87,21 @@ impl Shell {
 
     /// Starts `rpprof ARGS` (sources included in `args`), as [`Shell::start`].
     fn spawn(home: &Path, args: &[&OsStr], env: &[(&str, &str)]) -> Shell {
-        let mut run = common::rpprof(args)
+        Shell::spawn_run(common::rpprof(args), home, env)
+    }
+
+    /// Starts `rpprof ARGS` on a terminal of `rows`×`cols` (the pty has no
+    /// size until `stty` gives it one), as [`Shell::start`].
+    fn spawn_sized(home: &Path, args: &[&OsStr], rows: u16, cols: u16) -> Shell {
+        let script = format!("/bin/stty rows {rows} cols {cols} && exec \"$0\" \"$@\"");
+        let mut all: Vec<&OsStr> = vec![OsStr::new("-c"), OsStr::new(&script)];
+        all.push(common::bin().as_os_str());
+        all.extend(args);
+        Shell::spawn_run(common::command("/bin/sh", all), home, &[])
+    }
+
+    fn spawn_run(run: common::Run, home: &Path, env: &[(&str, &str)]) -> Shell {
+        let mut run = run
             .dir(home)
             .env("TERM", "xterm")
             .env("HOME", home)
@@ -135,6 +149,30 @@ impl Shell {
     fn run(&mut self, line: &str) -> String {
         self.keys(line);
         self.enter()
+    }
+
+    /// Feeds everything printed until the output has been quiet for a
+    /// moment into the terminal emulator `vt`, and returns its screen.
+    fn screen(&mut self, vt: &mut vt100::Parser) -> String {
+        let mut bytes = Vec::new();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let mut quiet_since = std::time::Instant::now();
+        while std::time::Instant::now() < deadline {
+            match self.p.try_read() {
+                Some(c) => {
+                    bytes.push(u8::try_from(c).unwrap_or(b'?'));
+                    quiet_since = std::time::Instant::now();
+                }
+                None if !bytes.is_empty()
+                    && quiet_since.elapsed() > std::time::Duration::from_millis(400) =>
+                {
+                    break;
+                }
+                None => std::thread::sleep(std::time::Duration::from_millis(10)),
+            }
+        }
+        vt.process(&bytes);
+        vt.screen().contents()
     }
 
     /// Sends Ctrl-D on an empty line and returns the exit status.
@@ -593,5 +631,90 @@ fn a_series_on_a_utf8_terminal() {
     sh.expect("(pprof) snapshots");
     let again = plain(&sh.enter());
     assert!(again.contains("totals: "), "{again}");
+    assert_eq!(sh.eof(), 0);
+}
+
+/// Writes `screen` under `target/screens/NAME.txt`, for a person to look at.
+fn keep_screen(name: &str, screen: &str) {
+    let dir = common::crate_dir().join("target/screens");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join(format!("{name}.txt")), screen);
+}
+
+#[test]
+fn view_opens_the_flame_graph_moves_zooms_and_gives_the_terminal_back() {
+    let home = temp_dir("view");
+    let cpu = common::data_dir().join("cpu/cpu.pb.gz");
+    let mut sh = Shell::spawn_sized(&home, &[cpu.as_os_str()], 30, 100);
+    let mut vt = vt100::Parser::new(30, 100, 0);
+    sh.keys("view\r");
+    let first = sh.screen(&mut vt);
+    keep_screen("view-1-opened", &first);
+    let lines: Vec<&str> = first.lines().collect();
+    assert!(
+        lines[0].starts_with("cpu flame graph, 5.76s total"),
+        "{first}"
+    );
+    assert!(lines[1].starts_with("main.worker 54.86%"), "{first}");
+    assert!(lines[1].contains("runtime.main 25.17%"), "{first}");
+    assert!(
+        vt.screen().alternate_screen(),
+        "the viewer uses the alternate screen"
+    );
+    assert!(
+        lines[28].starts_with("main.worker: cum 3.16s (54.86%), flat 0 (0%)"),
+        "{first}"
+    );
+    // Down selects the widest child; Enter zooms into it.
+    sh.keys("\x1b[B");
+    let down = sh.screen(&mut vt);
+    assert!(
+        down.contains("runtime/pprof.Do: cum 3.16s (54.86%)"),
+        "{down}"
+    );
+    sh.keys("\x1b[B\x1b[B\x1b[B\r");
+    let zoomed = sh.screen(&mut vt);
+    keep_screen("view-2-zoomed", &zoomed);
+    assert!(
+        zoomed.lines().next().unwrap().contains("· zoomed into"),
+        "{zoomed}"
+    );
+    assert!(!zoomed.contains("runtime.main"), "{zoomed}");
+    // t: the top table of the zoomed subtree.
+    sh.keys("t");
+    let top = sh.screen(&mut vt);
+    keep_screen("view-3-top", &top);
+    assert!(top.contains("Top of the frames under "), "{top}");
+    assert!(
+        top.contains("flat  flat%   sum%        cum   cum%  name"),
+        "{top}"
+    );
+    sh.keys("t");
+    sh.screen(&mut vt);
+    // / searches: the status line gives the share of the matches.
+    sh.keys("/main\\.mix\r");
+    let found = sh.screen(&mut vt);
+    assert!(found.contains("1 frames match main\\.mix: "), "{found}");
+    // q gives the terminal back to the shell, which goes on.
+    sh.keys("q");
+    let back = sh.screen(&mut vt);
+    assert!(!vt.screen().alternate_screen(), "{back}");
+    assert!(back.contains(PROMPT), "{back}");
+    let out = plain(&sh.run("top 1"));
+    assert!(out.contains("Showing top 1 nodes out of"), "{out}");
+    assert_eq!(sh.eof(), 0);
+}
+
+#[test]
+fn view_on_a_dumb_terminal_prints_the_flame_graph() {
+    let home = temp_dir("view-dumb");
+    let mut sh = Shell::start(&home, &[], &[("TERM", "dumb")]);
+    sh.keys("view\r");
+    let out = plain(&sh.expect(PROMPT));
+    assert!(
+        out.contains("view: TERM is dumb: printing the flame graph instead"),
+        "{out}"
+    );
+    assert!(out.contains("|main.(*RequestTracker).Track"), "{out}");
     assert_eq!(sh.eof(), 0);
 }

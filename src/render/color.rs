@@ -11,7 +11,7 @@ use super::flame::Paint;
 use super::text::{self, Layout, Rendered, Style};
 use crate::report::flame::Flame;
 use crate::report::{Body, Report};
-use owo_colors::OwoColorize;
+use owo_colors::{OwoColorize, XtermColors};
 use std::borrow::Cow;
 
 /// When to colour.
@@ -140,19 +140,13 @@ fn flame(report: &Report, f: &Flame, color: bool, layout: &Layout) -> String {
                 continue;
             }
             let t = span.text.as_str();
-            let painted = match span.paint {
-                Paint::None => t.to_string(),
-                Paint::Narrow => t.dimmed().to_string(),
-                Paint::Grew => t.white().on_red().to_string(),
-                Paint::Shrank => t.white().on_blue().to_string(),
-                Paint::Package(k) => match k {
-                    0 => t.black().on_yellow().to_string(),
-                    1 => t.black().on_red().to_string(),
-                    2 => t.black().on_green().to_string(),
-                    3 => t.black().on_cyan().to_string(),
-                    4 => t.black().on_magenta().to_string(),
-                    _ => t.black().on_bright_yellow().to_string(),
-                },
+            let painted = match super::flame::colours(span.paint) {
+                Some((fg, bg)) => t
+                    .color(XtermColors::from(fg))
+                    .on_color(XtermColors::from(bg))
+                    .to_string(),
+                None if span.paint == Paint::Narrow => t.dimmed().to_string(),
+                None => t.to_string(),
             };
             out.push_str(&painted);
         }

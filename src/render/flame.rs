@@ -82,6 +82,22 @@ pub fn paint_of(flame: &Flame, f: &Frame) -> Paint {
     }
 }
 
+/// The colours of paint `p` on a terminal, as ANSI colour numbers
+/// (foreground, background): one table for every terminal renderer.
+/// `None` for unpainted cells and narrow runs (dimmed instead).
+pub fn colours(p: Paint) -> Option<(u8, u8)> {
+    const BLACK: u8 = 0;
+    const WHITE: u8 = 15;
+    // Yellow, red, green, cyan, magenta, bright yellow.
+    const PACKAGES: [u8; PACKAGE_CLASSES as usize] = [3, 1, 2, 6, 5, 11];
+    match p {
+        Paint::None | Paint::Narrow => None,
+        Paint::Grew => Some((WHITE, 1)),
+        Paint::Shrank => Some((WHITE, 4)),
+        Paint::Package(k) => Some((BLACK, PACKAGES[usize::from(k) % PACKAGES.len()])),
+    }
+}
+
 /// `s` with every control character (tabs and newlines included) shown
 /// as `\u{…}`, so that it takes the cells it seems to take.
 pub fn printable(s: &str) -> String {
@@ -195,7 +211,7 @@ pub fn rows(report: &Report, f: &Flame, width: usize, ascii: bool) -> (Vec<Vec<S
 
 /// A box's text in `room` cells: the name and cum percentage, or the
 /// name cut with an ellipsis (`..` in ASCII).
-fn label(name: &str, cum: i64, total: i64, room: usize, ascii: bool) -> String {
+pub fn label(name: &str, cum: i64, total: i64, room: usize, ascii: bool) -> String {
     let pct = units::percentage(cum, total).trim().to_string();
     let pct = if cum < 0 { format!("-{pct}") } else { pct };
     let full = format!("{name} {pct}");

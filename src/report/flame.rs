@@ -19,6 +19,9 @@ use regex::Regex;
 pub struct Frame {
     /// The node's printable name.
     pub name: String,
+    /// The function's name alone (without file, line or address), for
+    /// `list`.
+    pub function: String,
     /// Rows from the roots (0 for a root).
     pub depth: usize,
     /// Index of the parent frame in [`Flame::frames`] (`None` for a root).
@@ -110,8 +113,10 @@ pub fn build(r: &mut Context, root: Option<&Regex>, detail: Detail) -> Flame {
             continue;
         }
         let at = frames.len();
+        let info = &table.infos[tree.entry[i] as usize];
         frames.push(Frame {
-            name: table.infos[tree.entry[i] as usize].printable_name(),
+            name: info.printable_name(),
+            function: info.name.clone(),
             depth,
             parent,
             start,
@@ -146,5 +151,116 @@ pub fn build(r: &mut Context, root: Option<&Regex>, detail: Detail) -> Flame {
         root: root.map(|re| re.as_str().to_string()),
         omitted,
         icicle: r.opts.icicle,
+    }
+}
+
+/// One row of the top table of a subtree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubtreeRow {
+    /// The frame name.
+    pub name: String,
+    /// Σ flat of its frames in the subtree.
+    pub flat: i64,
+    /// Σ cum of its outermost frames in the subtree (a recursive call is
+    /// not counted twice).
+    pub cum: i64,
+}
+
+/// The top table of the subtree under frame `root` of `frames` (a
+/// [`Flame`]'s, itself included), by flat then cum, largest first, then by
+/// name.
+pub fn subtree_top(frames: &[Frame], root: usize) -> Vec<SubtreeRow> {
+    use std::collections::HashMap;
+    let mut rows: HashMap<&str, SubtreeRow> = HashMap::new();
+    let inside = |mut i: usize| loop {
+        if i == root {
+            return true;
+        }
+        match frames[i].parent {
+            Some(p) if p >= root => i = p,
+            _ => return false,
+        }
+    };
+    // Frames are in pre-order: the subtree is a contiguous run after `root`.
+    let end = (root + 1..frames.len())
+        .find(|&i| !inside(i))
+        .unwrap_or(frames.len());
+    for i in root..end {
+        let fr = &frames[i];
+        let mut outermost = true;
+        let mut a = fr.parent;
+        while let Some(p) = a.filter(|&p| p >= root && i != root) {
+            if frames[p].name == fr.name {
+                outermost = false;
+                break;
+            }
+            if p == root {
+                break;
+            }
+            a = frames[p].parent;
+        }
+        let row = rows.entry(&fr.name).or_insert_with(|| SubtreeRow {
+            name: fr.name.clone(),
+            flat: 0,
+            cum: 0,
+        });
+        row.flat = row.flat.saturating_add(fr.flat);
+        if outermost {
+            row.cum = row.cum.saturating_add(fr.cum);
+        }
+    }
+    let mut v: Vec<SubtreeRow> = rows.into_values().collect();
+    v.sort_by(|a, b| {
+        (b.flat.abs(), b.cum.abs())
+            .cmp(&(a.flat.abs(), a.cum.abs()))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(name: &str, depth: usize, parent: Option<usize>, flat: i64, cum: i64) -> Frame {
+        Frame {
+            name: name.into(),
+            function: name.into(),
+            depth,
+            parent,
+            start: 0,
+            width: cum,
+            cum,
+            flat,
+            grew: cum,
+            shrank: 0,
+        }
+    }
+
+    #[test]
+    fn the_top_of_a_subtree_counts_recursion_once() {
+        // main → f → f → g, and main → h: the subtree of the outer f.
+        let frames = vec![
+            frame("main", 0, None, 0, 10),
+            frame("f", 1, Some(0), 1, 7),
+            frame("f", 2, Some(1), 2, 6),
+            frame("g", 3, Some(2), 4, 4),
+            frame("h", 1, Some(0), 3, 3),
+        ];
+        let top = subtree_top(&frames, 1);
+        let got: Vec<(&str, i64, i64)> = top
+            .iter()
+            .map(|r| (r.name.as_str(), r.flat, r.cum))
+            .collect();
+        assert_eq!(got, vec![("g", 4, 4), ("f", 3, 7)]);
+        assert_eq!(subtree_top(&frames, 0).len(), 4);
+        assert_eq!(
+            subtree_top(&frames, 4),
+            vec![SubtreeRow {
+                name: "h".into(),
+                flat: 3,
+                cum: 3
+            }]
+        );
     }
 }

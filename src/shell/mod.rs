@@ -67,9 +67,23 @@ pub fn run(s: &mut Session, lines: &mut dyn LineSource, out: &mut dyn Write, err
         match s.execute(&line, out, err) {
             Flow::Quit => return,
             Flow::Tour => tour::from_shell(s, lines, out, err),
+            Flow::View => view(s, err),
             Flow::Continue => {}
         }
         let _ = out.flush();
+    }
+}
+
+/// Opens the viewer on the session's last report (a flame graph); `l`
+/// lists through the session.
+fn view(s: &mut Session, err: &mut dyn Write) {
+    let Some(report) = s.last.take() else {
+        return;
+    };
+    let shown = crate::viewer::run(&report, &mut |re| s.list_text(re));
+    s.last = Some(report);
+    if let Err(e) = shown {
+        let _ = writeln!(err, "view: {e}");
     }
 }
 

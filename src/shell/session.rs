@@ -22,6 +22,7 @@ use crate::report::Report;
 use crate::request::{Caller, ReportOptions};
 use crate::source::fetch::Fetched;
 use crate::store::ProfileId;
+use crate::viewer;
 use crate::{Error, Result};
 use std::io::Write;
 
@@ -34,6 +35,8 @@ pub enum Flow {
     Quit,
     /// Run the guided tour, then come back.
     Tour,
+    /// Open the full-screen viewer on the last report (`view`).
+    View,
 }
 
 /// The engine with the session's profile, and the session's options.
@@ -50,6 +53,8 @@ pub struct Session {
     pub color: bool,
     /// True when stdout is a terminal.
     pub stdout_tty: bool,
+    /// True when stdin is a terminal (`view` needs both).
+    pub stdin_tty: bool,
     /// True when stderr is a terminal: messages that quote profile strings
     /// (sample types, names) are sanitized.
     pub stderr_tty: bool,
@@ -74,6 +79,9 @@ pub struct Session {
     hint: Option<String>,
     /// True once the meaning of negative values has been hinted.
     told_negative: bool,
+    /// Set by `view` on a terminal: the shell opens the viewer on
+    /// [`Session::last`].
+    open_view: bool,
     /// The base mode of the last report (`diff A B` sets its own).
     last_diff: Option<BaseMode>,
     /// Profiles made by `diff A B`, reused when asked again.
@@ -103,6 +111,7 @@ impl Session {
             sample_types,
             color: false,
             stdout_tty: false,
+            stdin_tty: false,
             stderr_tty: false,
             sources: None,
             last: None,
@@ -113,6 +122,7 @@ impl Session {
             teaching: false,
             hint: None,
             told_negative: false,
+            open_view: false,
             last_diff: None,
             diffs: Vec::new(),
         }
@@ -332,6 +342,8 @@ impl Session {
             match self.execute_one(&l, out, err) {
                 Ok(Flow::Quit) | Err(Error::BrokenPipe) => return Flow::Quit,
                 Ok(Flow::Tour) => return Flow::Tour,
+                Ok(Flow::View) => return Flow::View,
+                Ok(Flow::Continue) if std::mem::take(&mut self.open_view) => return Flow::View,
                 Ok(Flow::Continue) => {}
                 Err(e) => {
                     self.error(err, &e);
@@ -542,6 +554,25 @@ impl Session {
             .map_err(|e| Error::io("write", &e))
     }
 
+    /// The plain text of `list RE` (or its error), for the viewer: run
+    /// as in a pipe, leaving the last report and the offered line as they
+    /// were.
+    pub fn list_text(&mut self, re: &str) -> String {
+        let saved = (
+            self.last.take(),
+            self.color,
+            self.stdout_tty,
+            self.stderr_tty,
+        );
+        (self.color, self.stdout_tty, self.stderr_tty) = (false, false, false);
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        self.execute(&format!("list {re}"), &mut out, &mut err);
+        (self.last, self.color, self.stdout_tty, self.stderr_tty) = saved;
+        self.offer = None;
+        out.extend(err);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
     /// Parses and runs a report command line, on profile `on` (made by
     /// `diff` with a base mode) or (for `None`) on the session's profile or
     /// series.
@@ -612,6 +643,23 @@ impl Session {
         if output.is_empty() {
             output = cfg.get("output").to_string();
         }
+        let mut spec = spec;
+        if spec.output == commands::Output::Screen {
+            let why = if output.is_empty() {
+                viewer::unavailable(self.stdin_tty, self.stdout_tty)
+            } else {
+                Some("output goes to a file")
+            };
+            match why {
+                None => self.open_view = true,
+                Some(why) => {
+                    if output.is_empty() {
+                        let _ = writeln!(err, "{name}: {why}: printing the flame graph instead");
+                    }
+                    spec = viewer::fallback();
+                }
+            }
+        }
         let req = Request {
             command: spec,
             argument,
@@ -633,6 +681,12 @@ impl Session {
         };
         self.last = None;
         self.last_diff = on.map(|(_, mode)| mode).or(self.base_mode);
+        if self.open_view {
+            output::messages(&answer, &target, err);
+            self.open_view = answer.result.is_ok();
+            self.last = Some(answer.result?);
+            return Ok(());
+        }
         let report = output::show(answer, spec, &target, self.color, out, err)?;
         self.report_hints(&report, err);
         self.last = Some(report);

@@ -223,6 +223,7 @@ pub fn from_shell(
 pub fn like(t: &mut Session, s: &Session) {
     t.color = s.color;
     t.stdout_tty = s.stdout_tty;
+    t.stdin_tty = s.stdin_tty;
     t.stderr_tty = s.stderr_tty;
     t.ascii = s.ascii;
 }
