@@ -311,7 +311,7 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
                 false,
             ));
         }
-        if a.format.is_some() || capture || a.series || a.http.is_some() {
+        if !formats.is_empty() || capture || a.series || a.http.is_some() {
             return Err(err(
                 "-tour is an interactive lesson: it takes no output format, -series, -capture or -http".into(),
                 false,

@@ -15,6 +15,7 @@
 
 mod common;
 
+use common::temp_dir;
 use rexpect::process::WaitStatus;
 use rexpect::reader::Options;
 use rexpect::session::{PtySession, spawn_with_options};
@@ -23,14 +24,6 @@ use std::path::{Path, PathBuf};
 
 const PROMPT: &str = "(pprof) ";
 const UP: &str = "\x1b[A";
-
-/// A fresh, empty directory for one test.
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("rpprof-pty-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("create temp dir");
-    d
-}
 
 /// Removes terminal control sequences (CSI `ESC [ … letter`, `ESC`-prefixed
 /// pairs) and carriage returns, leaving the text a user reads. rexpect hands
@@ -87,7 +80,19 @@ impl Shell {
 
     /// Starts `rpprof ARGS` (sources included in `args`), as [`Shell::start`].
     fn spawn(home: &Path, args: &[&OsStr], env: &[(&str, &str)]) -> Shell {
-        Shell::spawn_run(common::rpprof(args), home, env)
+        let sh = Shell::spawn_until(home, args, env, PROMPT);
+        assert!(
+            sh.greeting.contains("Entering interactive mode"),
+            "greeting: {:?}",
+            sh.greeting
+        );
+        sh
+    }
+
+    /// Starts `rpprof ARGS` and waits for its first prompt, `prompt`
+    /// (everything before it is the greeting).
+    fn spawn_until(home: &Path, args: &[&OsStr], env: &[(&str, &str)], prompt: &str) -> Shell {
+        Shell::spawn_run(common::rpprof(args), home, env, prompt)
     }
 
     /// Starts `rpprof ARGS` on a terminal of `rows`×`cols` (the pty has no
@@ -97,10 +102,10 @@ impl Shell {
         let mut all: Vec<&OsStr> = vec![OsStr::new("-c"), OsStr::new(&script)];
         all.push(common::bin().as_os_str());
         all.extend(args);
-        Shell::spawn_run(common::command("/bin/sh", all), home, &[])
+        Shell::spawn_run(common::command("/bin/sh", all), home, &[], PROMPT)
     }
 
-    fn spawn_run(run: common::Run, home: &Path, env: &[(&str, &str)]) -> Shell {
+    fn spawn_run(run: common::Run, home: &Path, env: &[(&str, &str)], prompt: &str) -> Shell {
         let mut run = run
             .dir(home)
             .env("TERM", "xterm")
@@ -115,12 +120,7 @@ impl Shell {
             p,
             greeting: String::new(),
         };
-        sh.greeting = sh.expect(PROMPT);
-        assert!(
-            sh.greeting.contains("Entering interactive mode"),
-            "greeting: {:?}",
-            sh.greeting
-        );
+        sh.greeting = sh.expect(prompt);
         sh
     }
 
@@ -140,15 +140,35 @@ impl Shell {
     /// Presses Enter on the line typed so far; returns the raw output up to
     /// the next (fresh) prompt, which is consumed.
     fn enter(&mut self) -> String {
+        self.enter_until(PROMPT)
+    }
+
+    /// Presses Enter, as [`Shell::enter`], up to the next `prompt`.
+    fn enter_until(&mut self, prompt: &str) -> String {
         self.keys("\r");
         self.expect("\n");
-        self.expect(PROMPT)
+        self.expect(prompt)
     }
 
     /// Types `line`, presses Enter, and returns the output (raw).
     fn run(&mut self, line: &str) -> String {
+        self.run_until(line, PROMPT)
+    }
+
+    /// Types `line`, presses Enter, and returns the raw output up to the
+    /// next `prompt` (a tour step's, say).
+    fn run_until(&mut self, line: &str, prompt: &str) -> String {
         self.keys(line);
-        self.enter()
+        self.enter_until(prompt)
+    }
+
+    /// Waits for the program to end and returns its exit status.
+    fn status(mut self) -> i32 {
+        self.p.exp_eof().expect("rpprof exits");
+        match self.p.process().wait().expect("wait") {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!("rpprof did not exit normally: {other:?}"),
+        }
     }
 
     /// Feeds everything printed until the output has been quiet for a
@@ -178,11 +198,7 @@ impl Shell {
     /// Sends Ctrl-D on an empty line and returns the exit status.
     fn eof(mut self) -> i32 {
         self.p.send_control('d').expect("send ctrl-d");
-        self.p.exp_eof().expect("rpprof exits on ctrl-d");
-        match self.p.process().wait().expect("wait") {
-            WaitStatus::Exited(_, code) => code,
-            other => panic!("rpprof did not exit normally: {other:?}"),
-        }
+        self.status()
     }
 }
 
@@ -716,5 +732,106 @@ fn view_on_a_dumb_terminal_prints_the_flame_graph() {
         "{out}"
     );
     assert!(out.contains("|main.(*RequestTracker).Track"), "{out}");
+    assert_eq!(sh.eof(), 0);
+}
+
+/// What a terminal shows of `raw`, its wrapped lines joined by spaces.
+fn prose(raw: &str) -> String {
+    common::squeeze(&plain(raw))
+}
+
+#[test]
+fn the_tour_on_a_terminal_takes_steps_and_hints_a_wrong_command() {
+    let home = temp_dir("tour");
+    let tmp = home.join("tmp");
+    std::fs::create_dir(&tmp).expect("create tmp");
+    let tmp_env = tmp.to_str().expect("utf-8 path");
+    let args = [OsStr::new("-tour")];
+    let mut sh = Shell::spawn_until(&home, &args, &[("TMPDIR", tmp_env)], "(tour 1/7) ");
+    let intro = prose(&sh.greeting);
+    assert!(intro.starts_with("Welcome to the rpprof tour."), "{intro}");
+    assert!(
+        intro.contains("Step 1 of 7: Where is the memory now?"),
+        "{intro}"
+    );
+    assert!(intro.contains("Type top:"), "{intro}");
+
+    // Step 1: the report, its explanation with its numbers, the lesson.
+    let out = prose(&sh.run_until("top", "(tour 2/7) "));
+    assert!(
+        out.contains("176.23MB 99.00% 99.00% 176.23MB 99.00% bytes.Repeat"),
+        "{out}"
+    );
+    assert!(
+        out.contains("bytes.Repeat comes first. Its flat, 176.23MB (99.00% of the total)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("One function holds almost everything."),
+        "{out}"
+    );
+    assert!(
+        out.contains("Step 2 of 7: Which of our functions asks for that memory?"),
+        "{out}"
+    );
+
+    // A different command runs, then the hint; the step stays.
+    let out = prose(&sh.run_until("peek Track", "(tour 2/7) "));
+    assert!(out.contains("calls% + context"), "peek ran: {out}");
+    assert!(
+        out.contains("That ran, but this step asks for top -cum."),
+        "{out}"
+    );
+    assert!(!out.contains("Step 3 of 7"), "{out}");
+
+    // Step 2, then step 3 is shown.
+    let out = prose(&sh.run_until("top -cum", "(tour 3/7) "));
+    assert!(out.contains("The rows are sorted by cum."), "{out}");
+    assert!(
+        out.contains("Step 3 of 7: Which line of Track allocates?"),
+        "{out}"
+    );
+
+    sh.keys("quit\r");
+    assert_eq!(sh.status(), 0, "quit ends the tour");
+    let left: Vec<_> = std::fs::read_dir(&tmp).expect("tmp").collect();
+    assert!(
+        left.is_empty(),
+        "the tour's source directory is removed: {left:?}"
+    );
+}
+
+#[test]
+fn an_invalid_regexp_offers_the_escaped_command_at_the_prompt() {
+    let home = temp_dir("literal");
+    let [source, trim] = common::leak_source_args();
+    let mut sh = Shell::start(&home, &[&source, &trim], &[]);
+    let out = prose(&sh.run("list (*RequestTracker).Track"));
+    assert!(
+        out.contains("parsing argument regexp (*RequestTracker).Track: error parsing regexp"),
+        "{out}"
+    );
+    let escaped = r"list \(\*RequestTracker\)\.Track";
+    assert!(
+        out.contains(&format!(
+            "hint: ( ) * . [ and + are special in a regexp; the name as written is {escaped} \
+             (ready at the prompt: press Enter)"
+        )),
+        "{out}"
+    );
+    // The corrected line is already typed after the prompt: Enter runs it.
+    sh.expect(escaped);
+    let listing = plain(&sh.enter());
+    assert!(
+        listing.contains("ROUTINE ======================== main.(*RequestTracker).Track in "),
+        "{listing}"
+    );
+    assert!(
+        listing.contains(r#"28:	t.data = append(t.data, bytes.Repeat([]byte("a"), 10000))"#),
+        "{listing}"
+    );
+    // The offer is made once: the next prompt is empty again.
+    let out = plain(&sh.run("top 1"));
+    assert!(out.contains("Showing top 1 nodes"), "{out}");
     assert_eq!(sh.eof(), 0);
 }

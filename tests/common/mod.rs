@@ -276,6 +276,104 @@ impl Output {
     }
 }
 
+/// The leak's newest heap snapshot, relative to the crate directory (where
+/// [`rpprof`] runs by default).
+pub const HEAP_5: &str = "tests/data/leak/heap_5.pb.gz";
+
+/// The leak's oldest heap snapshot, relative to the crate directory.
+pub const HEAP_1: &str = "tests/data/leak/heap_1.pb.gz";
+
+/// The five leak snapshots, oldest first, relative to the crate directory
+/// (what `tests/data/leak/heap_*.pb.gz` expands to).
+pub fn leak_series() -> Vec<String> {
+    (1..=5)
+        .map(|k| format!("tests/data/leak/heap_{k}.pb.gz"))
+        .collect()
+}
+
+/// `-source_path` and `-trim_path` so that `list` finds the leaking
+/// server's source (`examples/memory-leak/main.go`) from any directory.
+pub fn leak_source_args() -> [String; 2] {
+    [
+        format!(
+            "-source_path={}",
+            crate_dir().join("examples/memory-leak").display()
+        ),
+        "-trim_path=/go/src/example.com/leak".to_string(),
+    ]
+}
+
+/// A fresh, empty directory under the temporary directory for test `name`.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("rpprof-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("create temp dir");
+    d
+}
+
+/// What each command of a piped session printed on stdout: the text
+/// between one prompt and the next (`prompt` is `"(pprof) "` in the shell);
+/// the first element is the output of the first command.
+pub fn replies<'a>(stdout: &'a str, prompt: &str) -> Vec<&'a str> {
+    stdout.split(prompt).skip(1).collect()
+}
+
+/// True when `RPPROF_BLESS` asks for the goldens to be rewritten (set to
+/// anything but empty or `0`, as `tests/golden.rs` reads it).
+pub fn blessing() -> bool {
+    std::env::var("RPPROF_BLESS").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Compares `actual` with the golden file `tests/data/NAME`, or rewrites it
+/// when [`blessing`]; a difference names the first differing line and the
+/// command (`rerecord`) that rewrites the golden.
+pub fn check_golden(name: &str, actual: &str, rerecord: &str) {
+    let path = data_dir().join(name);
+    if blessing() {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("golden directory");
+        }
+        std::fs::write(&path, actual).expect("write the golden");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "reading tests/data/{name}: {e}\nrecord it with\n  {rerecord}\nand read it before \
+             committing"
+        )
+    });
+    if expected == actual {
+        return;
+    }
+    let (e, a): (Vec<&str>, Vec<&str>) = (
+        expected.split_inclusive('\n').collect(),
+        actual.split_inclusive('\n').collect(),
+    );
+    let i = (0..e.len().max(a.len()))
+        .find(|&i| e.get(i) != a.get(i))
+        .unwrap_or(0);
+    panic!(
+        "tests/data/{name} differs from what rpprof prints, first at line {}:\n  \
+         golden:  {:?}\n  printed: {:?}\n\
+         If the new output is right, rewrite the golden with\n  {rerecord}\n\
+         and read the diff before committing.",
+        i + 1,
+        e.get(i).copied().unwrap_or("<end of file>"),
+        a.get(i).copied().unwrap_or("<end of file>"),
+    );
+}
+
+/// `text` with every run of whitespace (the line breaks of wrapped prose
+/// included) made one space.
+pub fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// True when `s` holds a CJK ideograph.
+pub fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
 /// Reads one request head and returns its target (path and query).
 pub fn request_target(s: &mut std::net::TcpStream) -> String {
     let mut head = Vec::new();
