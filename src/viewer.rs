@@ -681,11 +681,17 @@ mod tests {
 
     /// main → work → {hash 60, parse 30}, main → idle 10 (leaf first).
     fn report() -> Report {
-        let p = profile(&[("cpu", "nanoseconds")])
-            .sample(&["main.hash", "main.work", "main.main"], &[60])
-            .sample(&["main.parse", "main.work", "main.main"], &[30])
-            .sample(&["runtime.idle", "main.main"], &[10])
-            .build();
+        view_of(
+            profile(&[("cpu", "nanoseconds")])
+                .sample(&["main.hash", "main.work", "main.main"], &[60])
+                .sample(&["main.parse", "main.work", "main.main"], &[30])
+                .sample(&["runtime.idle", "main.main"], &[10])
+                .build(),
+        )
+    }
+
+    /// The `view` report of `p`.
+    fn view_of(p: crate::model::Profile) -> Report {
         let mut e = Engine::new();
         let id = e.add("", p);
         let spec = crate::commands::command("view").unwrap();
@@ -835,18 +841,11 @@ mod tests {
 
     #[test]
     fn hostile_names_are_printable() {
-        let p = profile(&[("cpu", "nanoseconds")])
-            .sample(&["evil\x1b]0:pwn\x07\tx"], &[5])
-            .build();
-        let mut e = Engine::new();
-        let id = e.add("", p);
-        let spec = crate::commands::command("view").unwrap();
-        let req = Request {
-            command: spec,
-            argument: None,
-            options: ReportOptions::new(&Config::default(), spec, Caller::Shell).unwrap(),
-        };
-        let r = e.report(id, &req).result.unwrap();
+        let r = view_of(
+            profile(&[("cpu", "nanoseconds")])
+                .sample(&["evil\x1b]0:pwn\x07\tx"], &[5])
+                .build(),
+        );
         let rows = screen(&r, &[], 80, 6);
         assert!(
             rows[1].starts_with("evil\\u{1b}]0:pwn\\u{7}\\u{9}x 100%"),

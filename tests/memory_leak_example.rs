@@ -49,31 +49,11 @@ fn session() -> (String, String) {
 /// Compares `actual` with the recorded file `name`, or rewrites it when
 /// `RPPROF_BLESS` is set; on a difference, names the first differing line.
 fn check(name: &str, actual: &str) {
-    let path = example(name);
-    if std::env::var_os("RPPROF_BLESS").is_some() {
-        std::fs::write(&path, actual).expect("write the recording");
-        return;
-    }
-    let expected = read(&path);
-    if expected == actual {
-        return;
-    }
-    let (e, a): (Vec<&str>, Vec<&str>) = (
-        expected.split_inclusive('\n').collect(),
-        actual.split_inclusive('\n').collect(),
-    );
-    let i = (0..e.len().max(a.len()))
-        .find(|&i| e.get(i) != a.get(i))
-        .unwrap_or(0);
-    panic!(
-        "examples/memory-leak/{name} differs from what the session prints, first at line {}:\n  \
-         recorded: {:?}\n  printed:  {:?}\n\
-         If the new output is right, re-record it with\n  \
-         RPPROF_BLESS=1 cargo test --test memory_leak_example\n\
-         and update the transcripts in examples/memory-leak/README.md and README.md.",
-        i + 1,
-        e.get(i).copied().unwrap_or("<end of file>"),
-        a.get(i).copied().unwrap_or("<end of file>"),
+    common::check_file(
+        &example(name),
+        actual,
+        "RPPROF_BLESS=1 cargo test --test memory_leak_example\n\
+         and update the transcripts in examples/memory-leak/README.md and README.md",
     );
 }
 

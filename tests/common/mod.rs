@@ -328,19 +328,21 @@ pub fn blessing() -> bool {
 /// when [`blessing`]; a difference names the first differing line and the
 /// command (`rerecord`) that rewrites the golden.
 pub fn check_golden(name: &str, actual: &str, rerecord: &str) {
-    let path = data_dir().join(name);
+    check_file(&data_dir().join(name), actual, rerecord);
+}
+
+/// [`check_golden`] for a recording at `path` (under the crate directory).
+pub fn check_file(path: &Path, actual: &str, rerecord: &str) {
+    let shown = path.strip_prefix(crate_dir()).unwrap_or(path).display();
     if blessing() {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).expect("golden directory");
         }
-        std::fs::write(&path, actual).expect("write the golden");
+        std::fs::write(path, actual).expect("write the golden");
         return;
     }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "reading tests/data/{name}: {e}\nrecord it with\n  {rerecord}\nand read it before \
-             committing"
-        )
+    let expected = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!("reading {shown}: {e}\nrecord it with\n  {rerecord}\nand read it before committing")
     });
     if expected == actual {
         return;
@@ -353,7 +355,7 @@ pub fn check_golden(name: &str, actual: &str, rerecord: &str) {
         .find(|&i| e.get(i) != a.get(i))
         .unwrap_or(0);
     panic!(
-        "tests/data/{name} differs from what rpprof prints, first at line {}:\n  \
+        "{shown} differs from what rpprof prints, first at line {}:\n  \
          golden:  {:?}\n  printed: {:?}\n\
          If the new output is right, rewrite the golden with\n  {rerecord}\n\
          and read the diff before committing.",
