@@ -566,7 +566,11 @@ impl Config {
                     Some(b) => b.to_string(),
                     None => return bad(format!("illegal value {value:?} for bool variable")),
                 },
-                Kind::Int => parse_int(value)?.to_string(),
+                Kind::Int => {
+                    let n = parse_int(value)?;
+                    check_int_range(name, n).map_err(Error::OptionValue)?;
+                    n.to_string()
+                }
                 Kind::Float => {
                     let f = parse_float(value)?;
                     check_float_range(name, f).map_err(Error::OptionValue)?;
@@ -663,6 +667,15 @@ impl Config {
     }
 }
 
+/// The range check of an int option when it is set (`depth`: a row count,
+/// so that a negative one cannot be kept and fail every later report).
+fn check_int_range(name: &str, n: i64) -> Result<(), String> {
+    match name {
+        "depth" if n < 0 => Err(format!("depth must be 0 (every row) or more, not {n}")),
+        _ => Ok(()),
+    }
+}
+
 fn check_float_range(name: &str, f: f64) -> Result<(), String> {
     match name {
         "nodefraction" | "edgefraction" if !(0.0..=1.0).contains(&f) => {
@@ -728,6 +741,11 @@ mod tests {
         );
         assert_eq!(c.get("focus"), "");
         assert!(c.set("nodefraction", "2", false, &[]).is_err());
+        assert_eq!(
+            c.set("depth", "-1", false, &[]).unwrap_err().to_string(),
+            "depth must be 0 (every row) or more, not -1"
+        );
+        assert_eq!(c.get("depth"), "0");
         assert_eq!(
             c.set("focus", "", true, &[]).unwrap_err().to_string(),
             "please specify a value, e.g. focus=<val>"
