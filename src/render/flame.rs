@@ -98,15 +98,17 @@ pub fn colours(p: Paint) -> Option<(u8, u8)> {
     }
 }
 
-/// `s` with every control character (tabs and newlines included) shown
-/// as `\u{…}`, so that it takes the cells it seems to take.
+/// `s` with every control character (tabs and newlines included) and the
+/// noncharacters U+FFFE and U+FFFF shown as `\u{…}`, so that it takes the
+/// cells it seems to take and every character is one XML allows.
 pub fn printable(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
+    let hidden = |c: char| c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}');
+    if !s.chars().any(hidden) {
         return s.to_string();
     }
     s.chars()
         .map(|c| {
-            if c.is_control() {
+            if hidden(c) {
                 format!("\\u{{{:x}}}", c as u32)
             } else {
                 c.to_string()
@@ -265,5 +267,6 @@ mod tests {
     #[test]
     fn printable_names_keep_their_width() {
         assert_eq!(printable("a\tb\nc\x1b"), "a\\u{9}b\\u{a}c\\u{1b}");
+        assert_eq!(printable("a\u{fffe}\u{ffff}"), "a\\u{fffe}\\u{ffff}");
     }
 }
