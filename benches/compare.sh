@@ -60,6 +60,10 @@ if [[ ${PPROF_SYNTHETIC:-0} == 1 ]]; then
 else
 	row "-top synthetic.pb.gz (2M samples, 348 MB raw)" "$r" ""
 fi
+# Pictures: the flame graph SVG against -top on the same profile.
+f=$(measure "$runs" "$bin" -flamegraph "$synthetic")
+awk -v t="${r% *}" -v f="${f% *}" -v m="${f#* }" 'BEGIN{
+	printf "%-44s rpprof %7.2fs %6.0f MB | %4.2fx the time of -top\n", "-flamegraph synthetic.pb.gz", f, m/1024, f/t }'
 # Per-command times inside one session on the 2M-sample profile.
 printf 'top\ntop\nfocus=Marshal\ntop\npeek Marshal\nlist Marshal\n' |
 	RPPROF_TIME=1 "$bin" "$synthetic" 2>&1 >/dev/null | grep '^rpprof:' | sed 's/^rpprof: /  session on synthetic.pb.gz: /'

@@ -13,7 +13,7 @@
 use super::graph::ValueOptions;
 use super::nodes::NodeTable;
 use crate::filter::View;
-use crate::model::NONE;
+use crate::model::{LocationId, NONE};
 use crate::model::merge::FastMap;
 
 /// A flame tree, one entry per node, parents before children.
@@ -43,14 +43,31 @@ impl FlameTree {
     ) -> FlameTree {
         let mut t = FlameTree::default();
         let mut index: FastMap<(u32, u32), u32> = FastMap::default();
+        // Consecutive stacks often share their outer frames: the previous
+        // stack's locations (root first), the nodes it went through and,
+        // after each location, how many of them and whether it was rooted,
+        // let a stack reuse the common prefix without looking nodes up.
+        let mut locs: Vec<LocationId> = Vec::new();
+        let mut path: Vec<u32> = Vec::new();
+        let mut after: Vec<(u32, bool)> = Vec::new();
+        let mut stack: Vec<LocationId> = Vec::new();
         for k in 0..view.samples.len() {
             let (w, _) = vo.read(view.sample_values(k));
             if w == 0 || (vo.drop_negative && w < 0) {
                 continue;
             }
-            let mut parent = NONE;
-            let mut rooted = selected.is_none();
-            for loc in view.sample_locs(k).rev() {
+            stack.clear();
+            stack.extend(view.sample_locs(k).rev());
+            let common = locs
+                .iter()
+                .zip(&stack)
+                .take_while(|(a, b)| a == b)
+                .count();
+            locs.clone_from(&stack);
+            after.truncate(common);
+            let (kept, mut rooted) = after.last().copied().unwrap_or((0, selected.is_none()));
+            path.truncate(kept as usize);
+            for &loc in &stack[common..] {
                 for &entry in table.frames(loc).iter().rev() {
                     if !rooted {
                         rooted = selected.is_some_and(|s| s[entry as usize]);
@@ -58,6 +75,7 @@ impl FlameTree {
                             continue;
                         }
                     }
+                    let parent = path.last().copied().unwrap_or(NONE);
                     let next = t.parent.len() as u32;
                     let n = *index.entry((parent, entry)).or_insert(next);
                     if n == next {
@@ -67,17 +85,20 @@ impl FlameTree {
                         t.shrank.push(0);
                         t.flat.push(0);
                     }
-                    let n = n as usize;
-                    if w > 0 {
-                        t.grew[n] = t.grew[n].wrapping_add(w);
-                    } else {
-                        t.shrank[n] = t.shrank[n].wrapping_sub(w);
-                    }
-                    parent = n as u32;
+                    path.push(n);
+                }
+                after.push((path.len() as u32, rooted));
+            }
+            for &n in &path {
+                let n = n as usize;
+                if w > 0 {
+                    t.grew[n] = t.grew[n].wrapping_add(w);
+                } else {
+                    t.shrank[n] = t.shrank[n].wrapping_sub(w);
                 }
             }
-            if parent != NONE {
-                let p = parent as usize;
+            if let Some(&leaf) = path.last() {
+                let p = leaf as usize;
                 t.flat[p] = t.flat[p].wrapping_add(w);
             }
         }
@@ -100,28 +121,49 @@ impl FlameTree {
         self.grew[n].wrapping_sub(self.shrank[n])
     }
 
-    /// The children of every node and the roots (the last list), each
-    /// ordered widest first, ties by node-table entry.
-    pub fn children(&self) -> (Vec<Vec<u32>>, Vec<u32>) {
-        let mut kids: Vec<Vec<u32>> = vec![Vec::new(); self.len()];
-        let mut roots = Vec::new();
-        for (n, &p) in self.parent.iter().enumerate() {
-            if p == NONE {
-                roots.push(n as u32);
-            } else {
-                kids[p as usize].push(n as u32);
-            }
+    /// The children of every node and the roots, each ordered widest
+    /// first, ties by node-table entry.
+    pub fn children(&self) -> Children {
+        // Counting sort by parent: the roots go in the last slot.
+        let n = self.len();
+        let slot = |p: u32| if p == NONE { n } else { p as usize };
+        let mut start = vec![0u32; n + 2];
+        for &p in &self.parent {
+            start[slot(p) + 1] += 1;
         }
-        let order = |v: &mut Vec<u32>| {
-            v.sort_by(|&a, &b| {
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let mut fill = start.clone();
+        let mut list = vec![0u32; n];
+        for (node, &p) in self.parent.iter().enumerate() {
+            let s = &mut fill[slot(p)];
+            list[*s as usize] = node as u32;
+            *s += 1;
+        }
+        for w in start.windows(2) {
+            list[w[0] as usize..w[1] as usize].sort_unstable_by(|&a, &b| {
                 let (a, b) = (a as usize, b as usize);
                 self.width(b)
                     .cmp(&self.width(a))
                     .then(self.entry[a].cmp(&self.entry[b]))
-            })
-        };
-        kids.iter_mut().for_each(order);
-        order(&mut roots);
-        (kids, roots)
+            });
+        }
+        Children { start, list }
+    }
+}
+
+/// The children lists of a [`FlameTree`], one slice per node and one for
+/// the roots.
+pub struct Children {
+    start: Vec<u32>,
+    list: Vec<u32>,
+}
+
+impl Children {
+    /// The children of node `n`, or the roots for `None`.
+    pub fn of(&self, n: Option<usize>) -> &[u32] {
+        let i = n.unwrap_or(self.start.len() - 2);
+        &self.list[self.start[i] as usize..self.start[i + 1] as usize]
     }
 }

@@ -90,7 +90,8 @@ pub fn build(r: &mut Context, root: Option<&Regex>, detail: Detail) -> Flame {
             .collect()
     });
     let tree = FlameTree::build(&r.view, &table, r.values, selected.as_deref());
-    let (kids, roots) = tree.children();
+    let kids = tree.children();
+    let roots = kids.of(None);
     let width = crate::model::sum_values(roots.iter().map(|&n| tree.width(n as usize)));
     let min = width / i64::from(detail.resolution.max(1));
     let mut frames = Vec::new();
@@ -105,7 +106,7 @@ pub fn build(r: &mut Context, root: Option<&Regex>, detail: Detail) -> Flame {
         }
         stack.extend(offsets.into_iter().rev());
     };
-    push_children(&mut stack, &roots, 0, 0, None);
+    push_children(&mut stack, roots, 0, 0, None);
     while let Some((n, depth, start, parent)) = stack.pop() {
         let i = n as usize;
         let w = tree.width(i);
@@ -126,7 +127,7 @@ pub fn build(r: &mut Context, root: Option<&Regex>, detail: Detail) -> Flame {
             grew: tree.grew[i],
             shrank: tree.shrank[i],
         });
-        push_children(&mut stack, &kids[i], depth + 1, start, Some(at));
+        push_children(&mut stack, kids.of(Some(i)), depth + 1, start, Some(at));
     }
     // The unit suits the frames one can read: those of 1% or more.
     r.select_output_unit(
