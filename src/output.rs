@@ -5,8 +5,8 @@
 
 use crate::commands::{CommandSpec, Output};
 use crate::engine::Answer;
-use crate::render::color;
 use crate::render::text::{self, Layout, Rendered};
+use crate::render::{color, svgpan};
 use crate::report::Report;
 use crate::{Error, Result};
 use std::io::Write;
@@ -49,7 +49,15 @@ pub fn run_dot(dot: &str, fmt: &str) -> Result<Vec<u8>> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| fail(e.to_string()))?;
+        .map_err(|e| match e.kind() {
+            // pprof's words, and what draws without Graphviz.
+            std::io::ErrorKind::NotFound => fail(
+                "exec: \"dot\": executable file not found in $PATH \
+                 (flamegraph and flame draw without Graphviz)"
+                    .to_string(),
+            ),
+            _ => fail(e.to_string()),
+        })?;
     let mut stdin = child.stdin.take().expect("piped stdin");
     let text = dot.to_string();
     let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
@@ -68,35 +76,59 @@ fn write_file(path: &Path, data: &[u8], err: &mut dyn Write) -> Result<()> {
     std::fs::write(path, data).map_err(|e| Error::io(path.display().to_string(), &e))
 }
 
-/// Opens `path` with the first viewer that starts; waits for it to exit
-/// when `wait` (command-line mode), as pprof does.
-fn open_viewer(kind: &str, path: &Path, wait: bool) -> Result<()> {
-    let candidates: Vec<Vec<String>> = match kind {
+/// True when programs can open windows: always on macOS and Windows, with
+/// an X or Wayland display elsewhere.
+fn has_display() -> bool {
+    cfg!(any(target_os = "macos", windows))
+        || ["DISPLAY", "WAYLAND_DISPLAY"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some_and(|d| !d.is_empty()))
+}
+
+/// The commands tried, in order, to show a file with viewer `kind`:
+/// `$BROWSER` first, then (with a display) the platform opener and the
+/// browsers pprof tries.
+fn viewer_commands(kind: &str) -> Vec<Vec<String>> {
+    let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    match kind {
         "browser" => {
             let mut v: Vec<Vec<String>> = Vec::new();
             if let Ok(b) = std::env::var("BROWSER")
-                && !b.is_empty()
+                && !b.trim().is_empty()
             {
-                v.push(b.split_whitespace().map(str::to_string).collect());
+                v.push(words(&b));
             }
-            for b in [
-                "chrome",
-                "google-chrome",
-                "chromium",
-                "firefox",
-                "sensible-browser",
-            ] {
-                v.push(vec![b.to_string()]);
-            }
-            if std::env::var_os("DISPLAY").is_some() {
-                v.push(vec!["xdg-open".to_string()]);
+            if has_display() {
+                let opener = if cfg!(target_os = "macos") {
+                    "open"
+                } else if cfg!(windows) {
+                    "explorer"
+                } else {
+                    "xdg-open"
+                };
+                v.push(words(opener));
+                for b in [
+                    "chrome",
+                    "google-chrome",
+                    "chromium",
+                    "firefox",
+                    "sensible-browser",
+                ] {
+                    v.push(words(b));
+                }
             }
             v
         }
-        "gv" => vec![vec!["gv".into(), "--noantialias".into()]],
-        other => vec![vec![other.to_string()]],
-    };
-    for c in candidates {
+        "gv" => vec![words("gv --noantialias")],
+        other => vec![words(other)],
+    }
+}
+
+/// Opens `path` with the first viewer that starts; waits for it to exit
+/// when `wait` (command-line mode), as pprof does. With no viewer to run
+/// the file stays where it is and one line on `err` says so.
+fn open_viewer(kind: &str, path: &Path, wait: bool, err: &mut dyn Write) {
+    for c in viewer_commands(kind) {
         let Some((prog, args)) = c.split_first() else {
             continue;
         };
@@ -109,14 +141,14 @@ fn open_viewer(kind: &str, path: &Path, wait: bool) -> Result<()> {
             if wait {
                 let _ = child.wait();
             }
-            return Ok(());
+            return;
         }
     }
-    Err(Error::Tool(format!(
-        "could not execute a viewer for {}; the report is in {}",
-        kind,
-        path.display()
-    )))
+    let what = match kind {
+        "browser" => "no browser found (set $BROWSER)".to_string(),
+        other => format!("{other} not found"),
+    };
+    let _ = writeln!(err, "{what}: open {}", path.display());
 }
 
 /// Delivers `rendered` for command `spec`. A closed stdout is
@@ -133,10 +165,17 @@ pub fn deliver(
         _ => None,
     };
     let converted;
+    let panned;
     let data: &[u8] = match (rendered, image) {
         (Rendered::Text(s), Some(fmt)) => {
             converted = run_dot(s, fmt)?;
-            &converted
+            match std::str::from_utf8(&converted) {
+                Ok(svg) if fmt == "svg" => {
+                    panned = svgpan::add_pan_zoom(svg);
+                    panned.as_bytes()
+                }
+                _ => &converted,
+            }
         }
         (Rendered::Text(s), None) => s.as_bytes(),
         (Rendered::Bytes(b), _) => b,
@@ -147,7 +186,8 @@ pub fn deliver(
     if let Output::Viewer(kind, ext) = spec.output {
         let path = next_free(&std::env::temp_dir(), "pprof", ext);
         std::fs::write(&path, data).map_err(|e| Error::io(path.display().to_string(), &e))?;
-        return open_viewer(kind, &path, !t.interactive);
+        open_viewer(kind, &path, !t.interactive, err);
+        return Ok(());
     }
     let ext = match spec.output {
         Output::File(ext) | Output::Image(ext) => Some(ext),

@@ -219,7 +219,7 @@ fn assert_picture_draws(rows: &[&str], svg: &Svg, width: usize) {
 // The SVG document.
 
 /// One frame of a flame graph SVG.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 struct Frame {
     depth: usize,
     /// The first line of the title.
@@ -883,6 +883,26 @@ fn a_diff_is_coloured_by_change_and_has_a_legend() {
     let plain = svg(&flag(&["-flamegraph", HEAP_5]));
     assert!(!plain.legend, "no legend without a base");
     assert!(plain.frames.iter().all(|f| f.fill.starts_with("hsl(")));
+}
+
+/// On a series, `diff 1 5 flamegraph` draws what `-base heap_1 heap_5`
+/// draws, and `flame` draws the current snapshot (`use N`).
+#[test]
+fn series_diff_and_current_snapshot_pictures() {
+    let dir = common::temp_dir("flame-series");
+    let args: Vec<String> = std::iter::once("-series".to_string())
+        .chain(common::leak_series().iter().map(|a| abs(a)))
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (out, err) = shell_in(&dir, &args, "diff 1 5 flamegraph > d.svg\nuse 3\nflame\n");
+    assert!(err.contains("Generating report in d.svg\n"), "{err}");
+    let diff = read(&dir, "d.svg");
+    let based = flag(&["-flamegraph", "-base", HEAP_1, HEAP_5]);
+    assert_eq!(svg(&diff).frames, svg(&based).frames);
+    assert!(svg(&diff).legend);
+    let heap_3 = flag(&["-flame", "tests/data/leak/heap_3.pb.gz"]);
+    assert_eq!(picture(&out[2]), picture(&heap_3), "flame on #3");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -348,3 +348,141 @@ fn callgrind_call_tree_matches_pprof_up_to_tie_order() {
     assert!(ours.contains("[1/3]"), "contexts are told apart");
     assert_eq!(shape(&ours), shape(&theirs));
 }
+
+/// The directory holding Graphviz's `dot` on the caller's PATH (the runs
+/// themselves get no PATH); Graphviz is required, as `.ci/run` installs it.
+fn graphviz_dir() -> String {
+    std::env::var("PATH")
+        .unwrap_or_default()
+        .split(':')
+        .find(|d| Path::new(d).join("dot").is_file())
+        .expect("Graphviz's dot on PATH (apt-get install graphviz)")
+        .to_string()
+}
+
+#[test]
+fn svg_call_graph_gets_pan_and_zoom() {
+    let dir = TempDir::new("svg-pan");
+    let path = graphviz_dir();
+    let (out, err) = run(
+        &dir.0,
+        &["-svg", "-output=graph.svg", &heap()],
+        "",
+        &[("PATH", &path)],
+    );
+    assert_eq!(
+        (out.as_str(), err.as_str()),
+        ("", "Generating report in graph.svg\n")
+    );
+    let svg = std::fs::read_to_string(dir.0.join("graph.svg")).unwrap();
+    let doc = roxmltree::Document::parse_with_options(
+        &svg,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        },
+    )
+    .expect("valid XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    assert_eq!(root.attribute("width"), Some("100%"));
+    assert_eq!(root.attribute("height"), Some("100%"));
+    // The whole graph is inside the viewport the script moves.
+    let kids: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+    let names: Vec<_> = kids.iter().map(|n| n.tag_name().name()).collect();
+    assert_eq!(names, ["g", "script"]);
+    assert_eq!(kids[0].attribute("id"), Some("viewport"));
+    let graph = kids[0].first_element_child().unwrap();
+    assert_eq!(graph.attribute("id"), Some("graph0"));
+    let script = kids[1].text().unwrap();
+    assert!(script.contains("addEventListener(\"wheel\""), "{script}");
+    assert!(
+        !svg.contains("src=") && !svg.contains("href=\"http"),
+        "nothing is loaded"
+    );
+    let labels: Vec<&str> = graph
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(labels.contains(&"(*RequestTracker)"), "{labels:?}");
+    assert!(labels.contains(&"Repeat"), "{labels:?}");
+}
+
+#[test]
+fn without_graphviz_one_line_names_what_draws_without_it() {
+    let dir = TempDir::new("no-dot");
+    let line = "failed to execute dot. Is Graphviz installed? Error: exec: \"dot\": \
+                executable file not found in $PATH (flamegraph and flame draw without Graphviz)\n";
+    // An unset PATH would search the default directories: name an empty one.
+    let empty = dir.0.display().to_string();
+    let o = common::rpprof(["-svg", &heap()])
+        .dir(&dir.0)
+        .env("PATH", &empty)
+        .run();
+    assert_eq!(
+        (o.out(), o.stderr.as_str(), o.code),
+        (String::new(), line, 1)
+    );
+    // In the shell the session goes on, and the flame graph needs nothing.
+    let (out, err) = run(
+        &dir.0,
+        &[&heap()],
+        "png\nflamegraph > f.svg\ntop 1\n",
+        &[("PATH", &empty)],
+    );
+    assert!(
+        err.ends_with(&format!("{line}Generating report in f.svg\n")),
+        "{err}"
+    );
+    assert!(out.contains("bytes.Repeat"), "{out}");
+    assert!(dir.0.join("f.svg").is_file());
+}
+
+#[test]
+fn web_without_a_browser_says_where_the_file_is() {
+    let dir = TempDir::new("no-browser");
+    let tmp = dir.0.display().to_string();
+    let path = graphviz_dir();
+    let env = [
+        ("PATH", path.as_str()),
+        ("TMPDIR", tmp.as_str()),
+        ("BROWSER", ""),
+        ("DISPLAY", ""),
+        ("WAYLAND_DISPLAY", ""),
+    ];
+    let o = common::rpprof(["-web", &heap()])
+        .dir(&dir.0)
+        .env("PATH", &path)
+        .env("TMPDIR", &tmp)
+        .env("BROWSER", "")
+        .env("DISPLAY", "")
+        .run();
+    let file = dir.0.join("pprof001.svg");
+    assert_eq!(
+        (o.stderr, o.code),
+        (
+            format!("no browser found (set $BROWSER): open {}\n", file.display()),
+            0
+        )
+    );
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("<g id=\"viewport\">")
+    );
+    // weblist in the shell: the same line, and the prompt comes back.
+    let (out, err) = run(&dir.0, &[&heap()], "weblist Track\ntop 1\n", &env);
+    assert_eq!(
+        err.lines().last(),
+        Some(
+            format!(
+                "no browser found (set $BROWSER): open {}",
+                dir.0.join("pprof001.html").display()
+            )
+            .as_str()
+        ),
+        "{err}"
+    );
+    assert!(out.contains("bytes.Repeat"), "{out}");
+}

@@ -13,8 +13,8 @@
 use super::graph::ValueOptions;
 use super::nodes::NodeTable;
 use crate::filter::View;
-use crate::model::{LocationId, NONE};
 use crate::model::merge::FastMap;
+use crate::model::{LocationId, NONE};
 
 /// A flame tree, one entry per node, parents before children.
 #[derive(Debug, Default)]
@@ -58,11 +58,7 @@ impl FlameTree {
             }
             stack.clear();
             stack.extend(view.sample_locs(k).rev());
-            let common = locs
-                .iter()
-                .zip(&stack)
-                .take_while(|(a, b)| a == b)
-                .count();
+            let common = locs.iter().zip(&stack).take_while(|(a, b)| a == b).count();
             locs.clone_from(&stack);
             after.truncate(common);
             let (kept, mut rooted) = after.last().copied().unwrap_or((0, selected.is_none()));

@@ -6,6 +6,8 @@
 // Each test crate uses a different part of this helper.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use prost::Message;
 use rpprof::pb;
 use std::collections::HashMap;
