@@ -443,6 +443,9 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<()> {
         let (p, sources) = load_args(&args, err)?;
         Loaded::One(Box::new((p, sources)))
     };
+    if let Some(addr) = &args.http {
+        return serve_web(&args, addr, loaded, err);
+    }
     let stdout_tty = std::io::stdout().is_terminal();
     match args.color {
         ColorChoice::Always => owo_colors::set_override(true),
@@ -550,6 +553,17 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<()> {
     crate::shell::run_piped(&mut s, &mut input, &mut out, err);
     let _ = out.flush();
     Ok(())
+}
+
+/// `-http`: the web UI on what the command line loaded.
+fn serve_web(args: &Args, addr: &str, loaded: Loaded, err: &mut dyn Write) -> Result<()> {
+    let mut engine = Engine::new();
+    let ids = match loaded {
+        Loaded::One(one) => vec![engine.add(args.sources.join(", "), one.0)],
+        Loaded::Series(snapshots) => engine.add_series(snapshots),
+    };
+    let ui = crate::web::Ui::new(engine, ids, args.cfg.clone(), args.sources.join(" "))?;
+    crate::web::serve(ui, addr, args.no_browser, err)
 }
 
 /// How the command line combines the sources with a base.

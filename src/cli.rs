@@ -72,9 +72,10 @@ pub struct Args {
     pub seconds: i64,
     pub timeout: i64,
     pub add_comment: String,
-    /// `-http`'s address when not empty; [`parse`] refuses it until the web
-    /// interface exists.
+    /// `-http`'s address when not empty: serve the web UI there.
     pub http: Option<String>,
+    /// `-no_browser`: do not open a browser on the web UI.
+    pub no_browser: bool,
     pub color: ColorChoice,
     /// `-series`: load the sources as a snapshot series (rpprof).
     pub series: bool,
@@ -163,6 +164,7 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
         timeout: -1,
         add_comment: String::new(),
         http: None,
+        no_browser: false,
         color: ColorChoice::Auto,
         series: false,
         ascii: false,
@@ -291,6 +293,7 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
             "series" => a.series = value == "true",
             "ascii" => a.ascii = value == "true",
             "tour" => a.tour = value == "true",
+            "no_browser" => a.no_browser = value == "true",
             "capture" => capture = value == "true",
             "every" => every = Some(value),
             "count" => count = Some(value),
@@ -388,16 +391,6 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
         .is_some_and(|(spec, _)| spec.format == crate::commands::Format::Growth);
     if a.cfg.bool("normalize") && a.base.is_none() && a.diff_base.is_none() {
         return Err(err("must have base profile to normalize by".into(), false));
-    }
-    // After pprof's own checks, so that its errors keep their precedence.
-    if let Some(h) = &a.http {
-        return Err(err(
-            format!(
-                "-http {h:?}: the web interface is not implemented yet; use the interactive \
-                 shell (leave out -http) or a report flag such as -top"
-            ),
-            false,
-        ));
     }
     Ok(a)
 }

@@ -18,7 +18,8 @@
 //! renderers: render::text (pprof's text) · render::color (terminal)
 //!   ─▶ output (stdout, files, Graphviz, viewers)
 //! front ends: shell (grammar ─▶ session) · flag mode (cli, app) ·
-//!   viewer (full-screen flame graph, for both)
+//!   viewer (full-screen flame graph, for both) · web (-http: pages and
+//!   JSON from the same reports)
 //! ```
 //!
 //! Every option lives in one table ([`config::OPTIONS`]) and every command
@@ -49,6 +50,7 @@ pub mod source;
 pub mod store;
 pub mod symbolize;
 pub(crate) mod viewer;
+pub(crate) mod web;
 
 /// The protobuf types generated from `proto/profile.proto`.
 #[allow(missing_docs, clippy::all)]

@@ -124,10 +124,16 @@ fn viewer_commands(kind: &str) -> Vec<Vec<String>> {
     }
 }
 
-/// Opens `path` with the first viewer that starts; waits for it to exit
-/// when `wait` (command-line mode), as pprof does. With no viewer to run
-/// the file stays where it is and one line on `err` says so.
-fn open_viewer(kind: &str, path: &Path, wait: bool, err: &mut dyn Write) {
+/// Opens `url` in a browser (the web UI), without waiting; with none to
+/// run, one line on `err` says where to go.
+pub fn open_browser(url: &str, err: &mut dyn Write) {
+    open_viewer("browser", std::ffi::OsStr::new(url), false, err);
+}
+
+/// Opens `path` (a file or URL) with the first viewer that starts; waits
+/// for it to exit when `wait` (command-line mode), as pprof does. With no
+/// viewer to run the file stays where it is and one line on `err` says so.
+fn open_viewer(kind: &str, path: &std::ffi::OsStr, wait: bool, err: &mut dyn Write) {
     for c in viewer_commands(kind) {
         let Some((prog, args)) = c.split_first() else {
             continue;
@@ -148,7 +154,7 @@ fn open_viewer(kind: &str, path: &Path, wait: bool, err: &mut dyn Write) {
         "browser" => "no browser found (set $BROWSER)".to_string(),
         other => format!("{other} not found"),
     };
-    let _ = writeln!(err, "{what}: open {}", path.display());
+    let _ = writeln!(err, "{what}: open {}", path.to_string_lossy());
 }
 
 /// Delivers `rendered` for command `spec`. A closed stdout is
@@ -186,7 +192,7 @@ pub fn deliver(
     if let Output::Viewer(kind, ext) = spec.output {
         let path = next_free(&std::env::temp_dir(), "pprof", ext);
         std::fs::write(&path, data).map_err(|e| Error::io(path.display().to_string(), &e))?;
-        open_viewer(kind, &path, !t.interactive, err);
+        open_viewer(kind, path.as_os_str(), !t.interactive, err);
         return Ok(());
     }
     let ext = match spec.output {

@@ -341,24 +341,7 @@ fn help_prints_usage_on_stderr_and_succeeds() {
 }
 
 #[test]
-fn http_is_refused_until_the_web_interface_exists() {
-    for (args, addr) in [
-        (&["-http=:8080", HEAP][..], ":8080"),
-        (&["-http", "localhost:8080", HEAP][..], "localhost:8080"),
-        (&["--http=:0", "-nodecount=3", HEAP][..], ":0"),
-    ] {
-        let r = rpprof(args, "top\n");
-        assert_eq!(r.code, 1, "{args:?}");
-        assert_eq!(r.out, "", "{args:?}");
-        assert_eq!(
-            r.err,
-            format!(
-                "-http \"{addr}\": the web interface is not implemented yet; use the \
-                 interactive shell (leave out -http) or a report flag such as -top\n"
-            ),
-            "{args:?}"
-        );
-    }
+fn http_takes_no_output_format_and_an_empty_one_is_none() {
     // pprof's own error keeps its place, and an empty -http is no -http.
     let r = rpprof(&["-http=:8080", "-top", HEAP], "");
     assert_eq!(

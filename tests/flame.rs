@@ -503,34 +503,6 @@ fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) -> String {
     p.to_str().expect("a UTF-8 path").to_string()
 }
 
-/// A CPU-like profile of the stacks `(frames root first, value)`.
-fn stacks_profile(stacks: &[(&[&str], i64)]) -> Vec<u8> {
-    let mut b = common::Builder::new(&[("samples", "count"), ("cpu", "nanoseconds")]);
-    let m = b.mapping("/bin/prog");
-    let mut funcs: HashMap<String, u64> = HashMap::new();
-    let mut locs: HashMap<String, u64> = HashMap::new();
-    for (frames, value) in stacks {
-        let mut ids = Vec::new();
-        for name in frames.iter().rev() {
-            let f = *funcs.entry(name.to_string()).or_insert_with(|| {
-                let id = b.function(name, "prog.go");
-                // A system name of its own marks the name as demangled
-                // already, so that it is shown as given (as pprof, rpprof
-                // strips `<…>` and `(…)` from names that look like C++).
-                let sys = b.str(&format!("sym{id}"));
-                b.p.function[id as usize - 1].system_name = sys;
-                id
-            });
-            let l = *locs
-                .entry(name.to_string())
-                .or_insert_with(|| b.location(m, &[(f, 1)]));
-            ids.push(l);
-        }
-        b.sample(&ids, &[*value, *value * 10_000_000], vec![]);
-    }
-    b.encode()
-}
-
 // ---------------------------------------------------------------------------
 // The terminal flame.
 
@@ -800,7 +772,7 @@ fn a_single_root_spans_the_full_width() {
     let p = write(
         &dir,
         "p.pb",
-        &stacks_profile(&[
+        &common::stacks_profile(&[
             (&["main", "a", "a1"], 60),
             (&["main", "b"], 30),
             (&["main"], 10),
@@ -964,7 +936,7 @@ fn hostile_names_stay_text() {
     let p = write(
         &dir,
         "hostile.pb",
-        &stacks_profile(&[
+        &common::stacks_profile(&[
             (&deep, 70),
             (&["main.main", "]]>", "<script>alert(1)</script>"], 20),
             (&["x\"y'z"], 10),

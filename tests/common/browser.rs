@@ -8,7 +8,7 @@
 
 use base64::Engine as _;
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -256,16 +256,8 @@ impl Drop for Browser {
 fn page_socket(port: u16) -> String {
     let start = Instant::now();
     loop {
-        let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect to DevTools");
-        s.set_read_timeout(Some(DEADLINE)).unwrap();
-        write!(
-            s,
-            "GET /json/list HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let reply = read_reply(&mut s);
-        let body = reply.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-        if let Ok(Value::Array(targets)) = serde_json::from_str::<Value>(body)
+        let reply = super::http(port, "GET", "/json/list", &format!("127.0.0.1:{port}"));
+        if let Ok(Value::Array(targets)) = serde_json::from_slice::<Value>(&reply.body)
             && let Some(page) = targets.iter().find(|t| t["type"] == "page")
         {
             return page["webSocketDebuggerUrl"]
@@ -275,37 +267,10 @@ fn page_socket(port: u16) -> String {
         }
         assert!(
             start.elapsed() < DEADLINE,
-            "chromium opened no page: {reply}"
+            "chromium opened no page: {}",
+            reply.text()
         );
         std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// One HTTP reply: the headers and `Content-Length` bytes of body (the
-/// DevTools server keeps the connection open).
-fn read_reply(s: &mut TcpStream) -> String {
-    let mut got = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        let n = s.read(&mut buf).expect("a /json/list reply");
-        got.extend_from_slice(&buf[..n]);
-        let text = String::from_utf8_lossy(&got).into_owned();
-        if let Some((head, body)) = text.split_once("\r\n\r\n") {
-            let len = head
-                .lines()
-                .find_map(|l| {
-                    let (k, v) = l.split_once(':')?;
-                    k.eq_ignore_ascii_case("content-length")
-                        .then(|| v.trim().parse::<usize>().ok())?
-                })
-                .unwrap_or(0);
-            if body.len() >= len {
-                return text;
-            }
-        }
-        if n == 0 {
-            return text;
-        }
     }
 }
 

@@ -401,3 +401,108 @@ pub fn respond(s: &mut std::net::TcpStream, status: &str, content_type: &str, bo
     );
     let _ = s.write_all(body);
 }
+
+/// An HTTP reply as a test reads it.
+#[derive(Debug)]
+pub struct HttpReply {
+    /// The status code.
+    pub status: u16,
+    /// The header lines, names lowercased.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl HttpReply {
+    /// The first header `name` (lowercase).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// `METHOD target` to `127.0.0.1:port` with header `Host: host`, read to
+/// the end of its `Content-Length` (the connection may stay open); 60 s at
+/// most.
+pub fn http(port: u16, method: &str, target: &str, host: &str) -> HttpReply {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    write!(
+        s,
+        "{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+    )
+    .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 65536];
+    loop {
+        let n = s.read(&mut buf).expect("a reply");
+        got.extend_from_slice(&buf[..n]);
+        if let Some(at) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&got[..at]).into_owned();
+            let mut lines = head.split("\r\n");
+            let status = lines
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|c| c.parse().ok())
+                .unwrap_or_else(|| panic!("a status line in {head:?}"));
+            let headers: Vec<(String, String)> = lines
+                .filter_map(|l| l.split_once(':'))
+                .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+                .collect();
+            let len = headers
+                .iter()
+                .find(|(k, _)| k == "content-length")
+                .and_then(|(_, v)| v.parse::<usize>().ok());
+            let body = &got[at + 4..];
+            if n == 0 || len.is_some_and(|l| body.len() >= l) {
+                let body = len.map_or(body, |l| &body[..l.min(body.len())]).to_vec();
+                return HttpReply {
+                    status,
+                    headers,
+                    body,
+                };
+            }
+        } else if n == 0 {
+            panic!(
+                "connection closed before a reply: {:?}",
+                String::from_utf8_lossy(&got)
+            );
+        }
+    }
+}
+
+/// A CPU-like profile of the stacks `(frames root first, value)`.
+pub fn stacks_profile(stacks: &[(&[&str], i64)]) -> Vec<u8> {
+    let mut b = Builder::new(&[("samples", "count"), ("cpu", "nanoseconds")]);
+    let m = b.mapping("/bin/prog");
+    let mut funcs: HashMap<String, u64> = HashMap::new();
+    let mut locs: HashMap<String, u64> = HashMap::new();
+    for (frames, value) in stacks {
+        let mut ids = Vec::new();
+        for name in frames.iter().rev() {
+            let f = *funcs.entry(name.to_string()).or_insert_with(|| {
+                let id = b.function(name, "prog.go");
+                // A system name of its own marks the name as demangled
+                // already, so that it is shown as given (as pprof, rpprof
+                // strips `<…>` and `(…)` from names that look like C++).
+                let sys = b.str(&format!("sym{id}"));
+                b.p.function[id as usize - 1].system_name = sys;
+                id
+            });
+            let l = *locs
+                .entry(name.to_string())
+                .or_insert_with(|| b.location(m, &[(f, 1)]));
+            ids.push(l);
+        }
+        b.sample(&ids, &[*value, *value * 10_000_000], vec![]);
+    }
+    b.encode()
+}

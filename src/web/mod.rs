@@ -1,0 +1,440 @@
+//! The web UI (`-http=[host]:port`): pprof's views in a browser, served
+//! from the same engine as the shell. A front end, beside `shell`: it
+//! turns a URL into a report request ([`query`]), asks the engine, and
+//! renders the report value as a page ([`views`], built with the escaping
+//! builder of [`html`]) or JSON.
+//!
+//! The HTTP server is axum on tokio: every connection is a task, so a
+//! client that stalls mid-request or stops reading holds nothing another
+//! client needs (a small blocking server, tiny_http, was tried first: a
+//! burst of stalled connections could queue others behind them in its
+//! thread pool). The engine is synchronous and `&Engine` is shared between
+//! threads, so each request's report runs on tokio's blocking pool.
+
+pub mod html;
+pub mod query;
+pub mod views;
+
+use crate::commands;
+use crate::config::Config;
+use crate::engine::{Engine, Request};
+use crate::report::Report;
+use crate::request::{Caller, ReportOptions};
+use crate::store::ProfileId;
+use crate::{Error, Result};
+use html::Html;
+use query::Query;
+use std::io::Write;
+use views::Frame;
+
+/// What the UI serves: the loaded profile (or the snapshots of a series,
+/// oldest first) and the options of the command line.
+pub struct Ui {
+    engine: Engine,
+    ids: Vec<ProfileId>,
+    cfg: Config,
+    sample_types: Vec<String>,
+    title: String,
+}
+
+/// One HTTP answer.
+#[derive(Debug)]
+pub struct Reply {
+    /// The status code.
+    pub status: u16,
+    /// The content type.
+    pub content_type: &'static str,
+    /// The body.
+    pub body: Vec<u8>,
+    /// Where a redirect goes.
+    pub location: Option<String>,
+}
+
+impl Reply {
+    fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Reply {
+        Reply {
+            status,
+            content_type,
+            body: body.into(),
+            location: None,
+        }
+    }
+
+    fn html(status: u16, page: String) -> Reply {
+        Reply::new(status, "text/html; charset=utf-8", page)
+    }
+
+    fn json(status: u16, body: String) -> Reply {
+        Reply::new(status, "application/json", body)
+    }
+
+    fn svg(body: impl Into<Vec<u8>>) -> Reply {
+        Reply::new(200, "image/svg+xml", body)
+    }
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+
+impl Ui {
+    /// A UI over `ids` (one profile, or a series oldest first) of `engine`
+    /// with the command line's options `cfg`; `title` names the sources.
+    pub fn new(engine: Engine, ids: Vec<ProfileId>, cfg: Config, title: String) -> Result<Ui> {
+        let first = *ids
+            .first()
+            .ok_or_else(|| Error::Usage("the web UI needs a profile".into()))?;
+        let sample_types = engine
+            .store()
+            .get(first)
+            .map_or_else(Vec::new, |s| s.profile.sample_type_names());
+        Ok(Ui {
+            engine,
+            ids,
+            cfg,
+            sample_types,
+            title,
+        })
+    }
+
+    /// Answers `GET path?query`.
+    pub fn handle(&self, path: &str, raw_query: &str) -> Reply {
+        let q = match Query::parse(raw_query) {
+            Ok(q) => q,
+            Err(e) => return self.failed(path, &Query::default(), &e),
+        };
+        let view = match path {
+            "/" => {
+                let mut r = Reply::new(302, HTML, "");
+                r.location = Some(views::link("", &q.encoded()));
+                return r;
+            }
+            "/ui" | "/ui/" | "/ui/flamegraph" => "flamegraph",
+            "/ui/top" => "top",
+            "/ui/graph" => "graph",
+            "/ui/peek" => "peek",
+            "/ui/source" => "source",
+            "/ui/disasm" => "disasm",
+            "/ui/growth" => "growth",
+            "/ui/flamegraph.svg" => return self.flame_svg(&q),
+            "/ui/graph.svg" => return self.graph_svg(&q),
+            "/api/top" => return self.api(&q, "top"),
+            "/api/flamegraph" => return self.api(&q, "flamegraph"),
+            _ => {
+                let mut h = Html::new();
+                h.element("p", &[("class", "error")], &format!("no such page: {path}"));
+                return Reply::html(404, self.page("top", &Query::default(), h));
+            }
+        };
+        match self.view(view, &q) {
+            Ok(body) => Reply::html(200, self.page(view, &q, body)),
+            Err(e) => self.failed(path, &q, &e),
+        }
+    }
+
+    fn page(&self, view: &'static str, q: &Query, body: Html) -> String {
+        views::page(
+            &Frame {
+                view,
+                query: q,
+                title: &self.title,
+                sample_types: &self.sample_types,
+                snapshots: if self.ids.len() > 1 {
+                    self.ids.len()
+                } else {
+                    0
+                },
+            },
+            body,
+        )
+    }
+
+    /// The error page (or JSON) of a request that failed: 400 with the
+    /// error's one line.
+    fn failed(&self, path: &str, q: &Query, e: &Error) -> Reply {
+        let line = e.to_string();
+        if path.starts_with("/api/") {
+            return Reply::json(400, views::safe_json(&serde_json::json!({ "error": line })));
+        }
+        let view = views::VIEWS
+            .iter()
+            .find(|v| path.strip_prefix("/ui/") == Some(v.0))
+            .map_or("flamegraph", |v| v.0);
+        Reply::html(400, self.page(view, q, views::error_body(&line)))
+    }
+
+    /// The report `command` (with regexp argument `arg`) under the query's
+    /// options, on the query's snapshot of a series.
+    fn report(&self, q: &Query, command: &str, arg: Option<&str>) -> Result<Report> {
+        let cfg = q.apply(&self.cfg, &self.sample_types)?;
+        let spec = commands::command(command).expect("a command of the table");
+        let req = Request {
+            command: spec,
+            argument: arg.map(str::to_string),
+            options: ReportOptions::new(&cfg, spec, Caller::Flags)?,
+        };
+        let answer = if self.ids.len() > 1 {
+            let n = self.ids.len();
+            let current = match q.get("snapshot") {
+                None => n - 1,
+                Some(k) => match k.parse::<usize>() {
+                    Ok(k) if (1..=n).contains(&k) => k - 1,
+                    _ => {
+                        return Err(Error::Usage(format!(
+                            "bad query parameter snapshot={k:?}: the series has snapshots 1 to {n}"
+                        )));
+                    }
+                },
+            };
+            self.engine.series(&self.ids, current, &req)
+        } else {
+            self.engine.report(self.ids[0], &req)
+        };
+        answer.result
+    }
+
+    fn view(&self, view: &str, q: &Query) -> Result<Html> {
+        let focus = q.get("f");
+        Ok(match view {
+            "top" => views::top(&self.report(q, "top", None)?, q),
+            "flamegraph" => {
+                // Fail here, on the page, rather than in the embedded SVG.
+                self.report(q, "flamegraph", None)?;
+                views::embedded_svg(&views::link("flamegraph.svg", &q.encoded()), false)
+            }
+            "graph" => {
+                let report = self.report(q, "svg", None)?;
+                match crate::output::run_dot(&dot_text(&report), "svg") {
+                    Ok(_) => views::embedded_svg(&views::link("graph.svg", &q.encoded()), true),
+                    Err(e) => {
+                        let mut h = views::error_body(&e.to_string());
+                        h.raw("<p>The ");
+                        h.element(
+                            "a",
+                            &[("href", &views::link("flamegraph", &q.encoded()))],
+                            "flame graph",
+                        );
+                        h.raw(" shows the same stacks without Graphviz.</p>\n");
+                        h
+                    }
+                }
+            }
+            "peek" | "source" | "disasm" => {
+                let Some(f) = focus else {
+                    return Ok(views::needs_function(view));
+                };
+                let command = match view {
+                    "source" => "list",
+                    other => other,
+                };
+                // The focus box names the functions, as `peek RE` does in
+                // the shell; it does not also filter the samples.
+                views::text_report(&self.report(&q.without("f"), command, Some(f))?)
+            }
+            "growth" => {
+                if self.ids.len() < 2 {
+                    return Err(Error::Usage(
+                        "growth needs a snapshot series: start rpprof with -series and two or more profiles".into(),
+                    ));
+                }
+                views::text_report(&self.report(q, "growth", None)?)
+            }
+            _ => unreachable!("a view of the table"),
+        })
+    }
+
+    fn flame_svg(&self, q: &Query) -> Reply {
+        match self.report(q, "flamegraph", None) {
+            Ok(r) => Reply::svg(dot_text(&r)),
+            Err(e) => self.failed("/ui/flamegraph.svg", q, &e),
+        }
+    }
+
+    fn graph_svg(&self, q: &Query) -> Reply {
+        let svg = self
+            .report(q, "svg", None)
+            .and_then(|r| crate::output::run_dot(&dot_text(&r), "svg"));
+        match svg {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(s) => Reply::svg(crate::render::svgpan::add_pan_zoom(&s)),
+                Err(e) => Reply::svg(e.into_bytes()),
+            },
+            Err(e) => self.failed("/ui/graph.svg", q, &e),
+        }
+    }
+
+    fn api(&self, q: &Query, command: &str) -> Reply {
+        match self.report(q, command, None) {
+            Ok(r) if command == "top" => Reply::json(200, views::top_json(&r)),
+            Ok(r) => Reply::json(200, views::flame_json(&r)),
+            Err(e) => self.failed("/api/", q, &e),
+        }
+    }
+}
+
+/// The text of a report rendered as the shell writes it to a file (DOT for
+/// a graph, the SVG document for a flame graph).
+fn dot_text(report: &Report) -> String {
+    let layout = crate::render::text::Layout::detect(false, true);
+    match crate::render::text::plain(report, &layout) {
+        crate::render::text::Rendered::Text(t) => t.into_owned(),
+        crate::render::text::Rendered::Bytes(b) => String::from_utf8_lossy(&b).into_owned(),
+    }
+}
+
+/// `host:port` of `-http`, the host defaulting to `localhost`.
+pub fn split_address(addr: &str) -> Result<(String, u16)> {
+    let bad = || {
+        Error::Usage(format!(
+            "-http={addr:?}: want [host]:port, e.g. :8080, localhost:0 or 0.0.0.0:8080"
+        ))
+    };
+    let (host, port) = addr.rsplit_once(':').ok_or_else(bad)?;
+    let port: u16 = port.parse().map_err(|_| bad())?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let host = if host.is_empty() { "localhost" } else { host };
+    Ok((host.to_string(), port))
+}
+
+/// True when a request's `Host` header may be answered: localhost, an IP
+/// address, or the host the server was bound to. Any other name may be a
+/// DNS rebinding of a hostile page's domain onto this machine.
+pub fn allowed_host(header: Option<&str>, bound: &str) -> bool {
+    let Some(h) = header else {
+        return false;
+    };
+    let name = if let Some(rest) = h.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        h.rsplit_once(':').map_or(h, |(n, _)| n)
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name.parse::<std::net::IpAddr>().is_ok()
+        || name.eq_ignore_ascii_case(bound)
+}
+
+/// Serves `ui` on `addr` until the process ends; prints the address on
+/// `err` and opens a browser on it unless `no_browser`.
+pub fn serve(ui: Ui, addr: &str, no_browser: bool, err: &mut dyn Write) -> Result<()> {
+    let (host, port) = split_address(addr)?;
+    let cannot = |e: std::io::Error| Error::Usage(format!("-http={addr}: cannot listen: {e}"));
+    let listener = std::net::TcpListener::bind((host.as_str(), port)).map_err(cannot)?;
+    listener.set_nonblocking(true).map_err(cannot)?;
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_io()
+        .build()
+        .map_err(cannot)?;
+    let url = format!("http://{host}:{port}");
+    let _ = writeln!(err, "Serving web UI on {url}");
+    let _ = err.flush();
+    if !no_browser {
+        crate::output::open_browser(&url, err);
+    }
+    let ui = std::sync::Arc::new(ui);
+    let bound: std::sync::Arc<str> = host.into();
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(cannot)?;
+        let app = axum::Router::new().fallback(move |rq: axum::extract::Request| {
+            let (ui, bound) = (ui.clone(), bound.clone());
+            async move { answer(ui, &bound, rq).await }
+        });
+        axum::serve(listener, app).await.map_err(cannot)
+    })
+}
+
+/// Answers one request: the Host and method checks, then the view on
+/// the blocking pool.
+async fn answer(
+    ui: std::sync::Arc<Ui>,
+    bound: &str,
+    rq: axum::extract::Request,
+) -> axum::response::Response {
+    use axum::http::{Method, header};
+    let host = rq
+        .headers()
+        .get(header::HOST)
+        .map(|h| String::from_utf8_lossy(h.as_bytes()).into_owned());
+    let reply = if !allowed_host(host.as_deref(), bound) {
+        Reply::new(
+            403,
+            "text/plain; charset=utf-8",
+            format!(
+                "refused: Host {:?} is not this server (localhost or {bound}); rpprof answers only its own address\n",
+                host.unwrap_or_default()
+            ),
+        )
+    } else if rq.method() != Method::GET && rq.method() != Method::HEAD {
+        Reply::new(
+            405,
+            "text/plain; charset=utf-8",
+            "the web UI is read-only: GET only\n",
+        )
+    } else {
+        let path = rq.uri().path().to_string();
+        let query = rq.uri().query().unwrap_or("").to_string();
+        tokio::task::spawn_blocking(move || ui.handle(&path, &query))
+            .await
+            .unwrap_or_else(|e| {
+                Reply::new(
+                    500,
+                    "text/plain; charset=utf-8",
+                    format!("internal error: {e}\n"),
+                )
+            })
+    };
+    let mut b = axum::response::Response::builder()
+        .status(reply.status)
+        .header(header::CONTENT_TYPE, reply.content_type)
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header(header::CACHE_CONTROL, "no-store")
+        // Nothing is loaded from elsewhere: the UI works offline.
+        .header(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self' 'unsafe-inline'; frame-ancestors 'self'",
+        );
+    if let Some(l) = &reply.location {
+        b = b.header(header::LOCATION, l);
+    }
+    b.body(axum::body::Body::from(reply.body))
+        .unwrap_or_else(|_| axum::response::Response::new(axum::body::Body::empty()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_default_to_localhost() {
+        assert_eq!(split_address(":8080").unwrap(), ("localhost".into(), 8080));
+        assert_eq!(split_address("0.0.0.0:0").unwrap(), ("0.0.0.0".into(), 0));
+        assert_eq!(split_address("[::1]:9").unwrap(), ("::1".into(), 9));
+        for bad in ["8080", "host:", "host:x", ":99999"] {
+            let e = split_address(bad).unwrap_err().to_string();
+            assert!(
+                e.starts_with(&format!("-http={bad:?}: want [host]:port")),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_this_host_is_answered() {
+        for ok in [
+            "localhost:8080",
+            "127.0.0.1:1",
+            "[::1]:80",
+            "LOCALHOST",
+            "box:8080",
+        ] {
+            assert!(allowed_host(Some(ok), "box"), "{ok}");
+        }
+        for refused in [
+            "evil.example:8080",
+            "localhost.evil.example",
+            "",
+            "box.evil:1",
+        ] {
+            assert!(!allowed_host(Some(refused), "box"), "{refused}");
+        }
+        assert!(!allowed_host(None, "localhost"));
+    }
+}

@@ -1,0 +1,407 @@
+//! The pages of the web UI, one per view, and their JSON: each asks the
+//! engine for the report the shell would make with the same options and
+//! renders it as HTML (tables from the report's values, text reports from
+//! the styled lines the terminal renderer also uses, the flame graph and
+//! call graph as the SVG documents the shell writes).
+
+use super::html::Html;
+use super::query::Query;
+use crate::render::text::{self, Layout, Rendered, Style};
+use crate::render::units::percentage;
+use crate::report::{Body, Report};
+use serde_json::json;
+
+/// A view of the navigation bar: its path under `/ui/`, its title, and
+/// whether it needs a snapshot series.
+pub const VIEWS: &[(&str, &str, bool)] = &[
+    ("top", "Top", false),
+    ("flamegraph", "Flame graph", false),
+    ("graph", "Graph", false),
+    ("peek", "Peek", false),
+    ("source", "Source", false),
+    ("disasm", "Disassemble", false),
+    ("growth", "Growth", true),
+];
+
+const STYLE: &str = r#"<style>
+body { font-family: "DejaVu Sans", Verdana, sans-serif; margin: 0; font-size: 14px; }
+nav { background: #1f4e99; padding: 6px 10px; }
+nav a { color: #fff; margin-right: 14px; text-decoration: none; }
+nav a.current { font-weight: bold; text-decoration: underline; }
+form.refine { padding: 6px 10px; background: #eef2f8; border-bottom: 1px solid #c8d2e4; }
+form.refine input[type=text] { width: 14em; }
+main { padding: 8px 10px; }
+.legend { color: #444; white-space: pre-wrap; font-family: monospace; }
+.error { color: #b00020; font-weight: bold; }
+table.top { border-collapse: collapse; font-family: monospace; }
+table.top th { cursor: pointer; text-align: right; padding: 2px 8px; background: #eef2f8; }
+table.top th.name, table.top td.name { text-align: left; }
+table.top td { text-align: right; padding: 1px 8px; }
+table.top tr:hover { background: #fff3c4; }
+pre { font-size: 13px; }
+pre .hot { color: #b00020; font-weight: bold; }
+pre .warm { color: #9a5b00; }
+pre .sampled { background: #fff3c4; }
+pre .header { color: #1f4e99; }
+object.fill { width: 100%; height: 85vh; border: 0; }
+</style>
+"#;
+
+/// The script of the Top table: clicking a heading sorts by it.
+const SORT_SCRIPT: &str = r#"<script>
+(function () {
+  "use strict";
+  var table = document.querySelector("table.top");
+  if (!table) return;
+  var heads = table.querySelectorAll("th");
+  heads.forEach(function (th, col) {
+    th.addEventListener("click", function () {
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      var down = th.getAttribute("data-order") !== "desc";
+      rows.sort(function (a, b) {
+        var x = a.cells[col].getAttribute("data-v"), y = b.cells[col].getAttribute("data-v");
+        var c = col === heads.length - 1 ? x.localeCompare(y) : parseFloat(x) - parseFloat(y);
+        return down ? -c : c;
+      });
+      heads.forEach(function (h) { h.removeAttribute("data-order"); });
+      th.setAttribute("data-order", down ? "desc" : "asc");
+      rows.forEach(function (r) { body.appendChild(r); });
+      table.setAttribute("data-sorted", col + (down ? " desc" : " asc"));
+    });
+  });
+})();
+</script>
+"#;
+
+/// What every page shows around its body.
+pub struct Frame<'a> {
+    /// The page's view (a path of [`VIEWS`]).
+    pub view: &'static str,
+    /// The request's query, kept in every link and the form.
+    pub query: &'a Query,
+    /// The profile's title (its sources).
+    pub title: &'a str,
+    /// The sample types, for the sample menu.
+    pub sample_types: &'a [String],
+    /// The snapshots of a series (empty for one profile).
+    pub snapshots: usize,
+}
+
+/// A complete page: the navigation bar, the Refine form, `body`.
+pub fn page(f: &Frame, body: Html) -> String {
+    let mut h = Html::new();
+    h.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n");
+    let title = VIEWS
+        .iter()
+        .find(|v| v.0 == f.view)
+        .map_or("rpprof", |v| v.1);
+    h.element("title", &[], &format!("{} · {} · rpprof", title, f.title));
+    h.raw(STYLE).raw("</head>\n<body>\n<nav>");
+    let q = f.query.encoded();
+    for &(path, name, series) in VIEWS {
+        if series && f.snapshots < 2 {
+            continue;
+        }
+        let href = link(path, &q);
+        if path == f.view {
+            h.element("a", &[("href", &href), ("class", "current")], name);
+        } else {
+            h.element("a", &[("href", &href)], name);
+        }
+    }
+    h.raw("</nav>\n");
+    h.append(refine(f));
+    h.raw("<main>\n").append(body).raw("</main>\n");
+    if f.view == "top" {
+        h.raw(SORT_SCRIPT);
+    }
+    h.raw("</body></html>\n");
+    h.finish()
+}
+
+/// `/ui/PATH?QUERY`.
+pub fn link(path: &str, query: &str) -> String {
+    if query.is_empty() {
+        format!("/ui/{path}")
+    } else {
+        format!("/ui/{path}?{query}")
+    }
+}
+
+/// The Refine form: the filters as text boxes, the sample type and
+/// granularity as menus; submitting reloads the view with them in the URL.
+fn refine(f: &Frame) -> Html {
+    let mut h = Html::new();
+    let action = format!("/ui/{}", f.view);
+    h.open(
+        "form",
+        &[("class", "refine"), ("method", "get"), ("action", &action)],
+    );
+    for (param, label) in [
+        ("f", "focus"),
+        ("i", "ignore"),
+        ("h", "hide"),
+        ("s", "show"),
+        ("tf", "tagfocus"),
+    ] {
+        let value = f.query.get(param).unwrap_or("");
+        h.element("label", &[("for", param)], label).raw(" ");
+        h.open(
+            "input",
+            &[
+                ("type", "text"),
+                ("id", param),
+                ("name", param),
+                ("value", value),
+                ("list", "names"),
+            ],
+        )
+        .raw(" ");
+    }
+    h.element("label", &[("for", "si")], "sample").raw(" ");
+    h.open("select", &[("id", "si"), ("name", "si")]);
+    h.element("option", &[("value", "")], "default");
+    let si = f.query.get("si").unwrap_or("");
+    for t in f.sample_types {
+        if t == si {
+            h.element("option", &[("value", t), ("selected", "")], t);
+        } else {
+            h.element("option", &[("value", t)], t);
+        }
+    }
+    h.close("select").raw(" ");
+    h.element("label", &[("for", "g")], "granularity").raw(" ");
+    h.open("select", &[("id", "g"), ("name", "g")]);
+    let g = f.query.get("g").unwrap_or("");
+    for choice in [
+        "",
+        "functions",
+        "filefunctions",
+        "files",
+        "lines",
+        "addresses",
+    ] {
+        let shown = if choice.is_empty() { "default" } else { choice };
+        if choice == g {
+            h.element("option", &[("value", choice), ("selected", "")], shown);
+        } else {
+            h.element("option", &[("value", choice)], shown);
+        }
+    }
+    h.close("select").raw(" ");
+    if f.snapshots > 1 {
+        h.element("label", &[("for", "snapshot")], "snapshot")
+            .raw(" ");
+        h.open("select", &[("id", "snapshot"), ("name", "snapshot")]);
+        let current = f.query.get("snapshot").unwrap_or("");
+        for k in 1..=f.snapshots {
+            let k = k.to_string();
+            let shown = if k == f.snapshots.to_string() {
+                format!("{k} (newest)")
+            } else {
+                k.clone()
+            };
+            if k == current || (current.is_empty() && k == f.snapshots.to_string()) {
+                h.element("option", &[("value", &k), ("selected", "")], &shown);
+            } else {
+                h.element("option", &[("value", &k)], &shown);
+            }
+        }
+        h.close("select").raw(" ");
+    }
+    h.raw("<input type=\"submit\" value=\"Refine\"> ");
+    h.element("a", &[("href", &format!("/ui/{}", f.view))], "Reset");
+    h.close("form").raw("\n");
+    h
+}
+
+/// The body of a failed view: the error's one line.
+pub fn error_body(message: &str) -> Html {
+    let mut h = Html::new();
+    h.element("p", &[("class", "error")], message);
+    h
+}
+
+/// The report's header lines (the legend), as text.
+fn legend(lines: &[String]) -> Html {
+    let mut h = Html::new();
+    h.element("div", &[("class", "legend")], &lines.join("\n"));
+    h
+}
+
+/// The Top view: a sortable table of the rows, each name linking to a
+/// focus on it and to its source.
+pub fn top(report: &Report, query: &Query) -> Html {
+    let mut h = Html::new();
+    let Body::Top(t) = &report.body else {
+        return error_body("not a top report");
+    };
+    h.append(legend(&t.header.lines()));
+    let names: Vec<&str> = t.rows.iter().map(|r| r.name.as_str()).collect();
+    h.raw("<datalist id=\"names\">");
+    for n in names.iter().take(1000) {
+        h.open("option", &[("value", &regex::escape(n))]);
+    }
+    h.raw("</datalist>\n");
+    h.raw("<table class=\"top\"><thead><tr><th>flat</th><th>flat%</th><th>sum%</th><th>cum</th><th>cum%</th><th class=\"name\">name</th></tr></thead>\n<tbody>\n");
+    let s = &report.scale;
+    let total = report.total;
+    for r in &t.rows {
+        let focus = query.with("f", &format!("^{}$", regex::escape(&r.name)));
+        let focused = link("top", &focus);
+        let source = link("source", &focus);
+        h.raw("<tr>");
+        for (v, shown) in [
+            (r.flat, s.format(r.flat)),
+            (r.flat, percentage(r.flat, total).trim().to_string()),
+            (r.sum, percentage(r.sum, total).trim().to_string()),
+            (r.cum, s.format(r.cum)),
+            (r.cum, percentage(r.cum, total).trim().to_string()),
+        ] {
+            h.element("td", &[("data-v", &v.to_string())], &shown);
+        }
+        h.open("td", &[("class", "name"), ("data-v", &r.name)]);
+        h.element(
+            "a",
+            &[("href", &focused), ("title", "focus on it")],
+            &r.name,
+        );
+        h.raw(" ");
+        h.element("a", &[("href", &source), ("class", "src")], "[source]");
+        h.raw("</td></tr>\n");
+    }
+    h.raw("</tbody></table>\n");
+    h
+}
+
+/// `/api/top`: the Top rows as JSON, values raw and as the text shows them.
+pub fn top_json(report: &Report) -> String {
+    let Body::Top(t) = &report.body else {
+        return "{}".into();
+    };
+    let s = &report.scale;
+    let total = report.total;
+    let rows: Vec<_> = t
+        .rows
+        .iter()
+        .map(|r| {
+            json!({
+                "name": r.name,
+                "flat": r.flat,
+                "flat_text": s.format(r.flat),
+                "flat_percent": percentage(r.flat, total).trim(),
+                "sum_percent": percentage(r.sum, total).trim(),
+                "cum": r.cum,
+                "cum_text": s.format(r.cum),
+                "cum_percent": percentage(r.cum, total).trim(),
+            })
+        })
+        .collect();
+    safe_json(&json!({
+        "sample_type": report.sample_type,
+        "unit": s.sample_unit,
+        "total": total,
+        "total_text": s.format(total),
+        "legend": t.header.lines(),
+        "rows": rows,
+    }))
+}
+
+/// `/api/flamegraph`: the frames of the flame graph as JSON.
+pub fn flame_json(report: &Report) -> String {
+    let Body::Flame(f) = &report.body else {
+        return "{}".into();
+    };
+    let frames: Vec<_> = f
+        .frames
+        .iter()
+        .map(|fr| {
+            json!({
+                "name": fr.name,
+                "depth": fr.depth,
+                "parent": fr.parent,
+                "start": fr.start,
+                "width": fr.width,
+                "cum": fr.cum,
+                "flat": fr.flat,
+            })
+        })
+        .collect();
+    safe_json(&json!({
+        "sample_type": report.sample_type,
+        "unit": report.scale.sample_unit,
+        "total": report.total,
+        "width": f.width,
+        "diff": f.diff,
+        "frames": frames,
+    }))
+}
+
+/// JSON text with `<`, `>` and `&` written as `\u003c`, `\u003e`,
+/// `\u0026` (they occur only inside strings): the text stays inert even
+/// where it ends up inside HTML or a script.
+pub fn safe_json(v: &serde_json::Value) -> String {
+    v.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// A text report (peek, list, disasm, growth) as preformatted text, lines
+/// classed by the styles the terminal colours.
+pub fn text_report(report: &Report) -> Html {
+    let layout = Layout::detect(false, true);
+    let mut h = Html::new();
+    h.raw("<pre>");
+    match text::lines(report, &layout) {
+        Some(lines) => {
+            for l in lines {
+                let class = match l.style {
+                    Style::Plain => None,
+                    Style::Header => Some("header"),
+                    Style::Hot => Some("hot"),
+                    Style::Warm => Some("warm"),
+                    Style::Sampled => Some("sampled"),
+                };
+                match class {
+                    Some(c) => h.element("span", &[("class", c)], &l.text),
+                    None => h.text(&l.text),
+                };
+                h.raw("\n");
+            }
+        }
+        None => {
+            if let Rendered::Text(t) = text::plain(report, &layout) {
+                h.text(&t);
+            }
+        }
+    }
+    h.raw("</pre>\n");
+    h
+}
+
+/// A page showing the SVG document at `src`: at its own size (the flame
+/// graph), or filling the window (`fill`: the call graph, which pans and
+/// zooms inside it).
+pub fn embedded_svg(src: &str, fill: bool) -> Html {
+    let mut h = Html::new();
+    let mut attrs = vec![("type", "image/svg+xml"), ("data", src)];
+    if fill {
+        attrs.push(("class", "fill"));
+    }
+    h.open("object", &attrs);
+    h.close("object");
+    h
+}
+
+/// What a view needing a function says without one.
+pub fn needs_function(view: &str) -> Html {
+    let mut h = Html::new();
+    h.element(
+        "p",
+        &[],
+        &format!("{view} shows the functions matching the focus regexp: type one in the focus box above and press Refine (or pick a row of Top)."),
+    );
+    h
+}
