@@ -256,3 +256,110 @@ fn call_graph_zooms_pans_and_resets_in_chromium() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The web UI in Chromium: the flame graph renders and zooms on a click,
+/// a focus typed into Refine changes the Top table and goes into the URL,
+/// a row's source link opens Source for Track; a screenshot of each view.
+#[test]
+fn web_ui_flame_refine_and_source_in_chromium() {
+    let src = common::leak_source_args();
+    let path = graphviz_dir();
+    let ui = common::WebUi::start(&[&src[0], &src[1], HEAP_5], &[("PATH", &path)]);
+    let mut b = Browser::open(&ui.url("/ui/"), WINDOW.0, WINDOW.1);
+
+    // The flame graph is the default view, in its own document.
+    let doc = "document.querySelector('object').contentDocument";
+    b.wait_for(&format!(
+        "!!{doc} && {doc}.documentElement.getAttribute('data-ready') === 'true'"
+    ));
+    let frames = b.eval(&format!("{doc}.querySelectorAll('g.f').length"));
+    assert!(frames.as_u64().unwrap() >= 7, "{frames} frames");
+    keep("web-flamegraph.png", &b.screenshot());
+    let at = b.eval(&format!(
+        "(function(){{var o=document.querySelector('object').getBoundingClientRect();\
+         var g=Array.from({doc}.querySelectorAll('g.f')).find(function(g){{\
+         return g.querySelector('title').textContent.split('\\n')[0]==='main.(*RequestTracker).Track';}});\
+         var r=g.querySelector('rect').getBoundingClientRect();\
+         return [o.x+r.x+r.width/2,o.y+r.y+r.height/2];}})()"
+    ));
+    b.click((at[0].as_f64().unwrap(), at[1].as_f64().unwrap()), 1);
+    assert_eq!(
+        b.eval(&format!(
+            "{doc}.documentElement.getAttribute('data-zoomed')"
+        )),
+        "main.(*RequestTracker).Track"
+    );
+
+    // Top, then a focus typed into Refine.
+    b.navigate(&ui.url("/ui/top"));
+    let rows = |b: &mut Browser| b.eval("document.querySelectorAll('table.top tbody tr').length");
+    let all = rows(&mut b).as_u64().unwrap();
+    keep("web-top.png", &b.screenshot());
+    let focus = b.centre("#f");
+    b.click(focus, 1);
+    b.type_text("Track");
+    b.press_enter();
+    b.wait_loaded(&ui.url("/ui/top?f=Track"));
+    let focused = rows(&mut b).as_u64().unwrap();
+    let expected = rpprof(["-top", "-focus=Track", HEAP_5]).run().out();
+    let expected_rows = expected
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("flat "))
+        .count()
+        - 1;
+    assert_eq!(focused as usize, expected_rows, "{expected}");
+    assert!(focused < all, "{focused} of {all} rows");
+    assert_eq!(b.eval("document.getElementById('f').value"), "Track");
+
+    // The row's source link: Source for Track, the leaking line marked.
+    let link = "a.src[href*='Track']";
+    assert_eq!(
+        b.eval(&format!("document.querySelectorAll({:?}).length", link)),
+        1
+    );
+    let at = b.centre(link);
+    b.click(at, 1);
+    b.wait_for("location.pathname === '/ui/source' && document.readyState === 'complete'");
+    let text = b.eval("document.querySelector('pre').textContent");
+    let text = text.as_str().unwrap();
+    assert!(
+        text.contains("ROUTINE ======================== main.(*RequestTracker).Track"),
+        "{text}"
+    );
+    let hot = b.eval(
+        "Array.from(document.querySelectorAll('pre span.sampled')).map(function(s){return s.textContent;}).join('\\n')",
+    );
+    assert!(hot.as_str().unwrap().contains("bytes.Repeat"), "{hot}");
+    keep("web-source.png", &b.screenshot());
+
+    b.navigate(&ui.url("/ui/peek?f=Track"));
+    keep("web-peek.png", &b.screenshot());
+    b.navigate(&ui.url("/ui/graph"));
+    b.wait_for(
+        "!!document.querySelector('object').contentDocument && \
+         !!document.querySelector('object').contentDocument.getElementById('viewport')",
+    );
+    keep("web-graph.png", &b.screenshot());
+}
+
+/// The Growth view of a series in Chromium (its screenshot).
+#[test]
+fn web_ui_growth_in_chromium() {
+    let series = common::leak_series();
+    let mut args = vec!["-series"];
+    args.extend(series.iter().map(String::as_str));
+    let ui = common::WebUi::start(&args, &[]);
+    let mut b = Browser::open(&ui.url("/ui/growth"), WINDOW.0, WINDOW.1);
+    let text = b.eval("document.querySelector('pre').textContent");
+    assert!(
+        text.as_str()
+            .unwrap()
+            .contains("main.(*RequestTracker).Track"),
+        "{text}"
+    );
+    assert_eq!(
+        b.eval("document.querySelectorAll('#snapshot option').length"),
+        5
+    );
+    keep("web-growth.png", &b.screenshot());
+}

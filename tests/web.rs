@@ -6,64 +6,22 @@
 
 mod common;
 
-use common::{HEAP_1, HEAP_5, HttpReply, leak_series, rpprof};
+use common::{HEAP_1, HEAP_5, WebUi, leak_series, rpprof};
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-/// A running `rpprof -http=localhost:0 -no_browser …`, killed on drop.
-struct Server {
-    child: Child,
-    port: u16,
+/// What the tests ask of the UI.
+trait Views {
+    /// `target`'s page, checked to be HTML with status `status`.
+    fn page(&self, target: &str, status: u16) -> String;
+    /// `target`'s JSON, checked to be status 200.
+    fn json(&self, target: &str) -> Value;
 }
 
-impl Server {
-    fn start(args: &[&str]) -> Server {
-        Server::start_with(args, &[])
-    }
-
-    fn start_with(args: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut run = rpprof(["-http=localhost:0", "-no_browser"]).args(args);
-        for (k, v) in env {
-            run = run.env(k, v);
-        }
-        let mut child = run
-            .command()
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("rpprof starts");
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("rpprof says where it serves");
-        let port = line
-            .strip_prefix("Serving web UI on http://localhost:")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("the first line names the address: {line:?}"));
-        Server { child, port }
-    }
-
-    fn get(&self, target: &str) -> HttpReply {
-        common::http(
-            self.port,
-            "GET",
-            target,
-            &format!("localhost:{}", self.port),
-        )
-    }
-
-    /// `target`'s page, checked to be HTML with status `status`.
+impl Views for WebUi {
     fn page(&self, target: &str, status: u16) -> String {
         let r = self.get(target);
         assert_eq!(r.status, status, "{target}: {}", r.text());
@@ -75,7 +33,6 @@ impl Server {
         r.text()
     }
 
-    /// `target`'s JSON, checked to be status 200.
     fn json(&self, target: &str) -> Value {
         let r = self.get(target);
         assert_eq!(r.status, 200, "{target}: {}", r.text());
@@ -85,13 +42,6 @@ impl Server {
             "{target}"
         );
         serde_json::from_slice(&r.body).expect("JSON")
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -154,7 +104,7 @@ fn unmarked(rows: Vec<[String; 6]>) -> Vec<[String; 6]> {
 
 #[test]
 fn top_page_and_api_hold_the_numbers_of_top() {
-    let s = Server::start(&[HEAP_5]);
+    let s = WebUi::start(&[HEAP_5], &[]);
     let expected = unmarked(top_rows(&["-top", HEAP_5]));
     assert!(expected.len() >= 5);
     assert_eq!(api_rows(&s.json("/api/top")), expected);
@@ -198,7 +148,7 @@ fn top_page_and_api_hold_the_numbers_of_top() {
 
 #[test]
 fn the_url_carries_the_refinements() {
-    let s = Server::start(&[HEAP_5]);
+    let s = WebUi::start(&[HEAP_5], &[]);
     for (query, flags) in [
         ("f=Track", &["-focus=Track"][..]),
         ("si=alloc_space", &["-sample_index=alloc_space"]),
@@ -250,7 +200,7 @@ fn the_url_carries_the_refinements() {
 
 #[test]
 fn the_flame_graph_is_the_default_view_and_the_svg_of_flamegraph() {
-    let s = Server::start(&[HEAP_5]);
+    let s = WebUi::start(&[HEAP_5], &[]);
     let r = s.get("/");
     assert_eq!((r.status, r.header("location")), (302, Some("/ui/")));
     let page = s.page("/ui/", 200);
@@ -299,7 +249,7 @@ fn escaped_lines(args: &[&str]) -> Vec<String> {
 #[test]
 fn source_and_peek_pages_hold_the_list_and_peek_reports() {
     let src = common::leak_source_args();
-    let s = Server::start(&[&src[0], &src[1], HEAP_5]);
+    let s = WebUi::start(&[&src[0], &src[1], HEAP_5], &[]);
     let page = s.page("/ui/source?f=Track", 200);
     let lines = escaped_lines(&["-list=Track", &src[0], &src[1], HEAP_5]);
     assert!(lines.len() > 10);
@@ -337,7 +287,7 @@ fn graphviz_dir() -> String {
 
 #[test]
 fn the_graph_pans_and_zooms_and_says_when_graphviz_is_missing() {
-    let s = Server::start_with(&[HEAP_5], &[("PATH", &graphviz_dir())]);
+    let s = WebUi::start(&[HEAP_5], &[("PATH", &graphviz_dir())]);
     let page = s.page("/ui/graph?f=Track", 200);
     assert!(
         page.contains("data=\"/ui/graph.svg?f=Track\" class=\"fill\""),
@@ -352,7 +302,7 @@ fn the_graph_pans_and_zooms_and_says_when_graphviz_is_missing() {
     );
     drop(s);
     let empty = common::temp_dir("web-no-dot");
-    let s = Server::start_with(&[HEAP_5], &[("PATH", &empty.display().to_string())]);
+    let s = WebUi::start(&[HEAP_5], &[("PATH", &empty.display().to_string())]);
     let page = s.page("/ui/graph", 200);
     assert!(
         page.contains("Is Graphviz installed?")
@@ -366,7 +316,7 @@ fn a_series_has_growth_and_a_snapshot_menu() {
     let series = leak_series();
     let mut args = vec!["-series"];
     args.extend(series.iter().map(String::as_str));
-    let s = Server::start(&args);
+    let s = WebUi::start(&args, &[]);
     let page = s.page("/ui/growth", 200);
     assert!(page.contains(">Growth</a>"));
     let mut flag = vec!["-growth"];
@@ -387,7 +337,7 @@ fn a_series_has_growth_and_a_snapshot_menu() {
     assert!(
         bad.contains("bad query parameter snapshot=&#34;9&#34;: the series has snapshots 1 to 5")
     );
-    let one = Server::start(&[HEAP_5]);
+    let one = WebUi::start(&[HEAP_5], &[]);
     let refused = one.page("/ui/growth", 400);
     assert!(
         refused.contains("growth needs a snapshot series"),
@@ -397,7 +347,7 @@ fn a_series_has_growth_and_a_snapshot_menu() {
 
 #[test]
 fn foreign_hosts_writes_and_unknown_pages_are_refused() {
-    let s = Server::start(&[HEAP_5]);
+    let s = WebUi::start(&[HEAP_5], &[]);
     let r = common::http(s.port, "GET", "/ui/top", "attacker.example:80");
     assert_eq!(r.status, 403);
     assert!(
@@ -419,7 +369,7 @@ fn foreign_hosts_writes_and_unknown_pages_are_refused() {
 
 #[test]
 fn a_stalled_client_does_not_block_the_others() {
-    let s = Server::start(&[HEAP_5]);
+    let s = WebUi::start(&[HEAP_5], &[]);
     // Half a request, never finished, on several connections.
     let stalled: Vec<_> = (0..64)
         .map(|_| {
@@ -472,7 +422,7 @@ fn hostile_names_render_inert_in_every_view() {
     let path = dir.join("hostile.pb");
     std::fs::write(&path, common::stacks_profile(&stacks)).unwrap();
     let p = path.display().to_string();
-    let s = Server::start(&[&p]);
+    let s = WebUi::start(&[&p], &[]);
     for target in [
         "/ui/top",
         "/ui/",

@@ -35,10 +35,47 @@ pub struct Ui {
     cfg: Config,
     sample_types: Vec<String>,
     title: String,
+    replies: std::sync::Mutex<Replies>,
+}
+
+/// The latest successful replies by request target: the profile never
+/// changes, so asking again (a reload, the back button, a shared link)
+/// costs a copy. Bounded in bytes, oldest dropped first.
+#[derive(Default)]
+struct Replies {
+    kept: std::collections::VecDeque<(String, Reply)>,
+    bytes: usize,
+}
+
+impl Replies {
+    /// Bytes of replies kept at most.
+    const LIMIT: usize = 64 << 20;
+
+    fn get(&self, target: &str) -> Option<Reply> {
+        self.kept
+            .iter()
+            .find(|(t, _)| t == target)
+            .map(|(_, r)| r.clone())
+    }
+
+    fn put(&mut self, target: String, reply: &Reply) {
+        if reply.status != 200 || reply.body.len() > Self::LIMIT / 4 || self.get(&target).is_some()
+        {
+            return;
+        }
+        self.bytes += reply.body.len();
+        self.kept.push_back((target, reply.clone()));
+        while self.bytes > Self::LIMIT {
+            match self.kept.pop_front() {
+                Some((_, r)) => self.bytes -= r.body.len(),
+                None => break,
+            }
+        }
+    }
 }
 
 /// One HTTP answer.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Reply {
     /// The status code.
     pub status: u16,
@@ -92,11 +129,25 @@ impl Ui {
             cfg,
             sample_types,
             title,
+            replies: std::sync::Mutex::default(),
         })
     }
 
-    /// Answers `GET path?query`.
+    /// Answers `GET path?query` (from the kept replies when asked before).
     pub fn handle(&self, path: &str, raw_query: &str) -> Reply {
+        let target = format!("{path}?{raw_query}");
+        if let Some(r) = self.replies.lock().ok().and_then(|c| c.get(&target)) {
+            return r;
+        }
+        let reply = self.make(path, raw_query);
+        if let Ok(mut c) = self.replies.lock() {
+            c.put(target, &reply);
+        }
+        reply
+    }
+
+    /// Makes the reply to `GET path?query`.
+    fn make(&self, path: &str, raw_query: &str) -> Reply {
         let q = match Query::parse(raw_query) {
             Ok(q) => q,
             Err(e) => return self.failed(path, &Query::default(), &e),
@@ -161,9 +212,10 @@ impl Ui {
         Reply::html(400, self.page(view, q, views::error_body(&line)))
     }
 
-    /// The report `command` (with regexp argument `arg`) under the query's
-    /// options, on the query's snapshot of a series.
-    fn report(&self, q: &Query, command: &str, arg: Option<&str>) -> Result<Report> {
+    /// The request for report `command` (with regexp argument `arg`)
+    /// under the query's options, and the snapshot it runs on (its index
+    /// in a series); every query value is checked here.
+    fn request(&self, q: &Query, command: &str, arg: Option<&str>) -> Result<(Request, usize)> {
         let cfg = q.apply(&self.cfg, &self.sample_types)?;
         let spec = commands::command(command).expect("a command of the table");
         let req = Request {
@@ -171,22 +223,34 @@ impl Ui {
             argument: arg.map(str::to_string),
             options: ReportOptions::new(&cfg, spec, Caller::Flags)?,
         };
+        let n = self.ids.len();
+        let current = match q.get("snapshot") {
+            None => n - 1,
+            Some(k) => match k.parse::<usize>() {
+                Ok(k) if n > 1 && (1..=n).contains(&k) => k - 1,
+                _ if n == 1 => {
+                    return Err(Error::Usage(format!(
+                        "bad query parameter snapshot={k:?}: not a snapshot series"
+                    )));
+                }
+                _ => {
+                    return Err(Error::Usage(format!(
+                        "bad query parameter snapshot={k:?}: the series has snapshots 1 to {n}"
+                    )));
+                }
+            },
+        };
+        Ok((req, current))
+    }
+
+    /// The report `command` (with regexp argument `arg`) under the query's
+    /// options, on the query's snapshot of a series.
+    fn report(&self, q: &Query, command: &str, arg: Option<&str>) -> Result<Report> {
+        let (req, current) = self.request(q, command, arg)?;
         let answer = if self.ids.len() > 1 {
-            let n = self.ids.len();
-            let current = match q.get("snapshot") {
-                None => n - 1,
-                Some(k) => match k.parse::<usize>() {
-                    Ok(k) if (1..=n).contains(&k) => k - 1,
-                    _ => {
-                        return Err(Error::Usage(format!(
-                            "bad query parameter snapshot={k:?}: the series has snapshots 1 to {n}"
-                        )));
-                    }
-                },
-            };
             self.engine.series(&self.ids, current, &req)
         } else {
-            self.engine.report(self.ids[0], &req)
+            self.engine.report(self.ids[current], &req)
         };
         answer.result
     }
@@ -196,8 +260,9 @@ impl Ui {
         Ok(match view {
             "top" => views::top(&self.report(q, "top", None)?, q),
             "flamegraph" => {
-                // Fail here, on the page, rather than in the embedded SVG.
-                self.report(q, "flamegraph", None)?;
+                // A bad query fails here, on the page, rather than in the
+                // embedded SVG.
+                self.request(q, "flamegraph", None)?;
                 views::embedded_svg(&views::link("flamegraph.svg", &q.encoded()), false)
             }
             "graph" => {
@@ -401,6 +466,20 @@ async fn answer(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kept_replies_are_bounded() {
+        let mut c = Replies::default();
+        let big = Reply::new(200, HTML, vec![0u8; Replies::LIMIT / 4]);
+        for k in 0..6 {
+            c.put(format!("/ui/{k}"), &big);
+        }
+        assert_eq!(c.kept.len(), 4);
+        assert!(c.bytes <= Replies::LIMIT);
+        assert!(c.get("/ui/0").is_none() && c.get("/ui/5").is_some());
+        c.put("/ui/err".into(), &Reply::new(400, HTML, "bad"));
+        assert!(c.get("/ui/err").is_none(), "failures are asked again");
+    }
 
     #[test]
     fn addresses_default_to_localhost() {

@@ -74,6 +74,16 @@ const SORT_SCRIPT: &str = r#"<script>
 </script>
 "#;
 
+/// The script of the Refine form: empty fields are left out of the URL.
+const REFINE_SCRIPT: &str = r#"<script>
+document.querySelector("form.refine").addEventListener("submit", function () {
+  this.querySelectorAll("input[name], select[name]").forEach(function (e) {
+    if (e.value === "") e.disabled = true;
+  });
+});
+</script>
+"#;
+
 /// What every page shows around its body.
 pub struct Frame<'a> {
     /// The page's view (a path of [`VIEWS`]).
@@ -112,6 +122,7 @@ pub fn page(f: &Frame, body: Html) -> String {
     }
     h.raw("</nav>\n");
     h.append(refine(f));
+    h.raw(REFINE_SCRIPT);
     h.raw("<main>\n").append(body).raw("</main>\n");
     if f.view == "top" {
         h.raw(SORT_SCRIPT);

@@ -116,17 +116,20 @@ impl Browser {
             json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false }),
         );
         // The page may still be the blank one it starts as.
-        let loaded = format!(
-            "location.href === {} && document.readyState === 'complete'",
-            serde_json::to_string(url).unwrap()
-        );
-        b.wait_for(&loaded);
+        b.wait_loaded(url);
         b
     }
 
     /// Sends one DevTools command and returns its result; answers dialogs
     /// that open meanwhile.
     pub fn call(&mut self, method: &str, params: Value) -> Value {
+        self.try_call(method, params)
+            .unwrap_or_else(|e| panic!("{method}: {e}"))
+    }
+
+    /// [`Browser::call`], a DevTools error returned (a page navigating
+    /// away answers some commands with one).
+    fn try_call(&mut self, method: &str, params: Value) -> Result<Value, String> {
         self.next_id += 1;
         let id = self.next_id;
         self.send(id, method, params);
@@ -152,9 +155,9 @@ impl Browser {
             }
             if msg["id"] == id {
                 if let Some(e) = msg.get("error") {
-                    panic!("{method}: {e}");
+                    return Err(e.to_string());
                 }
-                return msg["result"].clone();
+                return Ok(msg["result"].clone());
             }
         }
     }
@@ -178,12 +181,53 @@ impl Browser {
         r["result"]["value"].clone()
     }
 
-    /// Waits until `expr` is true in the page.
+    /// Waits until `expr` is true in the page (through navigations: an
+    /// evaluation that fails while the page changes is tried again).
     pub fn wait_for(&mut self, expr: &str) {
         let start = Instant::now();
-        while self.eval(expr) != Value::Bool(true) {
+        loop {
+            let r = self.try_call(
+                "Runtime.evaluate",
+                json!({ "expression": expr, "returnByValue": true }),
+            );
+            if let Ok(r) = r
+                && r.get("exceptionDetails").is_none()
+                && r["result"]["value"] == Value::Bool(true)
+            {
+                return;
+            }
             assert!(start.elapsed() < DEADLINE, "never true in the page: {expr}");
             std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Loads `url` and waits until it has loaded.
+    pub fn navigate(&mut self, url: &str) {
+        self.call("Page.navigate", json!({ "url": url }));
+        self.wait_loaded(url);
+    }
+
+    /// Waits until the page at `url` has loaded.
+    pub fn wait_loaded(&mut self, url: &str) {
+        self.wait_for(&format!(
+            "location.href === {} && document.readyState === 'complete'",
+            serde_json::to_string(url).unwrap()
+        ));
+    }
+
+    /// Types `text` into the focused element.
+    pub fn type_text(&mut self, text: &str) {
+        self.call("Input.insertText", json!({ "text": text }));
+    }
+
+    /// Presses and releases Enter.
+    pub fn press_enter(&mut self) {
+        for kind in ["keyDown", "keyUp"] {
+            let mut p = json!({ "type": kind, "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13 });
+            if kind == "keyDown" {
+                p["text"] = json!("\r");
+            }
+            self.call("Input.dispatchKeyEvent", p);
         }
     }
 

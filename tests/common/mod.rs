@@ -506,3 +506,70 @@ pub fn stacks_profile(stacks: &[(&[&str], i64)]) -> Vec<u8> {
     }
     b.encode()
 }
+
+/// A running `rpprof -http=localhost:0 -no_browser …` (the web UI),
+/// killed on drop.
+pub struct WebUi {
+    child: std::process::Child,
+    /// The port it serves on.
+    pub port: u16,
+}
+
+impl WebUi {
+    /// Starts the UI on `args` with `env` added, and waits for its
+    /// "Serving web UI on …" line.
+    pub fn start(args: &[&str], env: &[(&str, &str)]) -> WebUi {
+        let mut run = rpprof(["-http=localhost:0", "-no_browser"]).args(args);
+        for (k, v) in env {
+            run = run.env(k, v);
+        }
+        let mut child = run
+            .command()
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("rpprof starts");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                let _ = tx.send(line);
+            }
+        });
+        let line = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("rpprof says where it serves");
+        let port = line
+            .strip_prefix("Serving web UI on http://localhost:")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("the first line names the address: {line:?}"));
+        WebUi { child, port }
+    }
+
+    /// `http://localhost:PORT` + `target`.
+    pub fn url(&self, target: &str) -> String {
+        format!("http://localhost:{}{target}", self.port)
+    }
+
+    /// `GET target` with this server's Host.
+    pub fn get(&self, target: &str) -> HttpReply {
+        http(
+            self.port,
+            "GET",
+            target,
+            &format!("localhost:{}", self.port),
+        )
+    }
+}
+
+impl Drop for WebUi {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
