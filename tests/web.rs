@@ -324,6 +324,15 @@ fn a_series_has_growth_and_a_snapshot_menu() {
     for l in escaped_lines(&flag) {
         assert!(page.contains(l.trim_end()), "{l:?} in the growth page");
     }
+    // A chart of the totals and one per row, each point with its value.
+    assert!(page.contains("<div class=\"chart total\"><div>Total</div><svg"), "{page}");
+    for k in 1..=5 {
+        assert!(page.contains(&format!("<title>#{k}: ")), "point {k}");
+    }
+    let charts = page.matches("<div class=\"chart\">").count();
+    let rows = page.lines().filter(|l| l.contains("…") && !l.contains("#1")).count();
+    assert_eq!(charts, rows, "one chart per growth row");
+    assert!(page.contains("<div class=\"chart\"><div>bytes.Repeat</div>"));
     // The newest snapshot by default, any other by number.
     assert_eq!(
         api_rows(&s.json("/api/top")),

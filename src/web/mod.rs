@@ -300,7 +300,7 @@ impl Ui {
                         "growth needs a snapshot series: start rpprof with -series and two or more profiles".into(),
                     ));
                 }
-                views::text_report(&self.report(q, "growth", None)?)
+                views::growth(&self.report(q, "growth", None)?)
             }
             _ => unreachable!("a view of the table"),
         })

@@ -43,6 +43,13 @@ pre .hot { color: #b00020; font-weight: bold; }
 pre .warm { color: #9a5b00; }
 pre .sampled { background: #fff3c4; }
 pre .header { color: #1f4e99; }
+.charts { display: flex; flex-wrap: wrap; gap: 6px 18px; }
+.chart { font-family: monospace; font-size: 12px; }
+.chart svg { display: block; background: #f6f8fc; }
+.chart polyline { fill: none; stroke: #b00020; stroke-width: 1.5; }
+.chart circle { fill: #b00020; }
+.chart.total polyline { stroke: #1f4e99; }
+.chart.total circle { fill: #1f4e99; }
 object.fill { width: 100%; height: 85vh; border: 0; }
 </style>
 "#;
@@ -389,6 +396,89 @@ pub fn text_report(report: &Report) -> Html {
         }
     }
     h.raw("</pre>\n");
+    h
+}
+
+/// The Growth view: a chart of the snapshots' totals, the `growth` table
+/// as the text report prints it, and a small chart of each row's values
+/// over the snapshots.
+pub fn growth(report: &Report) -> Html {
+    let mut h = Html::new();
+    let Body::Growth(g) = &report.body else {
+        return error_body("not a growth report");
+    };
+    let s = &report.scale;
+    let totals: Vec<Option<i64>> = g.snapshots.iter().map(|x| Some(x.total)).collect();
+    h.raw("<div class=\"charts\">");
+    h.append(chart("Total", &totals, s, true));
+    h.raw("</div>\n");
+    h.append(text_report(report));
+    h.raw("<h3>Each row over the snapshots</h3>\n<div class=\"charts\">");
+    for r in &g.rows {
+        h.append(chart(&r.name, &r.values, s, false));
+    }
+    h.raw("</div>\n");
+    h
+}
+
+/// A line chart of `values` (one per snapshot; `None` where absent, which
+/// breaks the line) titled `name`, each point's value in its tooltip.
+fn chart(name: &str, values: &[Option<i64>], s: &crate::report::Scale, total: bool) -> Html {
+    const W: f64 = 220.0;
+    const H: f64 = 48.0;
+    const PAD: f64 = 5.0;
+    let max = values.iter().flatten().copied().max().unwrap_or(0).max(1) as f64;
+    let min = values.iter().flatten().copied().min().unwrap_or(0).min(0) as f64;
+    let n = values.len().max(2) - 1;
+    let at = |i: usize, v: i64| {
+        let x = PAD + (W - 2.0 * PAD) * i as f64 / n as f64;
+        let y = H - PAD - (H - 2.0 * PAD) * (v as f64 - min) / (max - min).max(1.0);
+        (x, y)
+    };
+    let mut h = Html::new();
+    let class = if total { "chart total" } else { "chart" };
+    h.open("div", &[("class", class)]);
+    h.element("div", &[], name);
+    let size = (W.to_string(), H.to_string());
+    h.open(
+        "svg",
+        &[
+            ("width", &size.0),
+            ("height", &size.1),
+            ("viewBox", &format!("0 0 {W} {H}")),
+            ("role", "img"),
+        ],
+    );
+    // One polyline per run of snapshots holding the entry.
+    let mut run: Vec<String> = Vec::new();
+    let mut flush = |h: &mut Html, run: &mut Vec<String>| {
+        if run.len() > 1 {
+            h.open("polyline", &[("points", &run.join(" "))]).close("polyline");
+        }
+        run.clear();
+    };
+    for (i, v) in values.iter().enumerate() {
+        match v {
+            Some(v) => {
+                let (x, y) = at(i, *v);
+                run.push(format!("{x:.1},{y:.1}"));
+            }
+            None => flush(&mut h, &mut run),
+        }
+    }
+    flush(&mut h, &mut run);
+    for (i, v) in values.iter().enumerate() {
+        if let Some(v) = v {
+            let (x, y) = at(i, *v);
+            h.open(
+                "circle",
+                &[("cx", &format!("{x:.1}")), ("cy", &format!("{y:.1}")), ("r", "2.5")],
+            );
+            h.element("title", &[], &format!("#{}: {}", i + 1, s.format(*v)));
+            h.close("circle");
+        }
+    }
+    h.close("svg").close("div");
     h
 }
 
