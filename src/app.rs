@@ -562,7 +562,13 @@ fn serve_web(args: &Args, addr: &str, loaded: Loaded, err: &mut dyn Write) -> Re
         Loaded::One(one) => vec![engine.add(args.sources.join(", "), one.0)],
         Loaded::Series(snapshots) => engine.add_series(snapshots),
     };
-    let ui = crate::web::Ui::new(engine, ids, args.cfg.clone(), args.sources.join(" "))?;
+    let ui = crate::web::Ui::new(
+        engine,
+        ids,
+        args.cfg.clone(),
+        args.sources.join(" "),
+        base_mode(args),
+    )?;
     crate::web::serve(ui, addr, args.no_browser, err)
 }
 
@@ -584,15 +590,7 @@ fn explain_situation(
     id: ProfileId,
     snapshots: usize,
 ) -> explain::Situation {
-    let sample_types = engine
-        .sample_totals(id)
-        .into_iter()
-        .map(|(name, total, unit)| explain::Alternative {
-            name,
-            total: crate::render::units::label(total, &unit),
-            nonzero: total != 0,
-        })
-        .collect();
+    let sample_types = explain::alternatives(engine.sample_totals(id));
     explain::Situation {
         lang: Lang::resolve(args.cfg.get("lang")),
         sample_types,

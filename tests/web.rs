@@ -325,12 +325,18 @@ fn a_series_has_growth_and_a_snapshot_menu() {
         assert!(page.contains(l.trim_end()), "{l:?} in the growth page");
     }
     // A chart of the totals and one per row, each point with its value.
-    assert!(page.contains("<div class=\"chart total\"><div>Total</div><svg"), "{page}");
+    assert!(
+        page.contains("<div class=\"chart total\"><div>Total</div><svg"),
+        "{page}"
+    );
     for k in 1..=5 {
         assert!(page.contains(&format!("<title>#{k}: ")), "point {k}");
     }
     let charts = page.matches("<div class=\"chart\">").count();
-    let rows = page.lines().filter(|l| l.contains("…") && !l.contains("#1")).count();
+    let rows = page
+        .lines()
+        .filter(|l| l.contains("…") && !l.contains("#1"))
+        .count();
     assert_eq!(charts, rows, "one chart per growth row");
     assert!(page.contains("<div class=\"chart\"><div>bytes.Repeat</div>"));
     // The newest snapshot by default, any other by number.
@@ -506,5 +512,58 @@ fn bad_addresses_are_one_line_errors() {
             && o.stderr.lines().count() == 1,
         "{}",
         o.stderr
+    );
+}
+
+/// The text of the page's explanation, its paragraphs joined by blank
+/// lines and the markup escapes undone.
+fn explanation(page: &str) -> Option<String> {
+    let start = page.find("<aside class=\"explain\">")? + "<aside class=\"explain\">".len();
+    let end = start + page[start..].find("</aside>")?;
+    let text = page[start..end]
+        .replace("</p><p>", "\n\n")
+        .replace("<p>", "")
+        .replace("</p>", "")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    Some(text)
+}
+
+#[test]
+fn explain_in_the_url_adds_the_shells_explanation() {
+    let s = WebUi::start(&[HEAP_5], &[]);
+    let plain = s.page("/ui/top", 200);
+    assert_eq!(explanation(&plain), None);
+    assert!(plain.contains("name=\"explain\" value=\"true\"> explain"));
+    let page = s.page("/ui/top?explain=true", 200);
+    let o = rpprof(["-top", "-explain", HEAP_5]).run();
+    let out = o.out();
+    let flag = out
+        .split_once("\n\n")
+        .map(|(_, e)| e)
+        .expect("an explanation");
+    assert_eq!(
+        common::squeeze(&explanation(&page).expect("an explanation")),
+        common::squeeze(flag)
+    );
+    assert!(page.contains("value=\"true\" checked> explain"));
+    // In Chinese with lang=zh, and for the other reports too.
+    let zh = s.page("/ui/top?explain=true&lang=zh", 200);
+    assert!(common::has_cjk(&explanation(&zh).unwrap()));
+    let src = common::leak_source_args();
+    let s = WebUi::start(&[&src[0], &src[1], HEAP_5], &[]);
+    for target in [
+        "/ui/peek?f=Track&explain=true",
+        "/ui/source?f=Track&explain=true",
+    ] {
+        let e = explanation(&s.page(target, 200)).unwrap_or_default();
+        assert!(e.contains("Track"), "{target}: {e}");
+    }
+    assert!(
+        s.page("/ui/top?explain=nope", 400)
+            .contains("bad query parameter explain=")
     );
 }

@@ -48,6 +48,19 @@ pub struct Alternative {
     pub nonzero: bool,
 }
 
+/// The alternatives of a profile from its sample types' totals
+/// (`engine::Engine::sample_totals`: name, total, unit).
+pub fn alternatives(totals: Vec<(String, i64, String)>) -> Vec<Alternative> {
+    totals
+        .into_iter()
+        .map(|(name, total, unit)| Alternative {
+            name,
+            total: crate::render::units::label(total, &unit),
+            nonzero: total != 0,
+        })
+        .collect()
+}
+
 /// The explanation of `report`: paragraphs of prose, the last one naming
 /// the next commands.
 pub fn explain(report: &Report, s: &Situation) -> Vec<String> {

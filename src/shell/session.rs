@@ -15,7 +15,7 @@ use crate::model::Profile;
 use crate::model::base::{self, BaseMode};
 use crate::output::{self, Target};
 use crate::render::color::for_stream;
-use crate::render::explain::{self, Alternative, Situation};
+use crate::render::explain::{self, Situation};
 use crate::render::lang::Lang;
 use crate::render::text::Layout;
 use crate::report::Report;
@@ -523,16 +523,7 @@ impl Session {
     fn situation(&self) -> Situation {
         Situation {
             lang: self.lang(),
-            sample_types: self
-                .engine
-                .sample_totals(self.current)
-                .into_iter()
-                .map(|(name, total, unit)| Alternative {
-                    name,
-                    total: crate::render::units::label(total, &unit),
-                    nonzero: total != 0,
-                })
-                .collect(),
+            sample_types: explain::alternatives(self.engine.sample_totals(self.current)),
             diff: self.last_diff,
             snapshots: self.snapshots.len(),
         }

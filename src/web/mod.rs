@@ -18,6 +18,9 @@ pub mod views;
 use crate::commands;
 use crate::config::Config;
 use crate::engine::{Engine, Request};
+use crate::model::base::BaseMode;
+use crate::render::explain;
+use crate::render::lang::Lang;
 use crate::report::Report;
 use crate::request::{Caller, ReportOptions};
 use crate::store::ProfileId;
@@ -35,6 +38,7 @@ pub struct Ui {
     cfg: Config,
     sample_types: Vec<String>,
     title: String,
+    diff: Option<BaseMode>,
     replies: std::sync::Mutex<Replies>,
 }
 
@@ -114,8 +118,15 @@ const HTML: &str = "text/html; charset=utf-8";
 
 impl Ui {
     /// A UI over `ids` (one profile, or a series oldest first) of `engine`
-    /// with the command line's options `cfg`; `title` names the sources.
-    pub fn new(engine: Engine, ids: Vec<ProfileId>, cfg: Config, title: String) -> Result<Ui> {
+    /// with the command line's options `cfg`; `title` names the sources,
+    /// `diff` how a base was applied (for the explanations).
+    pub fn new(
+        engine: Engine,
+        ids: Vec<ProfileId>,
+        cfg: Config,
+        title: String,
+        diff: Option<BaseMode>,
+    ) -> Result<Ui> {
         let first = *ids
             .first()
             .ok_or_else(|| Error::Usage("the web UI needs a profile".into()))?;
@@ -129,6 +140,7 @@ impl Ui {
             cfg,
             sample_types,
             title,
+            diff,
             replies: std::sync::Mutex::default(),
         })
     }
@@ -255,19 +267,46 @@ impl Ui {
         answer.result
     }
 
+    /// The body of `view`, with the explanation of its report when the
+    /// query asks for it (`explain=true`).
     fn view(&self, view: &str, q: &Query) -> Result<Html> {
+        let (mut body, report) = self.view_report(view, q)?;
+        let explain = q.apply(&self.cfg, &self.sample_types)?;
+        if let Some(report) = report.filter(|_| explain.bool("explain")) {
+            let situation = explain::Situation {
+                lang: Lang::resolve(explain.get("lang")),
+                sample_types: explain::alternatives(self.engine.sample_totals(self.ids[0])),
+                diff: self.diff,
+                snapshots: if self.ids.len() > 1 {
+                    self.ids.len()
+                } else {
+                    0
+                },
+            };
+            body.append(views::explanation(&explain::explain(&report, &situation)));
+        }
+        Ok(body)
+    }
+
+    /// The body of `view` and the report it shows (none for the pages
+    /// that only embed an SVG).
+    fn view_report(&self, view: &str, q: &Query) -> Result<(Html, Option<Report>)> {
         let focus = q.get("f");
         Ok(match view {
-            "top" => views::top(&self.report(q, "top", None)?, q),
+            "top" => {
+                let r = self.report(q, "top", None)?;
+                (views::top(&r, q), Some(r))
+            }
             "flamegraph" => {
                 // A bad query fails here, on the page, rather than in the
-                // embedded SVG.
+                // embedded SVG; the graph itself is built for the SVG.
                 self.request(q, "flamegraph", None)?;
-                views::embedded_svg(&views::link("flamegraph.svg", &q.encoded()), false)
+                let svg = views::embedded_svg(&views::link("flamegraph.svg", &q.encoded()), false);
+                (svg, None)
             }
             "graph" => {
                 let report = self.report(q, "svg", None)?;
-                match crate::output::run_dot(&dot_text(&report), "svg") {
+                let body = match crate::output::run_dot(&dot_text(&report), "svg") {
                     Ok(_) => views::embedded_svg(&views::link("graph.svg", &q.encoded()), true),
                     Err(e) => {
                         let mut h = views::error_body(&e.to_string());
@@ -280,11 +319,12 @@ impl Ui {
                         h.raw(" shows the same stacks without Graphviz.</p>\n");
                         h
                     }
-                }
+                };
+                (body, None)
             }
             "peek" | "source" | "disasm" => {
                 let Some(f) = focus else {
-                    return Ok(views::needs_function(view));
+                    return Ok((views::needs_function(view), None));
                 };
                 let command = match view {
                     "source" => "list",
@@ -292,7 +332,8 @@ impl Ui {
                 };
                 // The focus box names the functions, as `peek RE` does in
                 // the shell; it does not also filter the samples.
-                views::text_report(&self.report(&q.without("f"), command, Some(f))?)
+                let r = self.report(&q.without("f"), command, Some(f))?;
+                (views::text_report(&r), Some(r))
             }
             "growth" => {
                 if self.ids.len() < 2 {
@@ -300,7 +341,8 @@ impl Ui {
                         "growth needs a snapshot series: start rpprof with -series and two or more profiles".into(),
                     ));
                 }
-                views::growth(&self.report(q, "growth", None)?)
+                let r = self.report(q, "growth", None)?;
+                (views::growth(&r), Some(r))
             }
             _ => unreachable!("a view of the table"),
         })

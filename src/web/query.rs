@@ -1,6 +1,6 @@
 //! The URL query of a web UI request: pprof's parameter names (`f` focus,
 //! `i` ignore, `si` sample index, …) mapped onto the option table, and
-//! rpprof's own for a series (`snapshot`, `base`). Every view is a URL:
+//! rpprof's own (`explain`, `lang`, and `snapshot` for a series). Every view is a URL:
 //! reloading or sharing it shows the same report.
 
 use crate::config::Config;
@@ -33,6 +33,8 @@ pub const PARAMS: &[(&str, &str)] = &[
     ("rel", "relative_percentages"),
     ("compact", "compact_labels"),
     ("intel", "intel_syntax"),
+    ("explain", "explain"),
+    ("lang", "lang"),
 ];
 
 /// A parsed query: its pairs, decoded, in order.

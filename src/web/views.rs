@@ -44,6 +44,7 @@ pre .warm { color: #9a5b00; }
 pre .sampled { background: #fff3c4; }
 pre .header { color: #1f4e99; }
 .charts { display: flex; flex-wrap: wrap; gap: 6px 18px; }
+aside.explain { max-width: 60em; margin-top: 12px; padding: 6px 12px; background: #f3f7ec; border-left: 4px solid #5a8a1f; }
 .chart { font-family: monospace; font-size: 12px; }
 .chart svg { display: block; background: #f6f8fc; }
 .chart polyline { fill: none; stroke: #b00020; stroke-width: 1.5; }
@@ -228,9 +229,26 @@ fn refine(f: &Frame) -> Html {
         }
         h.close("select").raw(" ");
     }
+    let explain = f.query.get("explain").is_some_and(|v| v != "false");
+    if explain {
+        h.raw("<label><input type=\"checkbox\" name=\"explain\" value=\"true\" checked> explain</label> ");
+    } else {
+        h.raw("<label><input type=\"checkbox\" name=\"explain\" value=\"true\"> explain</label> ");
+    }
     h.raw("<input type=\"submit\" value=\"Refine\"> ");
     h.element("a", &[("href", &format!("/ui/{}", f.view))], "Reset");
     h.close("form").raw("\n");
+    h
+}
+
+/// The explanation of a report, paragraph by paragraph.
+pub fn explanation(paragraphs: &[String]) -> Html {
+    let mut h = Html::new();
+    h.raw("<aside class=\"explain\">");
+    for p in paragraphs {
+        h.element("p", &[], p);
+    }
+    h.raw("</aside>\n");
     h
 }
 
@@ -451,9 +469,10 @@ fn chart(name: &str, values: &[Option<i64>], s: &crate::report::Scale, total: bo
     );
     // One polyline per run of snapshots holding the entry.
     let mut run: Vec<String> = Vec::new();
-    let mut flush = |h: &mut Html, run: &mut Vec<String>| {
+    let flush = |h: &mut Html, run: &mut Vec<String>| {
         if run.len() > 1 {
-            h.open("polyline", &[("points", &run.join(" "))]).close("polyline");
+            h.open("polyline", &[("points", &run.join(" "))])
+                .close("polyline");
         }
         run.clear();
     };
@@ -472,7 +491,11 @@ fn chart(name: &str, values: &[Option<i64>], s: &crate::report::Scale, total: bo
             let (x, y) = at(i, *v);
             h.open(
                 "circle",
-                &[("cx", &format!("{x:.1}")), ("cy", &format!("{y:.1}")), ("r", "2.5")],
+                &[
+                    ("cx", &format!("{x:.1}")),
+                    ("cy", &format!("{y:.1}")),
+                    ("r", "2.5"),
+                ],
             );
             h.element("title", &[], &format!("#{}: {}", i + 1, s.format(*v)));
             h.close("circle");
