@@ -9,6 +9,7 @@
 
 use crate::commands::{CommandSpec, Format};
 use crate::model::Profile;
+use crate::model::base::{BaseMode, combine};
 use crate::model::compact::merge_one;
 use crate::report::cache::Cache;
 use crate::report::header;
@@ -63,6 +64,29 @@ impl Engine {
             .into_iter()
             .map(|(name, p)| self.store.add_snapshot(name, p))
             .collect()
+    }
+
+    /// The profile of `of` with profile `base` as its base (`-base`:
+    /// subtracted; `-diff_base`: kept apart by labels), stored as a new
+    /// profile named `OF - BASE`: what `diff A B` and the web UI's base
+    /// snapshot show. Returns its id.
+    pub fn derive_diff(
+        &mut self,
+        base: ProfileId,
+        of: ProfileId,
+        mode: BaseMode,
+        normalize: bool,
+    ) -> Result<ProfileId> {
+        let (bn, bp) = {
+            let s = self.stored(base)?;
+            (s.name.clone(), (*s.profile).clone())
+        };
+        let (on, op) = {
+            let s = self.stored(of)?;
+            (s.name.clone(), (*s.profile).clone())
+        };
+        let p = combine(op, bp, mode, normalize)?;
+        Ok(self.add(format!("{on} - {bn}"), p))
     }
 
     /// Replaces profile `id` (its aggregates are forgotten); returns the

@@ -129,6 +129,14 @@ fn top_page_and_api_hold_the_numbers_of_top() {
         "{page}"
     );
     assert!(page.contains("href=\"/ui/source?f=%5Ebytes%5C.Repeat%24\""));
+    // The filter boxes complete the functions' names, as regexps.
+    for page in [&page, &s.page("/ui/", 200), &s.page("/ui/top?f=(", 400)] {
+        assert!(
+            page.contains("<datalist id=\"names\"><option value=\"bytes\\.Repeat\">"),
+            "{page}"
+        );
+        assert!(page.contains("<option value=\"main\\.\\(\\*RequestTracker\\)\\.Track\">"));
+    }
     // Every view is in the navigation bar, Growth only for a series.
     for v in [
         "Top",
@@ -348,11 +356,38 @@ fn a_series_has_growth_and_a_snapshot_menu() {
         api_rows(&s.json("/api/top?snapshot=1")),
         unmarked(top_rows(&["-top", HEAP_1]))
     );
+    // base=K subtracts snapshot K, as -base does.
+    assert_eq!(
+        api_rows(&s.json("/api/top?base=1")),
+        unmarked(top_rows(&["-top", "-base", HEAP_1, HEAP_5]))
+    );
+    assert_eq!(
+        api_rows(&s.json("/api/top?base=1&snapshot=3")),
+        unmarked(top_rows(&[
+            "-top",
+            "-base",
+            HEAP_1,
+            "tests/data/leak/heap_3.pb.gz"
+        ]))
+    );
+    let page = s.page("/ui/top?base=2", 200);
+    assert!(
+        page.contains("<option value=\"2\" selected=\"\">2</option>"),
+        "{page}"
+    );
+    assert!(
+        s.page("/ui/growth?base=1", 400)
+            .contains("growth compares every snapshot already")
+    );
     let bad = s.page("/ui/top?snapshot=9", 400);
     assert!(
         bad.contains("bad query parameter snapshot=&#34;9&#34;: the series has snapshots 1 to 5")
     );
     let one = WebUi::start(&[HEAP_5], &[]);
+    assert!(
+        one.page("/ui/top?base=1", 400)
+            .contains("bad query parameter base=&#34;1&#34;: not a snapshot series")
+    );
     let refused = one.page("/ui/growth", 400);
     assert!(
         refused.contains("growth needs a snapshot series"),

@@ -12,7 +12,7 @@ use crate::config::{Config, GROUPS, OPTIONS, choice, option};
 use crate::engine::{Engine, Request};
 use crate::help;
 use crate::model::Profile;
-use crate::model::base::{self, BaseMode};
+use crate::model::base::BaseMode;
 use crate::output::{self, Target};
 use crate::render::color::for_stream;
 use crate::render::explain::{self, Situation};
@@ -206,16 +206,7 @@ impl Session {
         let id = match self.diffs.iter().find(|(k, _)| *k == key) {
             Some(&(_, id)) => id,
             None => {
-                let stored = |id| {
-                    self.engine
-                        .store()
-                        .get(id)
-                        .map(|s| (s.name.clone(), (*s.profile).clone()))
-                        .expect("snapshots are stored")
-                };
-                let ((an, ap), (bn, bp)) = (stored(a), stored(b));
-                let p = base::combine(bp, ap, mode, normalize)?;
-                let id = self.engine.add(format!("{bn} - {an}"), p);
+                let id = self.engine.derive_diff(a, b, mode, normalize)?;
                 self.diffs.push((key, id));
                 id
             }

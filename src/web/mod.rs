@@ -33,7 +33,10 @@ use views::Frame;
 /// What the UI serves: the loaded profile (or the snapshots of a series,
 /// oldest first) and the options of the command line.
 pub struct Ui {
-    engine: Engine,
+    /// Written only to store a snapshot minus a base (`base=K`).
+    engine: std::sync::RwLock<Engine>,
+    /// The base-subtracted snapshots made so far: (base, of) → id.
+    diffs: std::sync::Mutex<Vec<((usize, usize), ProfileId)>>,
     ids: Vec<ProfileId>,
     cfg: Config,
     sample_types: Vec<String>,
@@ -135,7 +138,8 @@ impl Ui {
             .get(first)
             .map_or_else(Vec::new, |s| s.profile.sample_type_names());
         Ok(Ui {
-            engine,
+            engine: std::sync::RwLock::new(engine),
+            diffs: std::sync::Mutex::default(),
             ids,
             cfg,
             sample_types,
@@ -205,9 +209,22 @@ impl Ui {
                 } else {
                     0
                 },
+                names: self.names(q),
             },
             body,
         )
+    }
+
+    /// The function names of the query's Top (of the whole profile when
+    /// the query is bad), heaviest first: what the filter boxes complete.
+    fn names(&self, q: &Query) -> Vec<String> {
+        let top = self
+            .report(q, "top", None)
+            .or_else(|_| self.report(&Query::default(), "top", None));
+        match top.map(|r| r.body) {
+            Ok(crate::report::Body::Top(t)) => t.rows.into_iter().map(|r| r.name).collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// The error page (or JSON) of a request that failed: 400 with the
@@ -225,9 +242,15 @@ impl Ui {
     }
 
     /// The request for report `command` (with regexp argument `arg`)
-    /// under the query's options, and the snapshot it runs on (its index
-    /// in a series); every query value is checked here.
-    fn request(&self, q: &Query, command: &str, arg: Option<&str>) -> Result<(Request, usize)> {
+    /// under the query's options, the snapshot it runs on (its index in a
+    /// series) and the snapshot used as its base (`base=K`); every query
+    /// value is checked here.
+    fn request(
+        &self,
+        q: &Query,
+        command: &str,
+        arg: Option<&str>,
+    ) -> Result<(Request, usize, Option<usize>)> {
         let cfg = q.apply(&self.cfg, &self.sample_types)?;
         let spec = commands::command(command).expect("a command of the table");
         let req = Request {
@@ -236,35 +259,60 @@ impl Ui {
             options: ReportOptions::new(&cfg, spec, Caller::Flags)?,
         };
         let n = self.ids.len();
-        let current = match q.get("snapshot") {
-            None => n - 1,
-            Some(k) => match k.parse::<usize>() {
-                Ok(k) if n > 1 && (1..=n).contains(&k) => k - 1,
-                _ if n == 1 => {
-                    return Err(Error::Usage(format!(
-                        "bad query parameter snapshot={k:?}: not a snapshot series"
-                    )));
-                }
-                _ => {
-                    return Err(Error::Usage(format!(
-                        "bad query parameter snapshot={k:?}: the series has snapshots 1 to {n}"
-                    )));
-                }
-            },
+        let snapshot = |param: &str| -> Result<Option<usize>> {
+            let Some(k) = q.get(param) else {
+                return Ok(None);
+            };
+            match k.parse::<usize>() {
+                Ok(k) if n > 1 && (1..=n).contains(&k) => Ok(Some(k - 1)),
+                _ if n == 1 => Err(Error::Usage(format!(
+                    "bad query parameter {param}={k:?}: not a snapshot series"
+                ))),
+                _ => Err(Error::Usage(format!(
+                    "bad query parameter {param}={k:?}: the series has snapshots 1 to {n}"
+                ))),
+            }
         };
-        Ok((req, current))
+        let current = snapshot("snapshot")?.unwrap_or(n - 1);
+        let base = snapshot("base")?;
+        if base.is_some() && spec.format == commands::Format::Growth {
+            return Err(Error::Usage(
+                "bad query parameter base: growth compares every snapshot already; pick a base in the other views".into(),
+            ));
+        }
+        Ok((req, current, base))
     }
 
     /// The report `command` (with regexp argument `arg`) under the query's
-    /// options, on the query's snapshot of a series.
+    /// options, on the query's snapshot of a series (minus its base
+    /// snapshot, if any).
     fn report(&self, q: &Query, command: &str, arg: Option<&str>) -> Result<Report> {
-        let (req, current) = self.request(q, command, arg)?;
+        let (req, current, base) = self.request(q, command, arg)?;
+        if let Some(base) = base {
+            let id = self.diff_of(base, current)?;
+            let engine = self.engine.read().map_err(|_| poisoned())?;
+            return engine.report(id, &req).result;
+        }
+        let engine = self.engine.read().map_err(|_| poisoned())?;
         let answer = if self.ids.len() > 1 {
-            self.engine.series(&self.ids, current, &req)
+            engine.series(&self.ids, current, &req)
         } else {
-            self.engine.report(self.ids[current], &req)
+            engine.report(self.ids[current], &req)
         };
         answer.result
+    }
+
+    /// The stored profile of snapshot `of` minus snapshot `base`, made on
+    /// first use.
+    fn diff_of(&self, base: usize, of: usize) -> Result<ProfileId> {
+        let mut diffs = self.diffs.lock().map_err(|_| poisoned())?;
+        if let Some(&(_, id)) = diffs.iter().find(|(k, _)| *k == (base, of)) {
+            return Ok(id);
+        }
+        let mut engine = self.engine.write().map_err(|_| poisoned())?;
+        let id = engine.derive_diff(self.ids[base], self.ids[of], BaseMode::Subtract, false)?;
+        diffs.push(((base, of), id));
+        Ok(id)
     }
 
     /// The body of `view`, with the explanation of its report when the
@@ -275,8 +323,17 @@ impl Ui {
         if let Some(report) = report.filter(|_| explain.bool("explain")) {
             let situation = explain::Situation {
                 lang: Lang::resolve(explain.get("lang")),
-                sample_types: explain::alternatives(self.engine.sample_totals(self.ids[0])),
-                diff: self.diff,
+                sample_types: explain::alternatives(
+                    self.engine
+                        .read()
+                        .map_err(|_| poisoned())?
+                        .sample_totals(self.ids[0]),
+                ),
+                diff: if q.get("base").is_some() {
+                    Some(BaseMode::Subtract)
+                } else {
+                    self.diff
+                },
                 snapshots: if self.ids.len() > 1 {
                     self.ids.len()
                 } else {
@@ -375,6 +432,11 @@ impl Ui {
             Err(e) => self.failed("/api/", q, &e),
         }
     }
+}
+
+/// The error of a lock whose holder panicked.
+fn poisoned() -> Error {
+    Error::Usage("internal error: a request failed while holding the profile store".into())
 }
 
 /// The text of a report rendered as the shell writes it to a file (DOT for

@@ -29,7 +29,7 @@ nav { background: #1f4e99; padding: 6px 10px; }
 nav a { color: #fff; margin-right: 14px; text-decoration: none; }
 nav a.current { font-weight: bold; text-decoration: underline; }
 form.refine { padding: 6px 10px; background: #eef2f8; border-bottom: 1px solid #c8d2e4; }
-form.refine input[type=text] { width: 14em; }
+form.refine input[type=text] { width: 11em; }
 main { padding: 8px 10px; }
 .legend { color: #444; white-space: pre-wrap; font-family: monospace; }
 .error { color: #b00020; font-weight: bold; }
@@ -104,6 +104,8 @@ pub struct Frame<'a> {
     pub sample_types: &'a [String],
     /// The snapshots of a series (empty for one profile).
     pub snapshots: usize,
+    /// Function names the filter boxes complete (heaviest first).
+    pub names: Vec<String>,
 }
 
 /// A complete page: the navigation bar, the Refine form, `body`.
@@ -129,6 +131,11 @@ pub fn page(f: &Frame, body: Html) -> String {
         }
     }
     h.raw("</nav>\n");
+    h.raw("<datalist id=\"names\">");
+    for n in f.names.iter().take(1000) {
+        h.open("option", &[("value", &regex::escape(n))]);
+    }
+    h.raw("</datalist>\n");
     h.append(refine(f));
     h.raw(REFINE_SCRIPT);
     h.raw("<main>\n").append(body).raw("</main>\n");
@@ -162,7 +169,9 @@ fn refine(f: &Frame) -> Html {
         ("i", "ignore"),
         ("h", "hide"),
         ("s", "show"),
+        ("sf", "show_from"),
         ("tf", "tagfocus"),
+        ("ti", "tagignore"),
     ] {
         let value = f.query.get(param).unwrap_or("");
         h.element("label", &[("for", param)], label).raw(" ");
@@ -228,6 +237,19 @@ fn refine(f: &Frame) -> Html {
             }
         }
         h.close("select").raw(" ");
+        h.element("label", &[("for", "base")], "base").raw(" ");
+        h.open("select", &[("id", "base"), ("name", "base")]);
+        h.element("option", &[("value", "")], "none");
+        let base = f.query.get("base").unwrap_or("");
+        for k in 1..=f.snapshots {
+            let k = k.to_string();
+            if k == base {
+                h.element("option", &[("value", &k), ("selected", "")], &k);
+            } else {
+                h.element("option", &[("value", &k)], &k);
+            }
+        }
+        h.close("select").raw(" ");
     }
     let explain = f.query.get("explain").is_some_and(|v| v != "false");
     if explain {
@@ -274,12 +296,6 @@ pub fn top(report: &Report, query: &Query) -> Html {
         return error_body("not a top report");
     };
     h.append(legend(&t.header.lines()));
-    let names: Vec<&str> = t.rows.iter().map(|r| r.name.as_str()).collect();
-    h.raw("<datalist id=\"names\">");
-    for n in names.iter().take(1000) {
-        h.open("option", &[("value", &regex::escape(n))]);
-    }
-    h.raw("</datalist>\n");
     h.raw("<table class=\"top\"><thead><tr><th>flat</th><th>flat%</th><th>sum%</th><th>cum</th><th>cum%</th><th class=\"name\">name</th></tr></thead>\n<tbody>\n");
     let s = &report.scale;
     let total = report.total;
