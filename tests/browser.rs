@@ -295,6 +295,22 @@ fn web_ui_flame_refine_and_source_in_chromium() {
     let rows = |b: &mut Browser| b.eval("document.querySelectorAll('table.top tbody tr').length");
     let all = rows(&mut b).as_u64().unwrap();
     keep("web-top.png", &b.screenshot());
+    // A click on a heading sorts by it: cum, largest first, then again
+    // smallest first.
+    let cums = |b: &mut Browser| {
+        b.eval("Array.from(document.querySelectorAll('table.top tbody tr')).map(function(r){return parseFloat(r.cells[3].getAttribute('data-v'));})")
+    };
+    let heading = b.centre("table.top th:nth-child(4)");
+    b.click(heading, 1);
+    assert_eq!(
+        b.eval("document.querySelector('table.top').getAttribute('data-sorted')"),
+        "3 desc"
+    );
+    let v: Vec<f64> = serde_json::from_value(cums(&mut b)).unwrap();
+    assert!(v.windows(2).all(|w| w[0] >= w[1]), "{v:?}");
+    b.click(heading, 1);
+    let v: Vec<f64> = serde_json::from_value(cums(&mut b)).unwrap();
+    assert!(v.windows(2).all(|w| w[0] <= w[1]), "{v:?}");
     let focus = b.centre("#f");
     b.click(focus, 1);
     b.type_text("Track");

@@ -481,4 +481,23 @@ fn disasm_of_a_sampled_routine() {
         "no matches found for regexp: nothing_like_this\n"
     );
     assert_eq!(out.code, 1);
+
+    // The web UI's Disassemble view shows the same listing.
+    let home = dir.display().to_string();
+    let ui = common::WebUi::start(
+        &[bin.to_str().unwrap(), prof.to_str().unwrap()],
+        &[("HOME", home.as_str())],
+    );
+    let page = ui.get("/ui/disasm?f=leaf");
+    assert_eq!(page.status, 200, "{}", page.text());
+    let page = page.text();
+    for l in &lines {
+        let shown = l
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&#34;")
+            .replace('\'', "&#39;");
+        assert!(page.contains(&shown), "{l:?} in the disasm page");
+    }
 }

@@ -472,10 +472,12 @@ fn hostile_names_render_inert_in_every_view() {
     let path = dir.join("hostile.pb");
     std::fs::write(&path, common::stacks_profile(&stacks)).unwrap();
     let p = path.display().to_string();
-    let s = WebUi::start(&[&p], &[]);
+    let s = WebUi::start(&[&p], &[("PATH", &graphviz_dir())]);
     for target in [
         "/ui/top",
         "/ui/",
+        "/ui/graph",
+        "/ui/graph.svg",
         "/ui/flamegraph.svg",
         "/ui/peek?f=main",
         "/ui/source?f=main",

@@ -345,8 +345,8 @@ impl Ui {
         Ok(body)
     }
 
-    /// The body of `view` and the report it shows (none for the pages
-    /// that only embed an SVG).
+    /// The body of `view` and the report it shows (the flame graph's only
+    /// when it is to be explained: its page embeds the SVG).
     fn view_report(&self, view: &str, q: &Query) -> Result<(Html, Option<Report>)> {
         let focus = q.get("f");
         Ok(match view {
@@ -359,7 +359,12 @@ impl Ui {
                 // embedded SVG; the graph itself is built for the SVG.
                 self.request(q, "flamegraph", None)?;
                 let svg = views::embedded_svg(&views::link("flamegraph.svg", &q.encoded()), false);
-                (svg, None)
+                // Built here only to be explained.
+                let explained = q.get("explain").is_some_and(|v| v != "false");
+                let report = explained
+                    .then(|| self.report(q, "flamegraph", None))
+                    .transpose()?;
+                (svg, report)
             }
             "graph" => {
                 let report = self.report(q, "svg", None)?;
@@ -377,7 +382,7 @@ impl Ui {
                         h
                     }
                 };
-                (body, None)
+                (body, Some(report))
             }
             "peek" | "source" | "disasm" => {
                 let Some(f) = focus else {
