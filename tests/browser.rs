@@ -182,16 +182,6 @@ fn flame_graph_hovers_zooms_and_searches_in_chromium() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The directory holding Graphviz's `dot` on the caller's PATH.
-fn graphviz_dir() -> String {
-    std::env::var("PATH")
-        .unwrap_or_default()
-        .split(':')
-        .find(|d| Path::new(d).join("dot").is_file())
-        .expect("Graphviz's dot on PATH (apt-get install graphviz)")
-        .to_string()
-}
-
 /// The bounding box (x, y, width, height) of `selector` in the window.
 fn bbox(b: &mut Browser, selector: &str) -> [f64; 4] {
     let v = b.eval(&format!(
@@ -212,7 +202,7 @@ fn call_graph_zooms_pans_and_resets_in_chromium() {
     let dir = common::temp_dir("browser-graph");
     let svg = dir.join("graph.svg");
     let o = rpprof(["-svg", &format!("-output={}", svg.display()), HEAP_5])
-        .env("PATH", graphviz_dir())
+        .env("PATH", common::graphviz_dir())
         .run();
     assert_eq!(o.code, 0, "{}", o.stderr);
     let mut b = Browser::open(&file_url(&svg), WINDOW.0, WINDOW.1);
@@ -263,7 +253,7 @@ fn call_graph_zooms_pans_and_resets_in_chromium() {
 #[test]
 fn web_ui_flame_refine_and_source_in_chromium() {
     let src = common::leak_source_args();
-    let path = graphviz_dir();
+    let path = common::graphviz_dir();
     let ui = common::WebUi::start(&[&src[0], &src[1], HEAP_5], &[("PATH", &path)]);
     let mut b = Browser::open(&ui.url("/ui/"), WINDOW.0, WINDOW.1);
 

@@ -349,21 +349,10 @@ fn callgrind_call_tree_matches_pprof_up_to_tie_order() {
     assert_eq!(shape(&ours), shape(&theirs));
 }
 
-/// The directory holding Graphviz's `dot` on the caller's PATH (the runs
-/// themselves get no PATH); Graphviz is required, as `.ci/run` installs it.
-fn graphviz_dir() -> String {
-    std::env::var("PATH")
-        .unwrap_or_default()
-        .split(':')
-        .find(|d| Path::new(d).join("dot").is_file())
-        .expect("Graphviz's dot on PATH (apt-get install graphviz)")
-        .to_string()
-}
-
 #[test]
 fn svg_call_graph_gets_pan_and_zoom() {
     let dir = TempDir::new("svg-pan");
-    let path = graphviz_dir();
+    let path = common::graphviz_dir();
     let (out, err) = run(
         &dir.0,
         &["-svg", "-output=graph.svg", &heap()],
@@ -443,7 +432,7 @@ fn without_graphviz_one_line_names_what_draws_without_it() {
 fn web_without_a_browser_says_where_the_file_is() {
     let dir = TempDir::new("no-browser");
     let tmp = dir.0.display().to_string();
-    let path = graphviz_dir();
+    let path = common::graphviz_dir();
     let env = [
         ("PATH", path.as_str()),
         ("TMPDIR", tmp.as_str()),

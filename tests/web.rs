@@ -9,7 +9,6 @@ mod common;
 use common::{HEAP_1, HEAP_5, WebUi, leak_series, rpprof};
 use serde_json::Value;
 use std::io::Write;
-use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -184,6 +183,13 @@ fn the_url_carries_the_refinements() {
     );
     assert!(page.contains("<option value=\"alloc_space\" selected=\"\">"));
     assert!(page.contains("href=\"/ui/flamegraph?f=Track&amp;si=alloc_space\""));
+    let page = s.page("/ui/top?unit=kB&g=lines", 200);
+    assert!(
+        page.contains("<option value=\"kB\" selected=\"\">kB</option>"),
+        "{page}"
+    );
+    assert!(page.contains("<option value=\"lines\" selected=\"\">lines</option>"));
+    assert!(page.contains("<option value=\"filefunctions\">"));
     // A wrong regexp or value is a 400 that says what is wrong.
     let bad = s.page("/ui/top?f=(", 400);
     assert!(
@@ -283,19 +289,9 @@ fn source_and_peek_pages_hold_the_list_and_peek_reports() {
     );
 }
 
-/// The directory holding Graphviz's `dot` on the caller's PATH.
-fn graphviz_dir() -> String {
-    std::env::var("PATH")
-        .unwrap_or_default()
-        .split(':')
-        .find(|d| Path::new(d).join("dot").is_file())
-        .expect("Graphviz's dot on PATH (apt-get install graphviz)")
-        .to_string()
-}
-
 #[test]
 fn the_graph_pans_and_zooms_and_says_when_graphviz_is_missing() {
-    let s = WebUi::start(&[HEAP_5], &[("PATH", &graphviz_dir())]);
+    let s = WebUi::start(&[HEAP_5], &[("PATH", &common::graphviz_dir())]);
     let page = s.page("/ui/graph?f=Track", 200);
     assert!(
         page.contains("data=\"/ui/graph.svg?f=Track\" class=\"fill\""),
@@ -472,7 +468,7 @@ fn hostile_names_render_inert_in_every_view() {
     let path = dir.join("hostile.pb");
     std::fs::write(&path, common::stacks_profile(&stacks)).unwrap();
     let p = path.display().to_string();
-    let s = WebUi::start(&[&p], &[("PATH", &graphviz_dir())]);
+    let s = WebUi::start(&[&p], &[("PATH", &common::graphviz_dir())]);
     for target in [
         "/ui/top",
         "/ui/",

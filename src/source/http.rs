@@ -96,8 +96,8 @@ fn parse_url(s: &str) -> std::result::Result<Url<'_>, ()> {
     Ok(url)
 }
 
-/// Go's `url.QueryEscape`.
-fn query_escape(s: &str) -> String {
+/// Go's `url.QueryEscape` (also the web UI's).
+pub(crate) fn query_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
@@ -111,8 +111,8 @@ fn query_escape(s: &str) -> String {
     out
 }
 
-/// Go's `url.QueryUnescape`; `None` for a bad escape.
-fn query_unescape(s: &str) -> Option<String> {
+/// Go's `url.QueryUnescape`; `None` for a bad escape (also the web UI's).
+pub(crate) fn query_unescape(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

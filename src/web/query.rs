@@ -4,6 +4,7 @@
 //! reloading or sharing it shows the same report.
 
 use crate::config::Config;
+use crate::source::http::{query_escape, query_unescape};
 use crate::{Error, Result};
 
 /// pprof's URL parameter for each option it keeps in URLs, and ours.
@@ -113,44 +114,16 @@ impl Query {
 fn encode_pairs(pairs: &[(&str, &str)]) -> String {
     pairs
         .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .map(|(k, v)| format!("{}={}", query_escape(k), query_escape(v)))
         .collect::<Vec<_>>()
         .join("&")
 }
 
-/// Percent-encodes everything but unreserved characters.
-pub fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Decodes `%XX` and `+`; the result must be UTF-8.
+/// Decodes `%XX` and `+` as Go's `url.QueryUnescape`; the result must be
+/// UTF-8.
 fn decode(s: &str) -> Result<String> {
-    let bad = || Error::Usage(format!("bad query: malformed percent-encoding in {s:?}"));
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = b.get(i + 1..i + 3).ok_or_else(bad)?;
-                let hex = std::str::from_utf8(hex).map_err(|_| bad())?;
-                out.push(u8::from_str_radix(hex, 16).map_err(|_| bad())?);
-                i += 2;
-            }
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).map_err(|_| bad())
+    query_unescape(s)
+        .ok_or_else(|| Error::Usage(format!("bad query: malformed percent-encoding in {s:?}")))
 }
 
 #[cfg(test)]
@@ -167,7 +140,7 @@ mod tests {
             Query::parse(&q.encoded()).unwrap().get("f"),
             Some("main\\.(*")
         );
-        assert_eq!(q.with("f", ""), "i=a%20b");
+        assert_eq!(q.with("f", ""), "i=a+b");
     }
 
     #[test]

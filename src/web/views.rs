@@ -202,16 +202,25 @@ fn refine(f: &Frame) -> Html {
     h.element("label", &[("for", "g")], "granularity").raw(" ");
     h.open("select", &[("id", "g"), ("name", "g")]);
     let g = f.query.get("g").unwrap_or("");
-    for choice in [
-        "",
-        "functions",
-        "filefunctions",
-        "files",
-        "lines",
-        "addresses",
-    ] {
+    let granularities = crate::config::GROUPS
+        .iter()
+        .find(|g| g.name == "granularity")
+        .map_or(&[][..], |g| g.choices);
+    for choice in std::iter::once("").chain(granularities.iter().map(|c| c.name)) {
         let shown = if choice.is_empty() { "default" } else { choice };
         if choice == g {
+            h.element("option", &[("value", choice), ("selected", "")], shown);
+        } else {
+            h.element("option", &[("value", choice)], shown);
+        }
+    }
+    h.close("select").raw(" ");
+    h.element("label", &[("for", "unit")], "unit").raw(" ");
+    h.open("select", &[("id", "unit"), ("name", "unit")]);
+    let unit = f.query.get("unit").unwrap_or("");
+    for choice in std::iter::once("").chain(crate::render::units::unit_names()) {
+        let shown = if choice.is_empty() { "default" } else { choice };
+        if choice == unit {
             h.element("option", &[("value", choice), ("selected", "")], shown);
         } else {
             h.element("option", &[("value", choice)], shown);

@@ -573,3 +573,14 @@ impl Drop for WebUi {
         let _ = self.child.wait();
     }
 }
+
+/// The directory holding Graphviz's `dot` on the caller's PATH (the runs
+/// themselves get no PATH); Graphviz is required, as `.ci/run` installs it.
+pub fn graphviz_dir() -> String {
+    std::env::var("PATH")
+        .unwrap_or_default()
+        .split(':')
+        .find(|d| Path::new(d).join("dot").is_file())
+        .expect("Graphviz's dot on PATH (apt-get install graphviz)")
+        .to_string()
+}
