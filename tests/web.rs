@@ -600,3 +600,68 @@ fn explain_in_the_url_adds_the_shells_explanation() {
             .contains("bad query parameter explain=")
     );
 }
+
+#[test]
+fn the_browser_opens_on_the_ui_unless_no_browser() {
+    let dir = common::temp_dir("web-browser");
+    let seen = dir.join("seen");
+    let browser = dir.join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\necho \"$1\" > {}\n", seen.display()),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let mut child = rpprof(["-http=localhost:0", HEAP_5])
+        .env("BROWSER", &browser)
+        .command()
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stderr.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("Serving web UI on ")
+        .expect("the address")
+        .to_string();
+    let start = std::time::Instant::now();
+    while !seen.exists() && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(std::fs::read_to_string(&seen).unwrap().trim(), url);
+    // Without a display or $BROWSER: one line says where to go.
+    let mut child = rpprof(["-http=localhost:0", HEAP_5])
+        .env("DISPLAY", "")
+        .command()
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let (mut first, mut second) = (String::new(), String::new());
+    std::io::BufRead::read_line(&mut err, &mut first).unwrap();
+    std::io::BufRead::read_line(&mut err, &mut second).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let url = first
+        .trim()
+        .strip_prefix("Serving web UI on ")
+        .expect("the address");
+    assert_eq!(
+        second,
+        format!("no browser found (set $BROWSER): open {url}\n")
+    );
+}

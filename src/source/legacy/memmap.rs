@@ -128,21 +128,67 @@ fn entry(line: &str) -> Result<Option<Entry>, ()> {
     Ok(Some(e))
 }
 
+/// The longest memory-map line after `$attr` substitution: a chain of
+/// definitions doubling each other would otherwise grow without bound.
+pub const MAX_LINE: usize = 1 << 20;
+
+/// The most text all `$attr` definitions may hold together.
+pub const MAX_ATTRS: usize = 16 << 20;
+
+/// `line` with every `$attr` replaced in one pass, as Go's
+/// `strings.Replacer`: at each position the first definition (in the
+/// order given) that matches is used, and replaced text is not read
+/// again.
+fn substitute(line: &str, attrs: &[(String, String)]) -> Result<String, Failure> {
+    if attrs.is_empty() || !line.contains('$') {
+        return Ok(line.to_string());
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match attrs.iter().find(|(k, _)| rest.starts_with(k.as_str())) {
+            Some((k, v)) => {
+                out.push_str(v);
+                rest = &rest[k.len()..];
+            }
+            None => {
+                out.push('$');
+                rest = &rest[1..];
+            }
+        }
+        if out.len() > MAX_LINE {
+            return Err(Failure::Malformed(format!(
+                "malformed mapping: a line is longer than {} MiB after $attr substitution",
+                MAX_LINE >> 20
+            )));
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 /// Parses the map lines (after the sentinel); unknown lines are skipped,
 /// `attr=value` lines define `$attr` substitutions.
 pub fn parse(lines: &[&str]) -> Result<Vec<Entry>, Failure> {
     let mut out = Vec::new();
     let mut attrs: Vec<(String, String)> = Vec::new();
+    let mut stored = 0;
     for raw in lines {
-        let mut line = remove_logging_info(raw).to_string();
-        for (k, v) in &attrs {
-            line = line.replace(k.as_str(), v);
-        }
+        let line = substitute(remove_logging_info(raw), &attrs)?;
         match entry(&line) {
             Ok(Some(e)) => out.push(e),
             Ok(None) => {}
             Err(()) => {
                 if let Some((k, v)) = line.split_once('=') {
+                    stored += k.len() + v.len();
+                    if stored > MAX_ATTRS {
+                        return Err(Failure::Malformed(format!(
+                            "malformed mapping: $attr definitions longer than {} MiB in all",
+                            MAX_ATTRS >> 20
+                        )));
+                    }
                     attrs.push((format!("${}", k.trim()), v.trim().to_string()));
                 }
             }
@@ -264,6 +310,58 @@ pub fn assign(maps: &mut Vec<Entry>, addrs: &[u64], symbolic: bool) -> Vec<u32> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attributes_are_substituted_in_one_pass() {
+        let attrs = vec![
+            ("$a".to_string(), "x".to_string()),
+            ("$ab".to_string(), "y".to_string()),
+            ("$b".to_string(), "$a".to_string()),
+        ];
+        // The first definition that matches wins; replaced text is final.
+        assert_eq!(
+            substitute("$ab $b $c $", &attrs).ok(),
+            Some("xb $a $c $".into())
+        );
+        let e = parse(&["bin=/bin/app", "0x1000-0x2000 r-xp 00000000 00:00 0 $bin"]).unwrap();
+        assert_eq!(e[0].file, "/bin/app");
+    }
+
+    #[test]
+    fn doubling_definitions_stop_at_the_line_cap() {
+        // Each definition doubles the last: 2^40 bytes unless capped.
+        let mut lines = vec!["a0z=xxxxxxxxxxxxxxxx".to_string()];
+        for k in 1..40 {
+            lines.push(format!("a{k}z=$a{}z$a{}z", k - 1, k - 1));
+        }
+        lines.push("0x1000-0x2000 r-xp 00000000 00:00 0 $a39z".into());
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        match parse(&refs) {
+            Err(Failure::Malformed(m)) => assert_eq!(
+                m,
+                "malformed mapping: a line is longer than 1 MiB after $attr substitution"
+            ),
+            other => panic!("{:?}", other.map(|v| v.len())),
+        }
+        // Many definitions just under the line cap stop at the total cap.
+        let mut lines = vec![format!("big={}", "x".repeat(MAX_LINE - 8))];
+        lines.extend((0..100).map(|k| format!("c{k}z=$big")));
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        match parse(&refs) {
+            Err(Failure::Malformed(m)) => assert_eq!(
+                m,
+                "malformed mapping: $attr definitions longer than 16 MiB in all"
+            ),
+            other => panic!("{:?}", other.map(|v| v.len())),
+        }
+        // Redefining one name in terms of itself does not grow: the first
+        // definition keeps its priority.
+        let mut lines = vec!["a=x".to_string()];
+        lines.extend((0..50).map(|_| "a=$a$a".to_string()));
+        lines.push("0x1000-0x2000 r-xp 00000000 00:00 0 /bin/$a".into());
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        assert_eq!(parse(&refs).unwrap()[0].file, "/bin/x");
+    }
 
     #[test]
     fn proc_maps_and_brief_lines() {
