@@ -28,12 +28,37 @@ pub struct Target<'a> {
     pub layout: Layout,
 }
 
-/// The first free `profileNNN.<ext>` name in `dir`.
-pub fn next_free(dir: &Path, stem: &str, ext: &str) -> PathBuf {
-    (1..)
-        .map(|n| dir.join(format!("{stem}{n:03}.{ext}")))
-        .find(|p| !p.exists())
-        .expect("some number is free")
+/// Creates the first free `{stem}NNN.<ext>` file in `dir` (NNN from 001)
+/// and returns its name and the open file. The file is created
+/// exclusively (`create_new`: no existing file or symlink, dangling or
+/// not, is ever written through), so concurrent runs never share a name:
+/// a name taken meanwhile moves on to the next number.
+pub fn create_free(dir: &Path, stem: &str, ext: &str) -> Result<(PathBuf, std::fs::File)> {
+    for n in 1u32.. {
+        let path = dir.join(format!("{stem}{n:03}.{ext}"));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(f) => return Ok((path, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::io(path.display().to_string(), &e)),
+        }
+    }
+    Err(Error::Usage(format!(
+        "no free {stem}NNN.{ext} name in {}",
+        dir.display()
+    )))
+}
+
+/// Writes `data` into a new `{stem}NNN.<ext>` file of `dir` (see
+/// [`create_free`]); returns its name.
+fn write_free(dir: &Path, stem: &str, ext: &str, data: &[u8]) -> Result<PathBuf> {
+    let (path, mut f) = create_free(dir, stem, ext)?;
+    f.write_all(data)
+        .map_err(|e| Error::io(path.display().to_string(), &e))?;
+    Ok(path)
 }
 
 /// Runs Graphviz `dot -T<fmt>` on DOT text.
@@ -190,8 +215,7 @@ pub fn deliver(
         return write_file(Path::new(t.output), data, err);
     }
     if let Output::Viewer(kind, ext) = spec.output {
-        let path = next_free(&std::env::temp_dir(), "pprof", ext);
-        std::fs::write(&path, data).map_err(|e| Error::io(path.display().to_string(), &e))?;
+        let path = write_free(&std::env::temp_dir(), "pprof", ext, data)?;
         open_viewer(kind, path.as_os_str(), !t.interactive, err);
         return Ok(());
     }
@@ -202,9 +226,10 @@ pub fn deliver(
     if let Some(ext) = ext
         && (t.interactive || t.stdout_tty)
     {
-        let path = next_free(Path::new("."), "profile", ext);
-        let shown = path.strip_prefix(".").unwrap_or(&path).to_path_buf();
-        return write_file(&shown, data, err);
+        let path = write_free(Path::new("."), "profile", ext, data)?;
+        let shown = path.strip_prefix(".").unwrap_or(&path);
+        let _ = writeln!(err, "Generating report in {}", shown.display());
+        return Ok(());
     }
     out.write_all(data)
         .and_then(|()| out.flush())
@@ -243,16 +268,43 @@ pub fn show(
 
 #[cfg(test)]
 mod tests {
-    use super::next_free;
+    use super::create_free;
+
+    #[cfg(unix)]
+    #[test]
+    fn never_reuses_a_name_nor_follows_a_symlink() {
+        let dir = std::env::temp_dir().join(format!("rpprof-out-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (a, _) = create_free(&dir, "profile", "pb.gz").unwrap();
+        assert!(a.ends_with("profile001.pb.gz"));
+        let (b, _) = create_free(&dir, "profile", "pb.gz").unwrap();
+        assert!(b.ends_with("profile002.pb.gz"));
+        // A dangling symlink where the next name would be is skipped, and
+        // what it points at is not created.
+        let target = dir.join("elsewhere");
+        std::os::unix::fs::symlink(&target, dir.join("profile003.pb.gz")).unwrap();
+        let (c, _) = create_free(&dir, "profile", "pb.gz").unwrap();
+        assert!(c.ends_with("profile004.pb.gz"));
+        assert!(!target.exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
-    fn never_reuses_a_name() {
-        let dir = std::env::temp_dir().join(format!("rpprof-out-{}", std::process::id()));
+    fn concurrent_writers_get_distinct_names() {
+        let dir = std::env::temp_dir().join(format!("rpprof-race-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let a = next_free(&dir, "profile", "pb.gz");
-        assert!(a.ends_with("profile001.pb.gz"));
-        std::fs::write(&a, b"x").unwrap();
-        assert!(next_free(&dir, "profile", "pb.gz").ends_with("profile002.pb.gz"));
+        let names: Vec<_> = std::thread::scope(|s| {
+            let hs: Vec<_> = (0..20)
+                .map(|_| s.spawn(|| create_free(&dir, "pprof", "svg").unwrap().0))
+                .collect();
+            hs.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let mut sorted = names.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 20);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -77,6 +77,18 @@ fn proto_in_the_shell_never_overwrites_a_profile_file() {
     let written = std::fs::read(dir.0.join("profile002.pb.gz")).unwrap();
     assert_eq!(&written[..2], &[0x1f, 0x8b], "gzip data");
     rpprof::source::parse(written).expect("a valid profile");
+    // A dangling symlink on the next name is not written through.
+    #[cfg(unix)]
+    {
+        let target = dir.0.join("redirected");
+        std::os::unix::fs::symlink(&target, dir.0.join("profile003.pb.gz")).unwrap();
+        let (_, err) = run(&dir.0, &[&heap()], "proto\n", &[]);
+        assert!(
+            err.contains("\nGenerating report in profile004.pb.gz\n"),
+            "{err}"
+        );
+        assert!(!target.exists(), "the symlink's target was not created");
+    }
 }
 
 /// Runs report command `name` on `p` with `cfg` through the engine, as
