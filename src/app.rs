@@ -391,7 +391,13 @@ fn capture_series(args: &Args, c: &cli::Capture, err: &mut dyn Write) -> Result<
 /// status.
 pub fn run(argv: Vec<String>) -> i32 {
     let stderr = std::io::stderr();
-    let mut err = stderr.lock();
+    // Every message on a terminal's stderr passes one sanitizer; piped,
+    // stderr stays byte for byte what pprof writes.
+    let mut err: Box<dyn Write> = if stderr.is_terminal() {
+        Box::new(crate::render::color::TerminalSafe::new(stderr.lock()))
+    } else {
+        Box::new(stderr.lock())
+    };
     let args = match cli::parse(&argv) {
         Ok(a) => a,
         Err(e) => {
@@ -413,7 +419,7 @@ pub fn run(argv: Vec<String>) -> i32 {
     for n in &args.notes {
         let _ = writeln!(err, "{n}");
     }
-    match run_with(args, &mut err) {
+    match run_with(args, &mut *err) {
         Ok(()) => 0,
         Err(e) => {
             let _ = writeln!(err, "{e}");

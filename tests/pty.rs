@@ -468,6 +468,40 @@ fn profile_strings_cannot_drive_the_terminal() {
     assert_eq!(sh.eof(), 0);
 }
 
+/// Messages on a terminal's stderr that quote profile strings (here the
+/// sample types listed by a `sample_index` error in flag mode, and the
+/// same in the shell) are defused; piped, they stay byte for byte.
+#[test]
+fn stderr_messages_cannot_drive_the_terminal() {
+    let home = temp_dir("hostile-stderr");
+    let mut b = common::Builder::new(&[("evil\x1b]0;pwned\x07", "bytes"), ("tab\there", "count")]);
+    let m = b.mapping("/bin/app");
+    let f = b.function("main.f", "f.go");
+    let l = b.location(m, &[(f, 3)]);
+    b.sample(&[l], &[1000, 1], vec![]);
+    let path = home.join("evil.pb");
+    std::fs::write(&path, b.encode()).expect("write profile");
+    let p = path.display().to_string();
+    let run = common::rpprof(["-top", "-sample_index=nope", &p])
+        .dir(&home)
+        .env("TERM", "xterm");
+    let mut session = spawn_with_options(run.command(), Options::new().timeout_ms(Some(30_000)))
+        .expect("spawn rpprof on a pty");
+    let all = session.exp_eof().expect("rpprof ends");
+    assert!(all.contains("evil\\u{1b}]0;pwned\\u{7}"), "{all:?}");
+    assert!(all.contains("tab\\u{9}here"), "{all:?}");
+    assert!(!all.contains("\x1b]0;pwned"), "{all:?}");
+    // Piped, the bytes are pprof's.
+    let o = common::rpprof(["-top", "-sample_index=nope", &p]).run();
+    assert!(o.stderr.contains("evil\x1b]0;pwned\x07"), "{:?}", o.stderr);
+
+    let mut sh = Shell::start_on(&path, &home, &[], &[]);
+    let out = sh.run("sample_index=nope");
+    assert!(out.contains("evil\\u{1b}]0;pwned\\u{7}"), "{out:?}");
+    assert!(!out.contains("\x1b]0;pwned"), "{out:?}");
+    assert_eq!(sh.eof(), 0);
+}
+
 /// Serves the leak's heap snapshots in turn on 127.0.0.1 (at most
 /// `requests` of them); returns the URL.
 fn serve_heaps(requests: u32) -> String {

@@ -80,6 +80,117 @@ pub fn for_stream(s: &str, terminal: bool) -> Cow<'_, str> {
     }
 }
 
+/// Longest line [`TerminalSafe`] lets through; the rest of the line is
+/// cut with one `…` (a server's error page can be one huge line).
+pub const MAX_MESSAGE_LINE: usize = 2000;
+
+/// A writer for a terminal's stderr through which every message passes:
+/// control characters (tab included) are written as `\u{…}` text, C1
+/// controls too, escape sequences other than colours (`ESC [ digits ; m`,
+/// which rpprof itself writes) are defused, and lines are cut at
+/// [`MAX_MESSAGE_LINE`] bytes. Newlines and carriage returns (progress
+/// lines) pass. A profile, a binary or a server thus cannot retitle,
+/// clear or redraw the terminal through a message that quotes it.
+pub struct TerminalSafe<W: std::io::Write> {
+    inner: W,
+    state: Escape,
+    line: usize,
+}
+
+/// Where [`TerminalSafe`] is in an escape sequence.
+enum Escape {
+    None,
+    /// After ESC.
+    Esc,
+    /// After `ESC [`, with the parameter bytes so far.
+    Csi(Vec<u8>),
+    /// After the first byte (0xC2) of a possible C1 control.
+    C2,
+}
+
+impl<W: std::io::Write> TerminalSafe<W> {
+    /// Wraps `inner`.
+    pub fn new(inner: W) -> TerminalSafe<W> {
+        TerminalSafe {
+            inner,
+            state: Escape::None,
+            line: 0,
+        }
+    }
+
+    fn text(&mut self, out: &mut Vec<u8>, bytes: &[u8]) {
+        for &b in bytes {
+            if b == b'\n' {
+                self.line = 0;
+                out.push(b);
+                continue;
+            }
+            if self.line == MAX_MESSAGE_LINE {
+                out.extend_from_slice("…".as_bytes());
+            }
+            self.line += 1;
+            if self.line <= MAX_MESSAGE_LINE {
+                out.push(b);
+            }
+        }
+    }
+
+    fn byte(&mut self, out: &mut Vec<u8>, b: u8) {
+        match std::mem::replace(&mut self.state, Escape::None) {
+            Escape::Esc if b == b'[' => self.state = Escape::Csi(Vec::new()),
+            Escape::Esc => {
+                self.text(out, b"\\u{1b}");
+                self.byte(out, b);
+            }
+            Escape::Csi(mut p) if (b.is_ascii_digit() || b == b';') && p.len() < 32 => {
+                p.push(b);
+                self.state = Escape::Csi(p);
+            }
+            Escape::Csi(p) if b == b'm' => {
+                out.extend_from_slice(b"\x1b[");
+                out.extend_from_slice(&p);
+                out.push(b'm');
+            }
+            Escape::Csi(p) => {
+                self.text(out, b"\\u{1b}[");
+                self.text(out, &p);
+                self.byte(out, b);
+            }
+            Escape::C2 if (0x80..=0x9f).contains(&b) => {
+                self.text(out, format!("\\u{{{b:x}}}").as_bytes());
+            }
+            Escape::C2 => {
+                self.text(out, &[0xc2]);
+                self.byte(out, b);
+            }
+            Escape::None => match b {
+                0x1b => self.state = Escape::Esc,
+                0xc2 => self.state = Escape::C2,
+                b'\n' | b'\r' => self.text(out, &[b]),
+                b if b < 0x20 || b == 0x7f => {
+                    self.text(out, format!("\\u{{{b:x}}}").as_bytes());
+                }
+                b => self.text(out, &[b]),
+            },
+        }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for TerminalSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut out = Vec::with_capacity(buf.len());
+        for &b in buf {
+            self.byte(&mut out, b);
+        }
+        self.inner.write_all(&out)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Paints a laid-out line by its style.
 fn paint_line(text: &str, style: Style) -> String {
     match style {
@@ -167,6 +278,32 @@ pub fn error_line(msg: &str, color: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_stderr_defuses_everything_but_colours() {
+        use std::io::Write;
+        let mut got = Vec::new();
+        {
+            let mut w = TerminalSafe::new(&mut got);
+            // Split across writes as write_fmt may split them.
+            w.write_all(b"retitle \x1b]0;pwned\x07 clear \x1b[2J tab\tcol")
+                .unwrap();
+            w.write_all(b"or \x1b[1;31mred\x1b[0m c1 \xc2").unwrap();
+            w.write_all(b"\x9b done\r\n").unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(got).unwrap(),
+            "retitle \\u{1b}]0;pwned\\u{7} clear \\u{1b}[2J tab\\u{9}color \x1b[1;31mred\x1b[0m c1 \\u{9b} done\r\n"
+        );
+        let mut got = Vec::new();
+        {
+            let mut w = TerminalSafe::new(&mut got);
+            w.write_all(&vec![b'x'; MAX_MESSAGE_LINE + 50]).unwrap();
+            w.write_all(b"\nnext\n").unwrap();
+        }
+        let text = String::from_utf8(got).unwrap();
+        assert_eq!(text, format!("{}…\nnext\n", "x".repeat(MAX_MESSAGE_LINE)));
+    }
 
     #[test]
     fn sanitizes_control_characters() {

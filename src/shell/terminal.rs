@@ -276,12 +276,12 @@ impl LineSource for TerminalLines {
 /// Runs the shell on a terminal.
 pub fn run(s: &mut Session) -> crate::Result<()> {
     let mut lines = TerminalLines::new(s)?;
-    super::run(
-        s,
-        &mut lines,
-        &mut std::io::stdout(),
-        &mut std::io::stderr(),
-    );
+    let mut err: Box<dyn std::io::Write> = if s.stderr_tty {
+        Box::new(crate::render::color::TerminalSafe::new(std::io::stderr()))
+    } else {
+        Box::new(std::io::stderr())
+    };
+    super::run(s, &mut lines, &mut std::io::stdout(), &mut *err);
     Ok(())
 }
 
