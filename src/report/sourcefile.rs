@@ -15,6 +15,9 @@ use std::io::Read;
 /// The longest line pprof's line scanner accepts; a longer one ends the file.
 const MAX_LINE: usize = 64 * 1024;
 
+/// The largest source file read.
+const MAX_FILE: u64 = 256 << 20;
+
 /// Reads and caches source files.
 pub struct SourceReader {
     search: String,
@@ -44,12 +47,20 @@ impl SourceReader {
     fn load(&mut self, path: &str) -> &(Vec<String>, Option<String>) {
         if !self.files.contains_key(path) {
             let loaded = match open(path, &self.search, &self.trim) {
-                Ok(mut f) => {
+                Ok((f, shown)) => {
                     let mut data = Vec::new();
                     // A read failure (a directory) leaves the file empty,
                     // without an error, as in pprof.
-                    let _ = f.read_to_end(&mut data);
-                    (split_lines(&data), None)
+                    match f.take(MAX_FILE + 1).read_to_end(&mut data) {
+                        Ok(n) if n as u64 > MAX_FILE => (
+                            Vec::new(),
+                            Some(format!(
+                                "open {shown}: larger than {} MiB, not read",
+                                MAX_FILE >> 20
+                            )),
+                        ),
+                        _ => (split_lines(&data), None),
+                    }
                 }
                 Err(e) => (Vec::new(), Some(e)),
             };
@@ -111,19 +122,44 @@ fn join(dir: &str, path: &str) -> String {
     }
 }
 
-/// pprof's `openSourceFile`.
-fn open(path: &str, search: &str, trim: &str) -> Result<std::fs::File, String> {
+/// Why the file at `path` is not read as source, if it is not: a profile
+/// names the files, so only regular files (and directories, which read as
+/// empty, as in pprof) are opened, never a device, a FIFO (opening one
+/// waits for a writer) or a file of `/proc`, `/sys` or `/dev`.
+fn refused(path: &str) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() && !meta.is_dir() {
+        return Some(format!("open {path}: not a regular file"));
+    }
+    let real = std::fs::canonicalize(path).ok()?;
+    ["/proc", "/sys", "/dev"]
+        .iter()
+        .any(|d| real.starts_with(d))
+        .then(|| format!("open {path}: a system file ({}), not read", real.display()))
+}
+
+/// pprof's `openSourceFile`, with [`refused`]'s checks: the file and the
+/// name it was found under.
+fn open(path: &str, search: &str, trim: &str) -> Result<(std::fs::File, String), String> {
     let path = trim_path(path, trim, search);
     if path.starts_with('/') {
+        if let Some(why) = refused(&path) {
+            return Err(why);
+        }
         return std::fs::File::open(&path)
+            .map(|f| (f, path.clone()))
             .map_err(|e| format!("open {path}: {}", crate::error::io_reason(&e)));
     }
     if !search.is_empty() {
         for start in search.split(':') {
             let mut dir = start.to_string();
             loop {
-                if let Ok(f) = std::fs::File::open(join(&dir, &path)) {
-                    return Ok(f);
+                let candidate = join(&dir, &path);
+                if let Some(why) = refused(&candidate) {
+                    return Err(why);
+                }
+                if let Ok(f) = std::fs::File::open(&candidate) {
+                    return Ok((f, candidate));
                 }
                 let up = parent(&dir);
                 if up == dir {
@@ -150,6 +186,43 @@ mod tests {
         assert_eq!(parent("src/leak/"), "src/leak");
         assert_eq!(join("", "x/y.go"), "x/y.go");
         assert_eq!(join("src/leak", "./main.go"), "src/leak/main.go");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_fifos_and_system_files_are_not_read() {
+        let mut r = SourceReader::new("/", "").unwrap();
+        assert_eq!(r.line("/dev/urandom", 1), None);
+        assert_eq!(
+            r.error("/dev/urandom"),
+            Some("open /dev/urandom: not a regular file")
+        );
+        assert_eq!(r.line("/proc/self/environ", 1), None);
+        let e = r.error("/proc/self/environ").unwrap();
+        assert!(
+            e.starts_with("open /proc/self/environ: a system file (/proc/"),
+            "{e}"
+        );
+        let dir = std::env::temp_dir().join(format!("rpprof-fifo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("src.go");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(
+            made.is_ok_and(|s| s.success()),
+            "mkfifo (coreutils) makes a FIFO"
+        );
+        let f = fifo.display().to_string();
+        assert_eq!(r.line(&f, 1), None, "no wait for a writer");
+        assert_eq!(
+            r.error(&f),
+            Some(format!("open {f}: not a regular file").as_str())
+        );
+        // A relative name found through a symlink into /proc is refused too.
+        std::os::unix::fs::symlink("/proc/self/environ", dir.join("env.go")).unwrap();
+        let mut r = SourceReader::new(&dir.display().to_string(), "").unwrap();
+        assert_eq!(r.line("env.go", 1), None);
+        assert!(r.error("env.go").unwrap().contains("a system file"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
