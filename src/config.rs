@@ -430,8 +430,16 @@ pub fn parse_float(v: &str) -> crate::Result<f64> {
 
 /// Parses an int as Go's `strconv.Atoi`.
 pub fn parse_int(v: &str) -> crate::Result<i64> {
-    v.parse::<i64>()
-        .map_err(|_| Error::OptionValue(format!("strconv.Atoi: parsing {v:?}: invalid syntax")))
+    v.parse::<i64>().map_err(|e| {
+        // Go's strconv words for the two failures.
+        let why = match e.kind() {
+            std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow => {
+                "value out of range"
+            }
+            _ => "invalid syntax",
+        };
+        Error::OptionValue(format!("strconv.Atoi: parsing {v:?}: {why}"))
+    })
 }
 
 /// Resolves a `sample_index` value against the profile's sample types:
@@ -706,6 +714,18 @@ mod tests {
             assert!(g.choices.iter().any(|c| c.name == g.default));
         }
         assert_eq!(c, Config::default());
+    }
+
+    #[test]
+    fn integers_fail_in_go_strconv_words() {
+        let mut c = Config::default();
+        let e = c.set("nodecount", "99999999999999999999", false, &[]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "strconv.Atoi: parsing \"99999999999999999999\": value out of range"
+        );
+        let e = c.set("nodecount", "ten", false, &[]).unwrap_err();
+        assert_eq!(e.to_string(), "strconv.Atoi: parsing \"ten\": invalid syntax");
     }
 
     #[test]
