@@ -719,13 +719,18 @@ mod tests {
     #[test]
     fn integers_fail_in_go_strconv_words() {
         let mut c = Config::default();
-        let e = c.set("nodecount", "99999999999999999999", false, &[]).unwrap_err();
+        let e = c
+            .set("nodecount", "99999999999999999999", false, &[])
+            .unwrap_err();
         assert_eq!(
             e.to_string(),
             "strconv.Atoi: parsing \"99999999999999999999\": value out of range"
         );
         let e = c.set("nodecount", "ten", false, &[]).unwrap_err();
-        assert_eq!(e.to_string(), "strconv.Atoi: parsing \"ten\": invalid syntax");
+        assert_eq!(
+            e.to_string(),
+            "strconv.Atoi: parsing \"ten\": invalid syntax"
+        );
     }
 
     #[test]

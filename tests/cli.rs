@@ -123,6 +123,12 @@ fn load_errors_name_the_file_and_the_problem() {
             "malformed profile: truncated length-delimited field".into(),
         ),
         (
+            // Field number 0 (key 0x02: field 0, length-delimited).
+            "field0.pb",
+            Some(vec![0x02, 0x00]),
+            "malformed profile: invalid field number: 0".into(),
+        ),
+        (
             "location17.pb",
             Some(dangling_location()),
             "malformed profile: sample 0: unknown location id 17".into(),

@@ -61,7 +61,11 @@ impl<'a> Wire<'a> {
 
     fn field(&mut self) -> Result<(u32, Value<'a>), Error> {
         let key = self.varint()?;
-        let num = (key >> 3) as u32;
+        // Field numbers run from 1 to 2^29 - 1.
+        let num = match key >> 3 {
+            n @ 1..=0x1fff_ffff => n as u32,
+            n => return Err(malformed(format!("invalid field number: {n}"))),
+        };
         let v = match key & 7 {
             0 => Value::Varint(self.varint()?),
             1 => Value::Fixed(self.fixed(8)?),
