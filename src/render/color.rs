@@ -86,8 +86,9 @@ pub const MAX_MESSAGE_LINE: usize = 2000;
 
 /// A writer for a terminal's stderr through which every message passes:
 /// control characters (tab included) are written as `\u{…}` text, C1
-/// controls too, escape sequences other than colours (`ESC [ digits ; m`,
-/// which rpprof itself writes) are defused, and lines are cut at
+/// controls too, escape sequences other than colours (`ESC [ digits ; m`)
+/// and the erasing of a line (`ESC [ K`), which rpprof itself writes, are
+/// defused, and lines are cut at
 /// [`MAX_MESSAGE_LINE`] bytes. Newlines and carriage returns (progress
 /// lines) pass. A profile, a binary or a server thus cannot retitle,
 /// clear or redraw the terminal through a message that quotes it.
@@ -146,10 +147,11 @@ impl<W: std::io::Write> TerminalSafe<W> {
                 p.push(b);
                 self.state = Escape::Csi(p);
             }
-            Escape::Csi(p) if b == b'm' => {
+            // Colours and "erase to the end of the line" (progress lines).
+            Escape::Csi(p) if b == b'm' || (b == b'K' && p.is_empty()) => {
                 out.extend_from_slice(b"\x1b[");
                 out.extend_from_slice(&p);
-                out.push(b'm');
+                out.push(b);
             }
             Escape::Csi(p) => {
                 self.text(out, b"\\u{1b}[");
@@ -289,11 +291,11 @@ mod tests {
             w.write_all(b"retitle \x1b]0;pwned\x07 clear \x1b[2J tab\tcol")
                 .unwrap();
             w.write_all(b"or \x1b[1;31mred\x1b[0m c1 \xc2").unwrap();
-            w.write_all(b"\x9b done\r\n").unwrap();
+            w.write_all(b"\x9b done\r\x1b[K\x1b[2K\n").unwrap();
         }
         assert_eq!(
             String::from_utf8(got).unwrap(),
-            "retitle \\u{1b}]0;pwned\\u{7} clear \\u{1b}[2J tab\\u{9}color \x1b[1;31mred\x1b[0m c1 \\u{9b} done\r\n"
+            "retitle \\u{1b}]0;pwned\\u{7} clear \\u{1b}[2J tab\\u{9}color \x1b[1;31mred\x1b[0m c1 \\u{9b} done\r\x1b[K\\u{1b}[2K\n"
         );
         let mut got = Vec::new();
         {

@@ -264,7 +264,13 @@ fn symbolize_binary(p: &mut Profile, job: &Job, o: &Options, notes: &mut Vec<Str
     let mut addrs: Vec<ElfAddr> = located.iter().map(|&(_, a)| a).collect();
     addrs.sort_unstable();
     addrs.dedup();
-    let label = format!("Symbolizing {}", basename(&job.file.path));
+    // Drawn raw on the terminal: the name, which a profile chose, loses
+    // its control characters.
+    let name: String = basename(&job.file.path)
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    let label = format!("Symbolizing {name}");
     let progress = o.progress.then_some(label.as_str());
     let resolved = resolve::resolve_all(&dwarf, &symbols, &addrs, progress);
     let unknown = write::write_frames(p, &located, &addrs, &resolved);
