@@ -291,7 +291,11 @@ pub fn get(
     let mut cfg = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_connect(Some(wait))
-        .timeout_recv_response(Some(wait));
+        .timeout_recv_response(Some(wait))
+        // One deadline for the whole fetch, body included, as Go's
+        // `Client.Timeout`: a server that stalls or trickles after its
+        // headers ends the fetch too.
+        .timeout_global(Some(wait));
     if insecure {
         cfg = cfg.tls_config(
             ureq::tls::TlsConfig::builder()
@@ -338,13 +342,35 @@ fn request(agent: &ureq::Agent, url: &str, shown: &str, max_bytes: u64) -> Resul
         .to_string();
     let status = resp.status();
     let mut body = Vec::new();
+    // One byte past the limit tells a body that is too large from one
+    // that fits: it is an error, never silently cut.
     resp.body_mut()
         .with_config()
-        .limit(max_bytes)
+        .limit(max_bytes.saturating_add(1))
         .reader()
-        .take(max_bytes)
+        .take(max_bytes.saturating_add(1))
         .read_to_end(&mut body)
-        .map_err(|e| Error::Fetch(format!("reading {shown}: {}", e.to_string().to_lowercase())))?;
+        .map_err(|e| {
+            let text = e.to_string().to_lowercase();
+            match e
+                .into_inner()
+                .and_then(|i| i.downcast::<ureq::Error>().ok())
+            {
+                // The deadline passed while the body was read: Go's words.
+                Some(u) if matches!(*u, ureq::Error::Timeout(_)) => Error::Fetch(format!(
+                    "Get {shown:?}: context deadline exceeded (Client.Timeout or context \
+                     cancellation while reading body)"
+                )),
+                Some(u) => request_error(shown, *u),
+                None => Error::Fetch(format!("reading {shown}: {text}")),
+            }
+        })?;
+    if body.len() as u64 > max_bytes {
+        return Err(Error::Fetch(format!(
+            "Get {shown:?}: the body is larger than {} MiB: not read",
+            max_bytes >> 20
+        )));
+    }
     if status != 200 {
         let mut msg = format!(
             "server response: {} {}",
@@ -365,6 +391,91 @@ fn request(agent: &ureq::Agent, url: &str, shown: &str, max_bytes: u64) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Serves one connection on loopback with `reply` (called with the
+    /// stream after the request head is read); returns the URL.
+    fn serve_once(reply: impl FnOnce(&mut std::net::TcpStream) + Send + 'static) -> String {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap();
+        std::thread::spawn(move || {
+            if let Ok((mut s, _)) = l.accept() {
+                let mut head = Vec::new();
+                let mut b = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n")
+                    && std::io::Read::read(&mut s, &mut b).unwrap_or(0) == 1
+                {
+                    head.push(b[0]);
+                }
+                reply(&mut s);
+            }
+        });
+        format!("http://{addr}/debug/pprof/heap")
+    }
+
+    fn target(url: &str, timeout_s: u64) -> Target {
+        Target {
+            url: url.to_string(),
+            seconds: 0,
+            timeout: Duration::from_secs(timeout_s),
+        }
+    }
+
+    #[test]
+    fn a_body_past_the_limit_is_an_error_not_cut() {
+        let url = serve_once(|s| {
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n");
+            let _ = s.write_all(&[7u8; 100]);
+        });
+        let e = get(&target(&url, 5), 2 << 20, None).map(|r| r.body.len());
+        assert!(e.is_ok(), "{e:?}");
+        let url = serve_once(|s| {
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 3145728\r\n\r\n");
+            let _ = s.write_all(&vec![7u8; 3 << 20]);
+        });
+        let e = get(&target(&url, 5), 2 << 20, None)
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some(format!("Get {url:?}: the body is larger than 2 MiB: not read").as_str())
+        );
+    }
+
+    #[test]
+    fn a_body_that_stalls_or_trickles_ends_at_the_deadline() {
+        for trickle in [false, true] {
+            let url = serve_once(move |s| {
+                let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+                for _ in 0..30 {
+                    if trickle {
+                        let _ = s.write_all(b"x");
+                    }
+                    std::thread::sleep(Duration::from_secs(1));
+                }
+            });
+            // -timeout=0 waits 5 s (pprof's rule: the timeout plus 5 s).
+            let start = std::time::Instant::now();
+            let e = get(&target(&url, 0), 2 << 20, None)
+                .err()
+                .map(|e| e.to_string());
+            assert!(
+                start.elapsed() < Duration::from_secs(9),
+                "{:?}",
+                start.elapsed()
+            );
+            assert_eq!(
+                e.as_deref(),
+                Some(
+                    format!(
+                        "Get {url:?}: context deadline exceeded (Client.Timeout or context \
+                         cancellation while reading body)"
+                    )
+                    .as_str()
+                ),
+                "trickle: {trickle}"
+            );
+        }
+    }
 
     fn url(s: &str, seconds: i64) -> Option<String> {
         adjust_url(s, seconds, -1).map(|t| t.url)
