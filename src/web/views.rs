@@ -187,78 +187,40 @@ fn refine(f: &Frame) -> Html {
         )
         .raw(" ");
     }
-    h.element("label", &[("for", "si")], "sample").raw(" ");
-    h.open("select", &[("id", "si"), ("name", "si")]);
-    h.element("option", &[("value", "")], "default");
-    let si = f.query.get("si").unwrap_or("");
-    for t in f.sample_types {
-        if t == si {
-            h.element("option", &[("value", t), ("selected", "")], t);
-        } else {
-            h.element("option", &[("value", t)], t);
-        }
-    }
-    h.close("select").raw(" ");
-    h.element("label", &[("for", "g")], "granularity").raw(" ");
-    h.open("select", &[("id", "g"), ("name", "g")]);
-    let g = f.query.get("g").unwrap_or("");
+    let types: Vec<(&str, &str)> = f
+        .sample_types
+        .iter()
+        .map(|t| (t.as_str(), t.as_str()))
+        .collect();
+    menu(&mut h, f.query, "si", "sample", &types);
     let granularities = crate::config::GROUPS
         .iter()
         .find(|g| g.name == "granularity")
         .map_or(&[][..], |g| g.choices);
-    for choice in std::iter::once("").chain(granularities.iter().map(|c| c.name)) {
-        let shown = if choice.is_empty() { "default" } else { choice };
-        if choice == g {
-            h.element("option", &[("value", choice), ("selected", "")], shown);
-        } else {
-            h.element("option", &[("value", choice)], shown);
-        }
-    }
-    h.close("select").raw(" ");
-    h.element("label", &[("for", "unit")], "unit").raw(" ");
-    h.open("select", &[("id", "unit"), ("name", "unit")]);
-    let unit = f.query.get("unit").unwrap_or("");
-    for choice in std::iter::once("").chain(crate::render::units::unit_names()) {
-        let shown = if choice.is_empty() { "default" } else { choice };
-        if choice == unit {
-            h.element("option", &[("value", choice), ("selected", "")], shown);
-        } else {
-            h.element("option", &[("value", choice)], shown);
-        }
-    }
-    h.close("select").raw(" ");
+    let choices: Vec<(&str, &str)> = granularities.iter().map(|c| (c.name, c.name)).collect();
+    menu(&mut h, f.query, "g", "granularity", &choices);
+    let units: Vec<(&str, &str)> = crate::render::units::unit_names()
+        .into_iter()
+        .map(|u| (u, u))
+        .collect();
+    menu(&mut h, f.query, "unit", "unit", &units);
     if f.snapshots > 1 {
-        h.element("label", &[("for", "snapshot")], "snapshot")
-            .raw(" ");
-        h.open("select", &[("id", "snapshot"), ("name", "snapshot")]);
-        let current = f.query.get("snapshot").unwrap_or("");
-        for k in 1..=f.snapshots {
-            let k = k.to_string();
-            let shown = if k == f.snapshots.to_string() {
-                format!("{k} (newest)")
-            } else {
-                k.clone()
-            };
-            if k == current || (current.is_empty() && k == f.snapshots.to_string()) {
-                h.element("option", &[("value", &k), ("selected", "")], &shown);
-            } else {
-                h.element("option", &[("value", &k)], &shown);
-            }
-        }
-        h.close("select").raw(" ");
-        h.element("label", &[("for", "base")], "base").raw(" ");
-        h.open("select", &[("id", "base"), ("name", "base")]);
-        h.element("option", &[("value", "")], "none");
-        let base = f.query.get("base").unwrap_or("");
-        for k in 1..=f.snapshots {
-            let k = k.to_string();
-            if k == base {
-                h.element("option", &[("value", &k), ("selected", "")], &k);
-            } else {
-                h.element("option", &[("value", &k)], &k);
-            }
-        }
-        h.close("select").raw(" ");
+        let numbers: Vec<String> = (1..=f.snapshots).map(|k| k.to_string()).collect();
+        let newest = format!("{} (newest)", f.snapshots);
+        let snapshots: Vec<(&str, &str)> = numbers
+            .iter()
+            .map(|k| {
+                let shown = if *k == f.snapshots.to_string() {
+                    newest.as_str()
+                } else {
+                    k.as_str()
+                };
+                (k.as_str(), shown)
+            })
+            .collect();
+        menu(&mut h, f.query, "snapshot", "snapshot", &snapshots);
+        let bases: Vec<(&str, &str)> = numbers.iter().map(|k| (k.as_str(), k.as_str())).collect();
+        menu(&mut h, f.query, "base", "base", &bases);
     }
     let explain = f.query.get("explain").is_some_and(|v| v != "false");
     if explain {
@@ -281,6 +243,34 @@ pub fn explanation(paragraphs: &[String]) -> Html {
     }
     h.raw("</aside>\n");
     h
+}
+
+/// A labelled menu for query parameter `param`: a first entry for no
+/// value (`default`, or for `snapshot` the newest, which is the default)
+/// and `(value, shown)` choices; the query's value is selected.
+fn menu(h: &mut Html, q: &Query, param: &'static str, label: &str, choices: &[(&str, &str)]) {
+    h.element("label", &[("for", param)], label).raw(" ");
+    h.open("select", &[("id", param), ("name", param)]);
+    let current = q.get(param).unwrap_or("");
+    let none = match param {
+        "base" => "none",
+        _ => "default",
+    };
+    if param != "snapshot" {
+        h.element("option", &[("value", "")], none);
+    }
+    let last = choices.len().saturating_sub(1);
+    for (i, (value, shown)) in choices.iter().enumerate() {
+        // Without a value in the query, a series shows its newest snapshot.
+        let selected =
+            *value == current || (current.is_empty() && param == "snapshot" && i == last);
+        if selected {
+            h.element("option", &[("value", value), ("selected", "")], shown);
+        } else {
+            h.element("option", &[("value", value)], shown);
+        }
+    }
+    h.close("select").raw(" ");
 }
 
 /// The body of a failed view: the error's one line.
