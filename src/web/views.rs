@@ -30,6 +30,7 @@ nav a { color: #fff; margin-right: 14px; text-decoration: none; }
 nav a.current { font-weight: bold; text-decoration: underline; }
 form.refine { padding: 6px 10px; background: #eef2f8; border-bottom: 1px solid #c8d2e4; }
 form.refine input[type=text] { width: 11em; }
+form.refine .field { white-space: nowrap; display: inline-block; margin: 2px 4px 2px 0; }
 main { padding: 8px 10px; }
 .legend { color: #444; white-space: pre-wrap; font-family: monospace; }
 .error { color: #b00020; font-weight: bold; }
@@ -174,6 +175,7 @@ fn refine(f: &Frame) -> Html {
         ("ti", "tagignore"),
     ] {
         let value = f.query.get(param).unwrap_or("");
+        h.raw("<span class=\"field\">");
         h.element("label", &[("for", param)], label).raw(" ");
         h.open(
             "input",
@@ -185,7 +187,7 @@ fn refine(f: &Frame) -> Html {
                 ("list", "names"),
             ],
         )
-        .raw(" ");
+        .raw("</span> ");
     }
     let types: Vec<(&str, &str)> = f
         .sample_types
@@ -249,6 +251,7 @@ pub fn explanation(paragraphs: &[String]) -> Html {
 /// value (`default`, or for `snapshot` the newest, which is the default)
 /// and `(value, shown)` choices; the query's value is selected.
 fn menu(h: &mut Html, q: &Query, param: &'static str, label: &str, choices: &[(&str, &str)]) {
+    h.raw("<span class=\"field\">");
     h.element("label", &[("for", param)], label).raw(" ");
     h.open("select", &[("id", param), ("name", param)]);
     let current = q.get(param).unwrap_or("");
@@ -270,7 +273,7 @@ fn menu(h: &mut Html, q: &Query, param: &'static str, label: &str, choices: &[(&
             h.element("option", &[("value", value)], shown);
         }
     }
-    h.close("select").raw(" ");
+    h.close("select").raw("</span> ");
 }
 
 /// The body of a failed view: the error's one line.
