@@ -107,3 +107,46 @@ fn doubling_memory_map_attributes() {
     holds(&b, "self-redefinition");
     assert_eq!(b.code, 0, "{}", b.stderr);
 }
+
+/// A sample bomb: a small gzip naming millions of samples. Their columns
+/// are sized before anything is allocated, against RPPROF_MAX_MODEL_BYTES
+/// (lowered here to 64 MiB so that a small bomb crosses it).
+#[test]
+fn sample_bomb_is_refused_before_allocating() {
+    use std::io::Write as _;
+    let dir = common::temp_dir("hostile-bomb");
+    let mut raw = Vec::new();
+    for s in ["", "samples", "count"] {
+        raw.push(0x32);
+        raw.push(s.len() as u8);
+        raw.extend_from_slice(s.as_bytes());
+    }
+    raw.extend_from_slice(b"\x0a\x04\x08\x01\x10\x02");
+    let n = 10_000_000;
+    raw.reserve(4 * n);
+    for _ in 0..n {
+        raw.extend_from_slice(b"\x12\x02\x10\x01");
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&raw).unwrap();
+    let gz = gz.finish().unwrap();
+    assert!(gz.len() < 1 << 20, "{} bytes of gzip", gz.len());
+    std::fs::write(dir.join("bomb.pb.gz"), gz).unwrap();
+    let quoted = format!(
+        "RPPROF_MAX_MODEL_BYTES=64M exec '{}' -top bomb.pb.gz",
+        common::bin().display()
+    );
+    let o = common::command("/bin/sh", ["-c", quoted.as_str()])
+        .dir(&dir)
+        .run();
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(
+            "profile too large: its 10000000 samples with 0 frames need 152 MiB, over the limit \
+             of 64 MiB (set RPPROF_MAX_MODEL_BYTES, e.g. RPPROF_MAX_MODEL_BYTES=8G, to raise it)"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.lines().count() <= 3, "{}", o.stderr);
+}

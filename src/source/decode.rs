@@ -378,6 +378,7 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
     if n_samples.checked_mul(k) != Some(n_values) {
         return Err(value_count_mismatch(buf, k));
     }
+    check_budget(n_samples, n_locs, n_values, n_labels)?;
     let ctx = SampleCtx {
         ids: &location_ids,
         nstr,
@@ -516,6 +517,50 @@ struct SampleSlices<'a> {
 /// Decodes the samples `a.sample..b.sample`, whose fields start at byte
 /// `a.offset`, into `out` (sized from pass 1's counts). Labels are kept as
 /// decoded, empty ones included; the load-time merge drops those.
+/// The default of [`model_budget`]: about six times what the largest
+/// benchmark profile (2M samples, 70M frames) needs.
+pub const DEFAULT_MODEL_BYTES: u64 = 2 << 30;
+
+/// The most bytes the samples of one profile may take once decoded:
+/// `RPPROF_MAX_MODEL_BYTES` (a number of bytes, or with a `K`, `M` or `G`
+/// suffix), else [`DEFAULT_MODEL_BYTES`]. A few bytes of gzip can name
+/// billions of samples; this bounds what they may cost before anything
+/// is allocated.
+pub fn model_budget() -> u64 {
+    std::env::var("RPPROF_MAX_MODEL_BYTES")
+        .ok()
+        .and_then(|v| {
+            let v = v.trim();
+            let (n, mult) = match v.as_bytes().last() {
+                Some(b'K' | b'k') => (&v[..v.len() - 1], 1u64 << 10),
+                Some(b'M' | b'm') => (&v[..v.len() - 1], 1 << 20),
+                Some(b'G' | b'g') => (&v[..v.len() - 1], 1 << 30),
+                _ => (v, 1),
+            };
+            n.parse::<u64>().ok()?.checked_mul(mult)
+        })
+        .unwrap_or(DEFAULT_MODEL_BYTES)
+}
+
+/// Refuses a profile whose sample columns would exceed [`model_budget`].
+fn check_budget(samples: usize, locs: usize, values: usize, labels: usize) -> Result<(), Error> {
+    let need = (samples as u64 + 1)
+        .saturating_mul(8)
+        .saturating_add((locs as u64).saturating_mul(4))
+        .saturating_add((values as u64).saturating_mul(8))
+        .saturating_add((labels as u64).saturating_mul(std::mem::size_of::<Label>() as u64));
+    let budget = model_budget();
+    if need > budget {
+        return Err(Error::TooLarge(format!(
+            "its {samples} samples with {locs} frames need {} MiB, over the limit of {} MiB \
+             (set RPPROF_MAX_MODEL_BYTES, e.g. RPPROF_MAX_MODEL_BYTES=8G, to raise it)",
+            need >> 20,
+            budget >> 20
+        )));
+    }
+    Ok(())
+}
+
 fn decode_samples(
     buf: &[u8],
     a: Checkpoint,
