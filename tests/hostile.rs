@@ -150,3 +150,32 @@ fn sample_bomb_is_refused_before_allocating() {
     );
     assert!(o.stderr.lines().count() <= 3, "{}", o.stderr);
 }
+
+/// An endless input (`/dev/zero`, as a file and as stdin) stops at the
+/// input limit (lowered here to 16 MiB) with one line.
+#[test]
+fn endless_input_stops_at_the_input_limit() {
+    let dir = common::temp_dir("hostile-zero");
+    for (script, what) in [
+        ("exec '{bin}' -top /dev/zero", "/dev/zero"),
+        ("exec '{bin}' -top - < /dev/zero", "stdin"),
+    ] {
+        let script = format!(
+            "RPPROF_MAX_INPUT_BYTES=16M {}",
+            script.replace("{bin}", &common::bin().display().to_string())
+        );
+        let o = common::command("/bin/sh", ["-c", script.as_str()])
+            .dir(&dir)
+            .run();
+        assert_eq!(o.code, 1, "{what}: {}", o.stderr);
+        assert!(
+            o.stderr.contains(
+                "profile too large: more than 16777216 bytes of input (set \
+                 RPPROF_MAX_INPUT_BYTES, e.g. RPPROF_MAX_INPUT_BYTES=8G, to raise the limit)"
+            ),
+            "{what}: {}",
+            o.stderr
+        );
+        assert!(o.stderr.lines().count() <= 3, "{what}: {}", o.stderr);
+    }
+}

@@ -145,7 +145,7 @@ impl Fetcher for HttpFetcher {
         let (tx, rx) = mpsc::channel();
         let target = self.target.clone();
         std::thread::spawn(move || {
-            let _ = tx.send(http::get(&target, super::MAX_PROFILE_BYTES, None));
+            let _ = tx.send(http::get(&target, super::input_limit(), None));
         });
         loop {
             if stop.load(Ordering::SeqCst) {

@@ -527,19 +527,7 @@ pub const DEFAULT_MODEL_BYTES: u64 = 2 << 30;
 /// billions of samples; this bounds what they may cost before anything
 /// is allocated.
 pub fn model_budget() -> u64 {
-    std::env::var("RPPROF_MAX_MODEL_BYTES")
-        .ok()
-        .and_then(|v| {
-            let v = v.trim();
-            let (n, mult) = match v.as_bytes().last() {
-                Some(b'K' | b'k') => (&v[..v.len() - 1], 1u64 << 10),
-                Some(b'M' | b'm') => (&v[..v.len() - 1], 1 << 20),
-                Some(b'G' | b'g') => (&v[..v.len() - 1], 1 << 30),
-                _ => (v, 1),
-            };
-            n.parse::<u64>().ok()?.checked_mul(mult)
-        })
-        .unwrap_or(DEFAULT_MODEL_BYTES)
+    super::size_from_env("RPPROF_MAX_MODEL_BYTES").unwrap_or(DEFAULT_MODEL_BYTES)
 }
 
 /// Refuses a profile whose sample columns would exceed [`model_budget`].

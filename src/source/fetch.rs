@@ -81,7 +81,7 @@ fn load(
     let Some(t) = t else {
         return super::load_path(path).map(|p| (p, false));
     };
-    let resp = http::get(t, super::MAX_PROFILE_BYTES, progress)?;
+    let resp = http::get(t, super::input_limit(), progress)?;
     super::parse_response(resp).map(|(p, _)| (p, true))
 }
 

@@ -21,20 +21,61 @@ use crate::model::Profile;
 use flate2::read::MultiGzDecoder;
 use std::io::Read;
 
-/// The largest decompressed profile accepted (guards against gzip bombs).
+/// The largest profile accepted, read or decompressed (guards against
+/// gzip bombs and endless inputs such as `/dev/zero`), by default.
 pub const MAX_PROFILE_BYTES: u64 = 4 << 30;
 
-/// Reads all of `r`, refusing more than [`MAX_PROFILE_BYTES`].
+/// The largest input accepted: `RPPROF_MAX_INPUT_BYTES` (bytes, or with a
+/// `K`, `M` or `G` suffix), else [`MAX_PROFILE_BYTES`].
+pub fn input_limit() -> u64 {
+    size_from_env("RPPROF_MAX_INPUT_BYTES").unwrap_or(MAX_PROFILE_BYTES)
+}
+
+/// A size in environment variable `var`: bytes, or with a `K`, `M` or `G`
+/// suffix (powers of 1024); `None` when unset or not a size.
+pub fn size_from_env(var: &str) -> Option<u64> {
+    let v = std::env::var(var).ok()?;
+    let v = v.trim();
+    let (n, mult) = match v.as_bytes().last() {
+        Some(b'K' | b'k') => (&v[..v.len() - 1], 1u64 << 10),
+        Some(b'M' | b'm') => (&v[..v.len() - 1], 1 << 20),
+        Some(b'G' | b'g') => (&v[..v.len() - 1], 1 << 30),
+        _ => (v, 1),
+    };
+    n.parse::<u64>().ok()?.checked_mul(mult)
+}
+
+/// The error for an input past [`input_limit`].
+fn too_large(what: &str, limit: u64) -> Error {
+    Error::TooLarge(format!(
+        "more than {limit} bytes {what} (set RPPROF_MAX_INPUT_BYTES, e.g. \
+         RPPROF_MAX_INPUT_BYTES=8G, to raise the limit)"
+    ))
+}
+
+/// Reads all of gzip stream `r`, refusing more than [`input_limit`].
 fn read_limited(r: impl Read, hint: usize) -> Result<Vec<u8>, Error> {
-    let mut buf = Vec::with_capacity(hint);
-    r.take(MAX_PROFILE_BYTES + 1)
+    let limit = input_limit();
+    let mut buf = Vec::with_capacity(hint.min(limit as usize));
+    r.take(limit.saturating_add(1))
         .read_to_end(&mut buf)
         .map_err(|e| Error::Gzip(gzip_message(&e)))?;
-    if buf.len() as u64 > MAX_PROFILE_BYTES {
-        return Err(Error::TooLarge(format!(
-            "more than {} bytes after decompression",
-            MAX_PROFILE_BYTES
-        )));
+    if buf.len() as u64 > limit {
+        return Err(too_large("after decompression", limit));
+    }
+    Ok(buf)
+}
+
+/// Reads all of `r` (a file or stdin, named `name` in errors), refusing
+/// more than [`input_limit`].
+fn read_input(r: impl Read, name: &str) -> Result<Vec<u8>, Error> {
+    let limit = input_limit();
+    let mut buf = Vec::new();
+    r.take(limit.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::io(name.to_string(), &e))?;
+    if buf.len() as u64 > limit {
+        return Err(too_large("of input", limit));
     }
     Ok(buf)
 }
@@ -163,13 +204,10 @@ pub fn expand_dirs(paths: &[String]) -> Result<Vec<String>, Error> {
 /// Reads a local file (or `-` for stdin) and parses it.
 pub fn load_path(path: &str) -> Result<Profile, Error> {
     let data = if path == "-" {
-        let mut v = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut v)
-            .map_err(|e| Error::io("read stdin", &e))?;
-        v
+        read_input(std::io::stdin(), "read stdin")?
     } else {
-        std::fs::read(path).map_err(|e| Error::io(format!("open {path}"), &e))?
+        let f = std::fs::File::open(path).map_err(|e| Error::io(format!("open {path}"), &e))?;
+        read_input(f, &format!("open {path}"))?
     };
     parse(data)
 }
