@@ -550,7 +550,7 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<()> {
         );
     }
     if std::io::stdin().is_terminal() {
-        return terminal::run(&mut s);
+        return terminal::run(&mut s, err);
     }
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();

@@ -61,8 +61,21 @@ fn write_free(dir: &Path, stem: &str, ext: &str, data: &[u8]) -> Result<PathBuf>
     Ok(path)
 }
 
+/// Graphviz's drawing of DOT text in format `fmt`; an SVG gets pan and
+/// zoom ([`svgpan`]).
+pub fn draw(dot: &str, fmt: &str) -> Result<Vec<u8>> {
+    let drawn = run_dot(dot, fmt)?;
+    if fmt != "svg" {
+        return Ok(drawn);
+    }
+    Ok(match String::from_utf8(drawn) {
+        Ok(svg) => svgpan::add_pan_zoom(&svg).into_bytes(),
+        Err(e) => e.into_bytes(),
+    })
+}
+
 /// Runs Graphviz `dot -T<fmt>` on DOT text.
-pub fn run_dot(dot: &str, fmt: &str) -> Result<Vec<u8>> {
+fn run_dot(dot: &str, fmt: &str) -> Result<Vec<u8>> {
     let fail = |e: String| {
         Error::Tool(format!(
             "failed to execute dot. Is Graphviz installed? Error: {e}"
@@ -96,8 +109,13 @@ pub fn run_dot(dot: &str, fmt: &str) -> Result<Vec<u8>> {
     Ok(out.stdout)
 }
 
-fn write_file(path: &Path, data: &[u8], err: &mut dyn Write) -> Result<()> {
+/// pprof's line naming the file a report goes to.
+fn announce(path: &Path, err: &mut dyn Write) {
     let _ = writeln!(err, "Generating report in {}", path.display());
+}
+
+fn write_file(path: &Path, data: &[u8], err: &mut dyn Write) -> Result<()> {
+    announce(path, err);
     std::fs::write(path, data).map_err(|e| Error::io(path.display().to_string(), &e))
 }
 
@@ -196,17 +214,10 @@ pub fn deliver(
         _ => None,
     };
     let converted;
-    let panned;
     let data: &[u8] = match (rendered, image) {
         (Rendered::Text(s), Some(fmt)) => {
-            converted = run_dot(s, fmt)?;
-            match std::str::from_utf8(&converted) {
-                Ok(svg) if fmt == "svg" => {
-                    panned = svgpan::add_pan_zoom(svg);
-                    panned.as_bytes()
-                }
-                _ => &converted,
-            }
+            converted = draw(s, fmt)?;
+            &converted
         }
         (Rendered::Text(s), None) => s.as_bytes(),
         (Rendered::Bytes(b), _) => b,
@@ -227,8 +238,7 @@ pub fn deliver(
         && (t.interactive || t.stdout_tty)
     {
         let path = write_free(Path::new("."), "profile", ext, data)?;
-        let shown = path.strip_prefix(".").unwrap_or(&path);
-        let _ = writeln!(err, "Generating report in {}", shown.display());
+        announce(path.strip_prefix(".").unwrap_or(&path), err);
         return Ok(());
     }
     out.write_all(data)

@@ -59,7 +59,6 @@ impl FlameTree {
             stack.clear();
             stack.extend(view.sample_locs(k).rev());
             let common = locs.iter().zip(&stack).take_while(|(a, b)| a == b).count();
-            locs.clone_from(&stack);
             after.truncate(common);
             let (kept, mut rooted) = after.last().copied().unwrap_or((0, selected.is_none()));
             path.truncate(kept as usize);
@@ -97,6 +96,8 @@ impl FlameTree {
                 let p = leaf as usize;
                 t.flat[p] = t.flat[p].wrapping_add(w);
             }
+            // This stack is the next one's previous.
+            std::mem::swap(&mut locs, &mut stack);
         }
         t
     }

@@ -273,15 +273,11 @@ impl LineSource for TerminalLines {
     }
 }
 
-/// Runs the shell on a terminal.
-pub fn run(s: &mut Session) -> crate::Result<()> {
+/// Runs the shell on a terminal, its messages on `err` (the program's
+/// stderr, sanitized there when it is a terminal).
+pub fn run(s: &mut Session, err: &mut dyn std::io::Write) -> crate::Result<()> {
     let mut lines = TerminalLines::new(s)?;
-    let mut err: Box<dyn std::io::Write> = if s.stderr_tty {
-        Box::new(crate::render::color::TerminalSafe::new(std::io::stderr()))
-    } else {
-        Box::new(std::io::stderr())
-    };
-    super::run(s, &mut lines, &mut std::io::stdout(), &mut *err);
+    super::run(s, &mut lines, &mut std::io::stdout(), err);
     Ok(())
 }
 

@@ -45,39 +45,39 @@ pub fn size_from_env(var: &str) -> Option<u64> {
     n.parse::<u64>().ok()?.checked_mul(mult)
 }
 
-/// The error for an input past [`input_limit`].
-fn too_large(what: &str, limit: u64) -> Error {
-    Error::TooLarge(format!(
-        "more than {limit} bytes {what} (set RPPROF_MAX_INPUT_BYTES, e.g. \
-         RPPROF_MAX_INPUT_BYTES=8G, to raise the limit)"
-    ))
-}
-
-/// Reads all of gzip stream `r`, refusing more than [`input_limit`].
-fn read_limited(r: impl Read, hint: usize) -> Result<Vec<u8>, Error> {
+/// Reads all of `r`, refusing more than [`input_limit`]; `what` says
+/// which bytes were counted, `failed` words a read error.
+fn read_capped(
+    r: impl Read,
+    hint: usize,
+    what: &str,
+    failed: impl FnOnce(std::io::Error) -> Error,
+) -> Result<Vec<u8>, Error> {
     let limit = input_limit();
     let mut buf = Vec::with_capacity(hint.min(limit as usize));
     r.take(limit.saturating_add(1))
         .read_to_end(&mut buf)
-        .map_err(|e| Error::Gzip(gzip_message(&e)))?;
+        .map_err(failed)?;
     if buf.len() as u64 > limit {
-        return Err(too_large("after decompression", limit));
+        return Err(Error::TooLarge(format!(
+            "more than {limit} bytes {what} (set RPPROF_MAX_INPUT_BYTES, e.g. \
+             RPPROF_MAX_INPUT_BYTES=8G, to raise the limit)"
+        )));
     }
     Ok(buf)
 }
 
-/// Reads all of `r` (a file or stdin, named `name` in errors), refusing
-/// more than [`input_limit`].
+/// Reads all of gzip stream `r` ([`read_capped`]).
+fn read_limited(r: impl Read, hint: usize) -> Result<Vec<u8>, Error> {
+    read_capped(r, hint, "after decompression", |e| {
+        Error::Gzip(gzip_message(&e))
+    })
+}
+
+/// Reads all of `r`, a file or stdin named `name` in errors
+/// ([`read_capped`]).
 fn read_input(r: impl Read, name: &str) -> Result<Vec<u8>, Error> {
-    let limit = input_limit();
-    let mut buf = Vec::new();
-    r.take(limit.saturating_add(1))
-        .read_to_end(&mut buf)
-        .map_err(|e| Error::io(name.to_string(), &e))?;
-    if buf.len() as u64 > limit {
-        return Err(too_large("of input", limit));
-    }
-    Ok(buf)
+    read_capped(r, 0, "of input", |e| Error::io(name.to_string(), &e))
 }
 
 fn gzip_message(e: &std::io::Error) -> String {

@@ -21,7 +21,7 @@ use crate::engine::{Engine, Request};
 use crate::model::base::BaseMode;
 use crate::render::explain;
 use crate::render::lang::Lang;
-use crate::report::Report;
+use crate::report::{Body, Report};
 use crate::request::{Caller, ReportOptions};
 use crate::store::ProfileId;
 use crate::{Error, Result};
@@ -105,7 +105,7 @@ impl Reply {
     }
 
     fn html(status: u16, page: String) -> Reply {
-        Reply::new(status, "text/html; charset=utf-8", page)
+        Reply::new(status, HTML, page)
     }
 
     fn json(status: u16, body: String) -> Reply {
@@ -188,31 +188,48 @@ impl Ui {
             _ => {
                 let mut h = Html::new();
                 h.element("p", &[("class", "error")], &format!("no such page: {path}"));
-                return Reply::html(404, self.page("top", &Query::default(), h));
+                let q = Query::default();
+                return Reply::html(404, self.page("top", &q, h, self.names(&q)));
             }
         };
         match self.view(view, &q) {
-            Ok(body) => Reply::html(200, self.page(view, &q, body)),
+            Ok((body, report)) => {
+                // The Top view has the names the filter boxes complete.
+                let names = match report.map(|r| r.body) {
+                    Some(Body::Top(t)) => t.rows.into_iter().map(|r| r.name).collect(),
+                    _ => self.names(&q),
+                };
+                Reply::html(200, self.page(view, &q, body, names))
+            }
             Err(e) => self.failed(path, &q, &e),
         }
     }
 
-    fn page(&self, view: &'static str, q: &Query, body: Html) -> String {
+    fn page(&self, view: &'static str, q: &Query, body: Html, names: Vec<String>) -> String {
+        let explain = q
+            .apply(&self.cfg, &self.sample_types)
+            .is_ok_and(|c| c.bool("explain"));
         views::page(
             &Frame {
                 view,
                 query: q,
                 title: &self.title,
                 sample_types: &self.sample_types,
-                snapshots: if self.ids.len() > 1 {
-                    self.ids.len()
-                } else {
-                    0
-                },
-                names: self.names(q),
+                snapshots: self.snapshots(),
+                names,
+                explain,
             },
             body,
         )
+    }
+
+    /// The snapshots of a series (0 for one profile).
+    fn snapshots(&self) -> usize {
+        if self.ids.len() > 1 {
+            self.ids.len()
+        } else {
+            0
+        }
     }
 
     /// The function names of the query's Top (of the whole profile when
@@ -222,7 +239,7 @@ impl Ui {
             .report(q, "top", None)
             .or_else(|_| self.report(&Query::default(), "top", None));
         match top.map(|r| r.body) {
-            Ok(crate::report::Body::Top(t)) => t.rows.into_iter().map(|r| r.name).collect(),
+            Ok(Body::Top(t)) => t.rows.into_iter().map(|r| r.name).collect(),
             _ => Vec::new(),
         }
     }
@@ -238,7 +255,10 @@ impl Ui {
             .iter()
             .find(|v| path.strip_prefix("/ui/") == Some(v.0))
             .map_or("flamegraph", |v| v.0);
-        Reply::html(400, self.page(view, q, views::error_body(&line)))
+        Reply::html(
+            400,
+            self.page(view, q, views::error_body(&line), self.names(q)),
+        )
     }
 
     /// The request for report `command` (with regexp argument `arg`)
@@ -316,13 +336,14 @@ impl Ui {
     }
 
     /// The body of `view`, with the explanation of its report when the
-    /// query asks for it (`explain=true`).
-    fn view(&self, view: &str, q: &Query) -> Result<Html> {
-        let (mut body, report) = self.view_report(view, q)?;
-        let explain = q.apply(&self.cfg, &self.sample_types)?;
-        if let Some(report) = report.filter(|_| explain.bool("explain")) {
+    /// query asks for it (`explain=true`), and the report.
+    fn view(&self, view: &str, q: &Query) -> Result<(Html, Option<Report>)> {
+        let cfg = q.apply(&self.cfg, &self.sample_types)?;
+        let explained = cfg.bool("explain");
+        let (mut body, report) = self.view_report(view, q, explained)?;
+        if let Some(report) = report.as_ref().filter(|_| explained) {
             let situation = explain::Situation {
-                lang: Lang::resolve(explain.get("lang")),
+                lang: Lang::resolve(cfg.get("lang")),
                 sample_types: explain::alternatives(
                     self.engine
                         .read()
@@ -334,20 +355,21 @@ impl Ui {
                 } else {
                     self.diff
                 },
-                snapshots: if self.ids.len() > 1 {
-                    self.ids.len()
-                } else {
-                    0
-                },
+                snapshots: self.snapshots(),
             };
-            body.append(views::explanation(&explain::explain(&report, &situation)));
+            body.append(views::explanation(&explain::explain(report, &situation)));
         }
-        Ok(body)
+        Ok((body, report))
     }
 
     /// The body of `view` and the report it shows (the flame graph's only
-    /// when it is to be explained: its page embeds the SVG).
-    fn view_report(&self, view: &str, q: &Query) -> Result<(Html, Option<Report>)> {
+    /// when it is to be `explained`: its page embeds the SVG).
+    fn view_report(
+        &self,
+        view: &str,
+        q: &Query,
+        explained: bool,
+    ) -> Result<(Html, Option<Report>)> {
         let focus = q.get("f");
         Ok(match view {
             "top" => {
@@ -360,7 +382,6 @@ impl Ui {
                 self.request(q, "flamegraph", None)?;
                 let svg = views::embedded_svg(&views::link("flamegraph.svg", &q.encoded()), false);
                 // Built here only to be explained.
-                let explained = q.get("explain").is_some_and(|v| v != "false");
                 let report = explained
                     .then(|| self.report(q, "flamegraph", None))
                     .transpose()?;
@@ -368,8 +389,16 @@ impl Ui {
             }
             "graph" => {
                 let report = self.report(q, "svg", None)?;
-                let body = match crate::output::run_dot(&dot_text(&report), "svg") {
-                    Ok(_) => views::embedded_svg(&views::link("graph.svg", &q.encoded()), true),
+                let body = match crate::output::draw(&document_text(&report), "svg") {
+                    Ok(svg) => {
+                        // Kept as the reply to the SVG's own request, which
+                        // the page makes next: Graphviz runs once.
+                        let target = format!("/ui/graph.svg?{}", q.encoded());
+                        if let Ok(mut c) = self.replies.lock() {
+                            c.put(target, &Reply::svg(svg));
+                        }
+                        views::embedded_svg(&views::link("graph.svg", &q.encoded()), true)
+                    }
                     Err(e) => {
                         let mut h = views::error_body(&e.to_string());
                         h.raw("<p>The ");
@@ -412,20 +441,17 @@ impl Ui {
 
     fn flame_svg(&self, q: &Query) -> Reply {
         match self.report(q, "flamegraph", None) {
-            Ok(r) => Reply::svg(dot_text(&r)),
+            Ok(r) => Reply::svg(document_text(&r)),
             Err(e) => self.failed("/ui/flamegraph.svg", q, &e),
         }
     }
 
     fn graph_svg(&self, q: &Query) -> Reply {
-        let svg = self
+        match self
             .report(q, "svg", None)
-            .and_then(|r| crate::output::run_dot(&dot_text(&r), "svg"));
-        match svg {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(s) => Reply::svg(crate::render::svgpan::add_pan_zoom(&s)),
-                Err(e) => Reply::svg(e.into_bytes()),
-            },
+            .and_then(|r| crate::output::draw(&document_text(&r), "svg"))
+        {
+            Ok(svg) => Reply::svg(svg),
             Err(e) => self.failed("/ui/graph.svg", q, &e),
         }
     }
@@ -446,9 +472,8 @@ fn poisoned() -> Error {
 
 /// The text of a report rendered as the shell writes it to a file (DOT for
 /// a graph, the SVG document for a flame graph).
-fn dot_text(report: &Report) -> String {
-    let layout = crate::render::text::Layout::detect(false, true);
-    match crate::render::text::plain(report, &layout) {
+fn document_text(report: &Report) -> String {
+    match crate::render::text::plain(report, &crate::render::text::Layout::default()) {
         crate::render::text::Rendered::Text(t) => t.into_owned(),
         crate::render::text::Rendered::Bytes(b) => String::from_utf8_lossy(&b).into_owned(),
     }

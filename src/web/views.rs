@@ -8,7 +8,8 @@ use super::html::Html;
 use super::query::Query;
 use crate::render::text::{self, Layout, Rendered, Style};
 use crate::render::units::percentage;
-use crate::report::{Body, Report};
+use crate::report::top::TopRow;
+use crate::report::{Body, Report, Scale};
 use serde_json::json;
 
 /// A view of the navigation bar: its path under `/ui/`, its title, and
@@ -107,6 +108,8 @@ pub struct Frame<'a> {
     pub snapshots: usize,
     /// Function names the filter boxes complete (heaviest first).
     pub names: Vec<String>,
+    /// True when the query asks for explanations (the checkbox's state).
+    pub explain: bool,
 }
 
 /// A complete page: the navigation bar, the Refine form, `body`.
@@ -224,8 +227,7 @@ fn refine(f: &Frame) -> Html {
         let bases: Vec<(&str, &str)> = numbers.iter().map(|k| (k.as_str(), k.as_str())).collect();
         menu(&mut h, f.query, "base", "base", &bases);
     }
-    let explain = f.query.get("explain").is_some_and(|v| v != "false");
-    if explain {
+    if f.explain {
         h.raw("<label><input type=\"checkbox\" name=\"explain\" value=\"true\" checked> explain</label> ");
     } else {
         h.raw("<label><input type=\"checkbox\" name=\"explain\" value=\"true\"> explain</label> ");
@@ -306,12 +308,13 @@ pub fn top(report: &Report, query: &Query) -> Html {
         let focused = link("top", &focus);
         let source = link("source", &focus);
         h.raw("<tr>");
+        let [flat, flat_pct, sum_pct, cum, cum_pct] = top_cells(r, s, total);
         for (v, shown) in [
-            (r.flat, s.format(r.flat)),
-            (r.flat, percentage(r.flat, total).trim().to_string()),
-            (r.sum, percentage(r.sum, total).trim().to_string()),
-            (r.cum, s.format(r.cum)),
-            (r.cum, percentage(r.cum, total).trim().to_string()),
+            (r.flat, flat),
+            (r.flat, flat_pct),
+            (r.sum, sum_pct),
+            (r.cum, cum),
+            (r.cum, cum_pct),
         ] {
             h.element("td", &[("data-v", &v.to_string())], &shown);
         }
@@ -329,6 +332,18 @@ pub fn top(report: &Report, query: &Query) -> Html {
     h
 }
 
+/// A Top row's flat, flat%, sum%, cum and cum% as `top` prints them.
+fn top_cells(r: &TopRow, s: &Scale, total: i64) -> [String; 5] {
+    let pct = |v: i64| percentage(v, total).trim().to_string();
+    [
+        s.format(r.flat),
+        pct(r.flat),
+        pct(r.sum),
+        s.format(r.cum),
+        pct(r.cum),
+    ]
+}
+
 /// `/api/top`: the Top rows as JSON, values raw and as the text shows them.
 pub fn top_json(report: &Report) -> String {
     let Body::Top(t) = &report.body else {
@@ -340,15 +355,16 @@ pub fn top_json(report: &Report) -> String {
         .rows
         .iter()
         .map(|r| {
+            let [flat, flat_pct, sum_pct, cum, cum_pct] = top_cells(r, s, total);
             json!({
                 "name": r.name,
                 "flat": r.flat,
-                "flat_text": s.format(r.flat),
-                "flat_percent": percentage(r.flat, total).trim(),
-                "sum_percent": percentage(r.sum, total).trim(),
+                "flat_text": flat,
+                "flat_percent": flat_pct,
+                "sum_percent": sum_pct,
                 "cum": r.cum,
-                "cum_text": s.format(r.cum),
-                "cum_percent": percentage(r.cum, total).trim(),
+                "cum_text": cum,
+                "cum_percent": cum_pct,
             })
         })
         .collect();
@@ -405,7 +421,7 @@ pub fn safe_json(v: &serde_json::Value) -> String {
 /// A text report (peek, list, disasm, growth) as preformatted text, lines
 /// classed by the styles the terminal colours.
 pub fn text_report(report: &Report) -> Html {
-    let layout = Layout::detect(false, true);
+    let layout = Layout::default();
     let mut h = Html::new();
     h.raw("<pre>");
     match text::lines(report, &layout) {
