@@ -39,6 +39,9 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub(crate) mod filter;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzz;
 pub(crate) mod help;
 pub mod model;
 pub(crate) mod output;

@@ -108,42 +108,84 @@ fn doubling_memory_map_attributes() {
     assert_eq!(b.code, 0, "{}", b.stderr);
 }
 
-/// A sample bomb: a small gzip naming millions of samples. Their columns
-/// are sized before anything is allocated, against RPPROF_MAX_MODEL_BYTES
-/// (lowered here to 64 MiB so that a small bomb crosses it).
-#[test]
-fn sample_bomb_is_refused_before_allocating() {
-    use std::io::Write as _;
-    let dir = common::temp_dir("hostile-bomb");
+/// The wire bytes of a profile header: string table `["", samples,
+/// count]`, one sample type and one location.
+fn profile_head() -> Vec<u8> {
     let mut raw = Vec::new();
     for s in ["", "samples", "count"] {
         raw.push(0x32);
         raw.push(s.len() as u8);
         raw.extend_from_slice(s.as_bytes());
     }
-    raw.extend_from_slice(b"\x0a\x04\x08\x01\x10\x02");
-    let n = 10_000_000;
-    raw.reserve(4 * n);
-    for _ in 0..n {
-        raw.extend_from_slice(b"\x12\x02\x10\x01");
+    raw.extend_from_slice(b"\x0a\x04\x08\x01\x10\x02\x22\x02\x08\x01");
+    raw
+}
+
+/// A gzip bomb: `head`, then `mib` MiB of `unit` repeated, as one gzip
+/// member per MiB (a few KB of file stand for gigabytes).
+fn gzip_bomb(head: &[u8], unit: &[u8], mib: usize) -> Vec<u8> {
+    use std::io::Write as _;
+    let member = |data: &[u8]| {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(data).unwrap();
+        gz.finish().unwrap()
+    };
+    let one = member(&unit.repeat((1 << 20) / unit.len()));
+    let mut out = member(head);
+    for _ in 0..mib {
+        out.extend_from_slice(&one);
     }
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gz.write_all(&raw).unwrap();
-    let gz = gz.finish().unwrap();
-    assert!(gz.len() < 1 << 20, "{} bytes of gzip", gz.len());
-    std::fs::write(dir.join("bomb.pb.gz"), gz).unwrap();
-    let quoted = format!(
-        "RPPROF_MAX_MODEL_BYTES=64M exec '{}' -top bomb.pb.gz",
+    out
+}
+
+/// One 8-byte sample of the profile of [`profile_head`].
+const SAMPLE: &[u8] = b"\x12\x06\x0a\x01\x01\x10\x81\x01";
+
+/// Sample bombs of 4 GB and 1 GB (8-byte samples, as found: 14 GB and
+/// 4 GB before) end at the input limit, with the default limits.
+#[test]
+fn gzip_bombs_end_at_the_input_limit() {
+    let dir = common::temp_dir("hostile-gzbomb");
+    for (mib, name) in [(4096, "bomb4g.pb.gz"), (1024, "bomb1g.pb.gz")] {
+        std::fs::write(dir.join(name), gzip_bomb(&profile_head(), SAMPLE, mib)).unwrap();
+        let b = bounded(&dir, &["-top", name]);
+        holds(&b, name);
+        assert_eq!(b.code, 1, "{}", b.stderr);
+        assert!(
+            b.stderr.contains(&format!(
+                "{name}: profile too large: more than 536870912 bytes after decompression (set \
+                 RPPROF_MAX_INPUT_BYTES, e.g. RPPROF_MAX_INPUT_BYTES=8G, to raise the limit)\n"
+            )),
+            "{}",
+            b.stderr
+        );
+    }
+}
+
+/// A sample bomb under the input limit: its columns are sized from pass
+/// 1's counts and refused before anything is allocated (the memory limit
+/// lowered here to 64 MiB so that a small bomb crosses it).
+#[test]
+fn sample_bomb_is_refused_before_allocating() {
+    let dir = common::temp_dir("hostile-bomb");
+    std::fs::write(
+        dir.join("bomb.pb.gz"),
+        gzip_bomb(&profile_head(), SAMPLE, 32),
+    )
+    .unwrap();
+    let script = format!(
+        "ulimit -v 1048576; RPPROF_MAX_MEMORY=64M exec '{}' -top bomb.pb.gz",
         common::bin().display()
     );
-    let o = common::command("/bin/sh", ["-c", quoted.as_str()])
+    let o = common::command("/bin/sh", ["-c", script.as_str()])
         .dir(&dir)
         .run();
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(
         o.stderr.contains(
-            "profile too large: its 10000000 samples with 0 frames need 152 MiB, over the limit \
-             of 64 MiB (set RPPROF_MAX_MODEL_BYTES, e.g. RPPROF_MAX_MODEL_BYTES=8G, to raise it)"
+            "profile too large: its 4194304 samples with 4194304 frames, its input and tables, \
+             need 113 MiB, over the limit of 64 MiB (set RPPROF_MAX_MEMORY, e.g. \
+             RPPROF_MAX_MEMORY=8G, to raise it)"
         ),
         "{}",
         o.stderr
@@ -151,31 +193,215 @@ fn sample_bomb_is_refused_before_allocating() {
     assert!(o.stderr.lines().count() <= 3, "{}", o.stderr);
 }
 
-/// An endless input (`/dev/zero`, as a file and as stdin) stops at the
-/// input limit (lowered here to 16 MiB) with one line.
+/// A table bomb: millions of strings, refused while they are read.
+#[test]
+fn table_bomb_is_refused_while_decoding() {
+    let dir = common::temp_dir("hostile-tables");
+    // String table entries of 16 bytes: "\x32\x0e" and 14 letters.
+    let entry = b"\x32\x0eabcdefghijklmn";
+    std::fs::write(dir.join("strings.pb.gz"), gzip_bomb(b"\x32\x00", entry, 64)).unwrap();
+    let script = format!(
+        "RPPROF_MAX_MEMORY=100M exec '{}' -top strings.pb.gz",
+        common::bin().display()
+    );
+    let o = common::command("/bin/sh", ["-c", script.as_str()])
+        .dir(&dir)
+        .run();
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(
+            "strings.pb.gz: profile too large: its input and tables need 101 MiB, over the \
+             limit of 100 MiB (set RPPROF_MAX_MEMORY"
+        ),
+        "{}",
+        o.stderr
+    );
+}
+
+/// Text formats take many times their size to parse: a large one is
+/// refused before parsing (4 GB of folded stacks, as a gzip bomb, at the
+/// input limit; 40 MiB against a lowered memory limit).
+#[test]
+fn legacy_text_bomb_is_refused_before_parsing() {
+    let dir = common::temp_dir("hostile-text");
+    std::fs::write(dir.join("big.folded.gz"), gzip_bomb(b"", b"a;b 1\n", 4096)).unwrap();
+    let b = bounded(&dir, &["-top", "big.folded.gz"]);
+    holds(&b, "folded bomb");
+    assert!(
+        b.stderr
+            .contains("more than 536870912 bytes after decompression"),
+        "{}",
+        b.stderr
+    );
+    std::fs::write(dir.join("mid.folded.gz"), gzip_bomb(b"", b"a;b 1\n", 40)).unwrap();
+    let script = format!(
+        "ulimit -v 1048576; RPPROF_MAX_MEMORY=512M exec '{}' -top mid.folded.gz",
+        common::bin().display()
+    );
+    let o = common::command("/bin/sh", ["-c", script.as_str()])
+        .dir(&dir)
+        .run();
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(
+            "mid.folded.gz: profile too large: its 40 MiB of legacy profile need 960 MiB, over \
+             the limit of 512 MiB (set RPPROF_MAX_MEMORY, e.g. RPPROF_MAX_MEMORY=8G, to raise it)"
+        ),
+        "{}",
+        o.stderr
+    );
+}
+
+/// An endless input (`/dev/zero` as a file, as stdin and as a base) stops
+/// at the input limit with one line, with the default limits.
 #[test]
 fn endless_input_stops_at_the_input_limit() {
     let dir = common::temp_dir("hostile-zero");
-    for (script, what) in [
-        ("exec '{bin}' -top /dev/zero", "/dev/zero"),
-        ("exec '{bin}' -top - < /dev/zero", "stdin"),
+    let cpu = common::data_dir()
+        .join("cpu/cpu.pb.gz")
+        .display()
+        .to_string();
+    for (args, what, name) in [
+        (vec!["-top", "/dev/zero"], "file", "/dev/zero"),
+        (
+            vec!["-top", "-diff_base=/dev/zero", cpu.as_str()],
+            "base",
+            "/dev/zero",
+        ),
     ] {
-        let script = format!(
-            "RPPROF_MAX_INPUT_BYTES=16M {}",
-            script.replace("{bin}", &common::bin().display().to_string())
-        );
-        let o = common::command("/bin/sh", ["-c", script.as_str()])
-            .dir(&dir)
-            .run();
-        assert_eq!(o.code, 1, "{what}: {}", o.stderr);
+        let b = bounded(&dir, &args);
+        holds(&b, what);
+        assert_eq!(b.code, 1, "{what}: {}", b.stderr);
         assert!(
-            o.stderr.contains(
-                "profile too large: more than 16777216 bytes of input (set \
-                 RPPROF_MAX_INPUT_BYTES, e.g. RPPROF_MAX_INPUT_BYTES=8G, to raise the limit)"
-            ),
+            b.stderr.contains(&format!(
+                "{name}: profile too large: more than 536870912 bytes of input (set \
+                 RPPROF_MAX_INPUT_BYTES, e.g. RPPROF_MAX_INPUT_BYTES=8G, to raise the limit)\n"
+            )),
             "{what}: {}",
-            o.stderr
+            b.stderr
         );
-        assert!(o.stderr.lines().count() <= 3, "{what}: {}", o.stderr);
+    }
+    let script = format!(
+        "ulimit -v 1048576; exec '{}' -top - < /dev/zero",
+        common::bin().display()
+    );
+    let o = common::command("/bin/sh", ["-c", script.as_str()])
+        .dir(&dir)
+        .run();
+    assert_eq!(o.code, 1, "stdin: {}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("-: profile too large: more than 536870912 bytes of input"),
+        "stdin: {}",
+        o.stderr
+    );
+}
+
+/// A loopback server answering every connection with `reply` (called
+/// after the request head is read); returns its URL.
+/// How a fault server answers a connection.
+type Reply = fn(&mut std::net::TcpStream);
+
+fn fault_server(reply: Reply) -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for s in l.incoming().take(64) {
+            let Ok(mut s) = s else { continue };
+            std::thread::spawn(move || {
+                common::request_target(&mut s);
+                reply(&mut s);
+            });
+        }
+    });
+    format!("http://{addr}/debug/pprof/heap")
+}
+
+fn sleep_s(n: u64) {
+    std::thread::sleep(Duration::from_secs(n));
+}
+
+/// Servers that stall after the headers, trickle the body, send too big
+/// a body, send their headers a byte a second, or redirect forever: each
+/// fetch ends within `-timeout` plus pprof's 5 s with one clear line.
+#[test]
+fn faulty_servers_end_with_one_line() {
+    use std::io::Write as _;
+    let cases: [(&str, Reply, &str); 5] = [
+        (
+            "stall after headers",
+            |s| {
+                let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+                sleep_s(30);
+            },
+            "context deadline exceeded (Client.Timeout or context cancellation while reading body)",
+        ),
+        (
+            "trickle",
+            |s| {
+                let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+                for _ in 0..30 {
+                    let _ = s.write_all(b"x");
+                    sleep_s(1);
+                }
+            },
+            "context deadline exceeded (Client.Timeout or context cancellation while reading body)",
+        ),
+        (
+            "oversized body",
+            |s| {
+                let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 8388608\r\n\r\n");
+                let _ = s.write_all(&vec![b'x'; 8 << 20]);
+            },
+            "the body is larger than 1 MiB: not read",
+        ),
+        (
+            "slow headers",
+            |s| {
+                for b in b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n" {
+                    let _ = s.write_all(&[*b]);
+                    sleep_s(1);
+                }
+            },
+            "net/http: timeout awaiting response headers",
+        ),
+        (
+            "redirect loop",
+            |s| {
+                let _ = s.write_all(
+                    b"HTTP/1.1 302 Found\r\nLocation: /debug/pprof/heap\r\nContent-Length: 0\r\n\r\n",
+                );
+            },
+            "stopped after 10 redirects",
+        ),
+    ];
+    let dir = common::temp_dir("hostile-http");
+    let mut runs = Vec::new();
+    for (what, reply, want) in cases {
+        let url = fault_server(reply);
+        let script = format!(
+            "RPPROF_MAX_INPUT_BYTES=1M PPROF_TMPDIR=. exec '{}' -top -timeout=1 '{url}'",
+            common::bin().display()
+        );
+        let child = common::command("/bin/sh", ["-c", script.as_str()])
+            .dir(&dir)
+            .command()
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("sh starts");
+        runs.push((what, url, want, Instant::now(), child));
+    }
+    for (what, url, want, start, child) in runs {
+        let o = child.wait_with_output().unwrap();
+        let took = start.elapsed();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{what}: {stderr}");
+        assert!(took < Duration::from_secs(9), "{what}: {took:?}");
+        assert!(
+            stderr.contains(&format!("Get \"{url}\": {want}\n")),
+            "{what}: {stderr}"
+        );
+        assert!(stderr.lines().count() <= 3, "{what}: {stderr}");
     }
 }

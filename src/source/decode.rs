@@ -189,13 +189,20 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
     let (mut drop, mut keep, mut dflt) = (0u64, 0u64, 0u64);
 
     // Pass 1: everything but the samples, which are only counted.
+    let mut held = Held {
+        bytes: buf.len() as u64,
+        limit: super::memory_limit(),
+    };
     let mut checkpoints = Vec::new();
     let mut w = Wire::new(buf);
     while !w.done() {
         let field_start = w.pos;
         let (num, v) = w.field()?;
         match num {
-            1 => sample_types.push(sub::<pb::ValueType>(&v, "sample_type")?),
+            1 => {
+                held.add(size_of::<pb::ValueType>())?;
+                sample_types.push(sub::<pb::ValueType>(&v, "sample_type")?);
+            }
             2 => {
                 let Value::Bytes(b) = v else {
                     return Err(malformed("sample: type mismatch"));
@@ -221,11 +228,25 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
                     }
                 }
             }
-            3 => mappings.push(sub::<pb::Mapping>(&v, "mapping")?),
-            4 => locations.push(sub::<pb::Location>(&v, "location")?),
-            5 => functions.push(sub::<pb::Function>(&v, "function")?),
+            3 => {
+                held.add(size_of::<pb::Mapping>() + size_of::<Mapping>())?;
+                mappings.push(sub::<pb::Mapping>(&v, "mapping")?);
+            }
+            4 => {
+                let l = sub::<pb::Location>(&v, "location")?;
+                let lines = l.line.len() * (size_of::<pb::Line>() + size_of::<Line>());
+                held.add(size_of::<pb::Location>() + size_of::<Location>() + lines)?;
+                locations.push(l);
+            }
+            5 => {
+                held.add(size_of::<pb::Function>() + size_of::<Function>())?;
+                functions.push(sub::<pb::Function>(&v, "function")?);
+            }
             6 => match v {
-                Value::Bytes(b) => raw_strings.push(b),
+                Value::Bytes(b) => {
+                    held.add(size_of::<&[u8]>() + size_of::<String>() + b.len())?;
+                    raw_strings.push(b);
+                }
                 _ => return Err(malformed("string_table: type mismatch")),
             },
             7 => drop = int(&v, "drop_frames")?,
@@ -378,7 +399,7 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
     if n_samples.checked_mul(k) != Some(n_values) {
         return Err(value_count_mismatch(buf, k));
     }
-    check_budget(n_samples, n_locs, n_values, n_labels)?;
+    check_budget(held.bytes, n_samples, n_locs, n_values, n_labels)?;
     let ctx = SampleCtx {
         ids: &location_ids,
         nstr,
@@ -517,36 +538,45 @@ struct SampleSlices<'a> {
 /// Decodes the samples `a.sample..b.sample`, whose fields start at byte
 /// `a.offset`, into `out` (sized from pass 1's counts). Labels are kept as
 /// decoded, empty ones included; the load-time merge drops those.
-/// The default of [`model_budget`]: about six times what the largest
-/// benchmark profile (2M samples, 70M frames) needs.
-pub const DEFAULT_MODEL_BYTES: u64 = 2 << 30;
-
-/// The most bytes the samples of one profile may take once decoded:
-/// `RPPROF_MAX_MODEL_BYTES` (a number of bytes, or with a `K`, `M` or `G`
-/// suffix), else [`DEFAULT_MODEL_BYTES`]. A few bytes of gzip can name
-/// billions of samples; this bounds what they may cost before anything
-/// is allocated.
-pub fn model_budget() -> u64 {
-    super::size_from_env("RPPROF_MAX_MODEL_BYTES").unwrap_or(DEFAULT_MODEL_BYTES)
-}
-
-/// Refuses a profile whose sample columns would exceed [`model_budget`].
-fn check_budget(samples: usize, locs: usize, values: usize, labels: usize) -> Result<(), Error> {
+/// Refuses a profile whose sample columns, with its `held` bytes of input
+/// and tables, would exceed the memory limit.
+fn check_budget(
+    held: u64,
+    samples: usize,
+    locs: usize,
+    values: usize,
+    labels: usize,
+) -> Result<(), Error> {
     let need = (samples as u64 + 1)
         .saturating_mul(8)
         .saturating_add((locs as u64).saturating_mul(4))
         .saturating_add((values as u64).saturating_mul(8))
-        .saturating_add((labels as u64).saturating_mul(std::mem::size_of::<Label>() as u64));
-    let budget = model_budget();
-    if need > budget {
-        return Err(Error::TooLarge(format!(
-            "its {samples} samples with {locs} frames need {} MiB, over the limit of {} MiB \
-             (set RPPROF_MAX_MODEL_BYTES, e.g. RPPROF_MAX_MODEL_BYTES=8G, to raise it)",
-            need >> 20,
-            budget >> 20
-        )));
+        .saturating_add((labels as u64).saturating_mul(std::mem::size_of::<Label>() as u64))
+        .saturating_add(held);
+    if need > super::memory_limit() {
+        return Err(super::over_memory_limit(
+            &format!("its {samples} samples with {locs} frames, its input and tables,"),
+            need,
+        ));
     }
     Ok(())
+}
+
+/// Counts what pass 1 keeps of the tables (on top of the input), and
+/// refuses a profile whose tables alone would exceed the memory limit.
+struct Held {
+    bytes: u64,
+    limit: u64,
+}
+
+impl Held {
+    fn add(&mut self, bytes: usize) -> Result<(), Error> {
+        self.bytes += bytes as u64;
+        if self.bytes > self.limit {
+            return Err(super::over_memory_limit("its input and tables", self.bytes));
+        }
+        Ok(())
+    }
 }
 
 fn decode_samples(

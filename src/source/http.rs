@@ -262,6 +262,7 @@ fn request_error(url: &str, e: ureq::Error) -> Error {
         }
         ureq::Error::Timeout(_) => "net/http: timeout awaiting response headers".into(),
         ureq::Error::HostNotFound => no_such_host(url),
+        ureq::Error::TooManyRedirects => format!("stopped after {MAX_REDIRECTS} redirects"),
         ureq::Error::Io(io) if io.to_string().contains("lookup address") => no_such_host(url),
         ureq::Error::Io(io) => io.to_string().to_lowercase(),
         other => other.to_string(),
@@ -295,7 +296,8 @@ pub fn get(
         // One deadline for the whole fetch, body included, as Go's
         // `Client.Timeout`: a server that stalls or trickles after its
         // headers ends the fetch too.
-        .timeout_global(Some(wait));
+        .timeout_global(Some(wait))
+        .max_redirects(MAX_REDIRECTS);
     if insecure {
         cfg = cfg.tls_config(
             ureq::tls::TlsConfig::builder()
@@ -330,6 +332,12 @@ pub fn get(
         elapsed += 1;
     }
 }
+
+/// Redirects followed before giving up, as Go's `http.Client`.
+const MAX_REDIRECTS: u32 = 10;
+
+/// The most of a server's error text quoted in a message.
+const MAX_QUOTED: usize = 200;
 
 /// One GET of `url` (`shown` is the URL as the user sees it).
 fn request(agent: &ureq::Agent, url: &str, shown: &str, max_bytes: u64) -> Result<Response> {
@@ -381,7 +389,13 @@ fn request(agent: &ureq::Agent, url: &str, shown: &str, max_bytes: u64) -> Resul
         let first = text.lines().next().unwrap_or("").trim();
         if content_type.starts_with("text/plain") && !first.is_empty() {
             msg.push_str(" - ");
-            msg.push_str(first);
+            match first.char_indices().nth(MAX_QUOTED) {
+                Some((cut, _)) => {
+                    msg.push_str(&first[..cut]);
+                    msg.push('…');
+                }
+                None => msg.push_str(first),
+            }
         }
         return Err(Error::Fetch(msg.trim_end().to_string()));
     }

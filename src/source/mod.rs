@@ -21,14 +21,44 @@ use crate::model::Profile;
 use flate2::read::MultiGzDecoder;
 use std::io::Read;
 
-/// The largest profile accepted, read or decompressed (guards against
-/// gzip bombs and endless inputs such as `/dev/zero`), by default.
-pub const MAX_PROFILE_BYTES: u64 = 4 << 30;
+/// The largest input accepted by default, read or decompressed: it
+/// guards against gzip bombs and endless inputs such as `/dev/zero`.
+/// Real profiles are far smaller (the 2M-sample benchmark is 348 MB).
+pub const DEFAULT_INPUT_BYTES: u64 = 512 << 20;
 
 /// The largest input accepted: `RPPROF_MAX_INPUT_BYTES` (bytes, or with a
-/// `K`, `M` or `G` suffix), else [`MAX_PROFILE_BYTES`].
+/// `K`, `M` or `G` suffix), else [`DEFAULT_INPUT_BYTES`].
 pub fn input_limit() -> u64 {
-    size_from_env("RPPROF_MAX_INPUT_BYTES").unwrap_or(MAX_PROFILE_BYTES)
+    size_from_env("RPPROF_MAX_INPUT_BYTES").unwrap_or(DEFAULT_INPUT_BYTES)
+}
+
+/// The most memory one profile may take while it is decoded, by default:
+/// its input, its tables and its sample columns together (the 2M-sample
+/// benchmark profile needs 0.85 GiB).
+pub const DEFAULT_MEMORY_BYTES: u64 = 1 << 30;
+
+/// The memory limit of decoding one profile: `RPPROF_MAX_MEMORY` (bytes,
+/// or with a `K`, `M` or `G` suffix), else [`DEFAULT_MEMORY_BYTES`]. A few
+/// bytes of gzip can name billions of samples; decoders check what they
+/// are about to allocate against this before allocating it.
+pub fn memory_limit() -> u64 {
+    size_from_env("RPPROF_MAX_MEMORY").unwrap_or(DEFAULT_MEMORY_BYTES)
+}
+
+/// The error for a profile whose decoding would need `need` bytes, more
+/// than [`memory_limit`]; `what` says what needs them.
+pub fn over_memory_limit(what: &str, need: u64) -> Error {
+    Error::TooLarge(memory_limit_message(what, need))
+}
+
+/// The words of [`over_memory_limit`].
+fn memory_limit_message(what: &str, need: u64) -> String {
+    format!(
+        "{what} need {} MiB, over the limit of {} MiB (set RPPROF_MAX_MEMORY, e.g. \
+         RPPROF_MAX_MEMORY=8G, to raise it)",
+        need.div_ceil(1 << 20),
+        memory_limit() >> 20
+    )
 }
 
 /// A size in environment variable `var`: bytes, or with a `K`, `M` or `G`
@@ -51,19 +81,45 @@ fn read_capped(
     r: impl Read,
     hint: usize,
     what: &str,
-    failed: impl FnOnce(std::io::Error) -> Error,
+    failed: impl Fn(std::io::Error) -> Error,
 ) -> Result<Vec<u8>, Error> {
     let limit = input_limit();
-    let mut buf = Vec::with_capacity(hint.min(limit as usize));
-    r.take(limit.saturating_add(1))
-        .read_to_end(&mut buf)
-        .map_err(failed)?;
+    let cap = limit.saturating_add(1);
+    let mut r = r.take(cap);
+    let mut buf: Vec<u8> = Vec::new();
+    buf.reserve_exact(hint.min(limit as usize));
+    // Grow by doubling, but never past the limit: an endless input costs
+    // the limit, not the next power of two above it.
+    loop {
+        if buf.len() == buf.capacity() {
+            let more = buf
+                .len()
+                .max(64 << 10)
+                .min((cap - buf.len() as u64) as usize);
+            if more == 0 {
+                break;
+            }
+            buf.reserve_exact(more);
+        }
+        let spare = (buf.capacity() - buf.len()) as u64;
+        if (&mut r)
+            .take(spare)
+            .read_to_end(&mut buf)
+            .map_err(&failed)?
+            == 0
+        {
+            break;
+        }
+    }
     if buf.len() as u64 > limit {
         return Err(Error::TooLarge(format!(
             "more than {limit} bytes {what} (set RPPROF_MAX_INPUT_BYTES, e.g. \
              RPPROF_MAX_INPUT_BYTES=8G, to raise the limit)"
         )));
     }
+    // Give back what doubling reserved beyond the input: decoding counts
+    // the input's bytes against the memory limit.
+    buf.shrink_to_fit();
     Ok(buf)
 }
 
@@ -76,8 +132,10 @@ fn read_limited(r: impl Read, hint: usize) -> Result<Vec<u8>, Error> {
 
 /// Reads all of `r`, a file or stdin named `name` in errors
 /// ([`read_capped`]).
-fn read_input(r: impl Read, name: &str) -> Result<Vec<u8>, Error> {
-    read_capped(r, 0, "of input", |e| Error::io(name.to_string(), &e))
+fn read_input(r: impl Read, name: &str, hint: u64) -> Result<Vec<u8>, Error> {
+    read_capped(r, hint as usize, "of input", |e| {
+        Error::io(name.to_string(), &e)
+    })
 }
 
 fn gzip_message(e: &std::io::Error) -> String {
@@ -138,10 +196,11 @@ pub fn parse_as(data: Vec<u8>) -> Result<(Profile, Format), Error> {
     }
     match decode::decode(&raw) {
         Ok(p) => Ok((p, Format::Protobuf)),
-        Err(e @ Error::Parse(_)) => Err(e),
+        Err(e @ (Error::Parse(_) | Error::TooLarge(_))) => Err(e),
         Err(e) => match legacy::parse(&raw) {
             Ok(p) => Ok((p, Format::Legacy)),
             Err(legacy::Failure::Malformed(m)) => Err(Error::Parse(m)),
+            Err(legacy::Failure::TooLarge(m)) => Err(Error::TooLarge(m)),
             Err(legacy::Failure::Unrecognized) if looks_like_text(&raw) => {
                 Err(Error::Parse("unrecognized profile format".into()))
             }
@@ -204,10 +263,13 @@ pub fn expand_dirs(paths: &[String]) -> Result<Vec<String>, Error> {
 /// Reads a local file (or `-` for stdin) and parses it.
 pub fn load_path(path: &str) -> Result<Profile, Error> {
     let data = if path == "-" {
-        read_input(std::io::stdin(), "read stdin")?
+        read_input(std::io::stdin(), "read stdin", 0)?
     } else {
         let f = std::fs::File::open(path).map_err(|e| Error::io(format!("open {path}"), &e))?;
-        read_input(f, &format!("open {path}"))?
+        let hint = f
+            .metadata()
+            .map_or(0, |m| if m.is_file() { m.len() } else { 0 });
+        read_input(f, &format!("open {path}"), hint)?
     };
     parse(data)
 }

@@ -31,6 +31,8 @@ pub enum Failure {
     Unrecognized,
     /// This parser's format, but broken (pprof's message).
     Malformed(String),
+    /// Over the memory limit before anything was parsed.
+    TooLarge(String),
 }
 
 /// One symbolic frame (from Go's `#` comment lines or folded stacks).
@@ -282,9 +284,22 @@ impl Builder {
     }
 }
 
+/// What the legacy parsers may take per byte of input, at most (measured:
+/// 20 for one-frame folded stacks, 17 for one-address heap samples; the
+/// samples are built one by one before they become columns).
+const BYTES_PER_INPUT_BYTE: u64 = 24;
+
 /// Tries every legacy parser in pprof's order, then folded stacks. The
-/// text is split into lines once, for all the text parsers.
+/// text is split into lines once, for all the text parsers. Input that
+/// could need more than the memory limit to parse is refused first.
 pub fn parse(data: &[u8]) -> Result<Profile, Failure> {
+    let need = (data.len() as u64).saturating_mul(BYTES_PER_INPUT_BYTE);
+    if need > super::memory_limit() {
+        return Err(Failure::TooLarge(super::memory_limit_message(
+            &format!("its {} MiB of legacy profile", data.len().div_ceil(1 << 20)),
+            need,
+        )));
+    }
     match cpu::parse(data) {
         Err(Failure::Unrecognized) => {}
         other => return other,
