@@ -405,3 +405,93 @@ fn faulty_servers_end_with_one_line() {
         assert!(stderr.lines().count() <= 3, "{what}: {stderr}");
     }
 }
+
+/// Values whose sums overflow `i64` saturate in every report, in debug
+/// builds (overflow checks on) and release alike: no negative total, no
+/// panic (fuzzing found both).
+#[test]
+fn overflowing_values_saturate() {
+    let mut b = common::Builder::new(&[("samples", "count")]);
+    let m = b.mapping("/bin/prog");
+    let main = b.function("main", "main.go");
+    let work = b.function("work", "work.go");
+    let lm = b.location(m, &[(main, 1)]);
+    let lw = b.location(m, &[(work, 2)]);
+    b.sample(&[lw, lm], &[i64::MAX], vec![]);
+    b.sample(&[lw, lm], &[i64::MAX], vec![]);
+    b.sample(&[lm], &[i64::MAX], vec![]);
+    let dir = common::temp_dir("hostile-overflow");
+    std::fs::write(dir.join("big.pb"), b.encode()).unwrap();
+    let o = common::rpprof(["-top", "big.pb"]).dir(&dir).run();
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    // i64::MAX, printed through a float as the units renderer prints
+    // every value.
+    let most = "9223372036854775808";
+    assert!(
+        o.out().contains(&format!(
+            "Showing nodes accounting for {most}, 100% of {most} total"
+        )),
+        "{}",
+        o.out()
+    );
+    assert!(!o.out().contains('-'), "{}", o.out());
+    for report in [
+        "-traces", "-tree", "-peek=.", "-flame", "-tags", "-text", "-dot",
+    ] {
+        let o = common::rpprof([report, "big.pb"]).dir(&dir).run();
+        assert_eq!(o.code, 0, "{report}: {}", o.stderr);
+        assert!(!o.stderr.contains("panicked"), "{report}: {}", o.stderr);
+    }
+}
+
+/// Thousands of spellings of one binary's path (`prog`, `./prog`,
+/// `././prog`, …) open and map it once; thousands of mappings whose file
+/// has the wrong build ID print a bounded number of lines.
+#[test]
+fn many_spellings_of_one_binary_map_it_once() {
+    let dir = common::temp_dir("hostile-spellings");
+    let mut prog = std::fs::read("/bin/true").unwrap();
+    prog.resize(prog.len() + (2 << 20), 0);
+    std::fs::write(dir.join("prog"), prog).unwrap();
+    let spellings = |build_id: &str| -> Vec<u8> {
+        let mut b = common::Builder::new(&[("samples", "count")]);
+        let mut locs = Vec::new();
+        for k in 0..2000 {
+            let m = b.mapping(&format!("{}prog", "./".repeat(k)));
+            b.p.mapping[m as usize - 1].build_id = b.str(build_id);
+            b.p.mapping[m as usize - 1].has_functions = false;
+            // Sizes differ, so that the load-time merge keeps every mapping.
+            let start = (k as u64 + 1) << 24;
+            b.p.mapping[m as usize - 1].memory_start = start;
+            b.p.mapping[m as usize - 1].memory_limit = start + 0x1000 * (k as u64 + 1);
+            let l = b.location(m, &[]);
+            b.p.location[l as usize - 1].address = start + 0x10;
+            locs.push(l);
+        }
+        for l in locs {
+            b.sample(&[l], &[1], vec![]);
+        }
+        b.encode()
+    };
+    std::fs::write(dir.join("same.pb"), spellings("")).unwrap();
+    // Mapped once per spelling, 2000 maps of this 2 MiB file would pass
+    // the 1 GB address-space limit (as 100k spellings of a real binary
+    // took 1.4 GB).
+    let b = bounded(&dir, &["-top", "same.pb"]);
+    holds(&b, "spellings");
+    std::fs::write(dir.join("mismatch.pb"), spellings("ffff")).unwrap();
+    let b = bounded(&dir, &["-top", "mismatch.pb"]);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    assert_eq!(
+        b.stderr.lines().count(),
+        101,
+        "{}",
+        &b.stderr[..b.stderr.len().min(2000)]
+    );
+    assert!(
+        b.stderr
+            .ends_with("(1900 more symbolization messages not shown)\n"),
+        "{}",
+        &b.stderr[b.stderr.len().saturating_sub(500)..]
+    );
+}

@@ -162,7 +162,7 @@ impl<'s> Builder<'s> {
     fn absorb(&mut self, other: Builder<'s>) {
         for (a, b) in self.acc.iter_mut().zip(&other.acc) {
             for c in 0..4 {
-                a[c] = a[c].wrapping_add(b[c]);
+                a[c] = a[c].saturating_add(b[c]);
             }
         }
         for e in other.edges {
@@ -172,8 +172,8 @@ impl<'s> Builder<'s> {
                 self.edges.push(e);
             } else {
                 let f = &mut self.edges[i as usize];
-                f.weight = f.weight.wrapping_add(e.weight);
-                f.weight_div = f.weight_div.wrapping_add(e.weight_div);
+                f.weight = f.weight.saturating_add(e.weight);
+                f.weight_div = f.weight_div.saturating_add(e.weight_div);
                 f.residual |= e.residual;
                 f.inline &= e.inline;
             }
@@ -185,8 +185,8 @@ impl Visitor for Builder<'_> {
     fn frame(&mut self, k: usize, w: i64, d: i64, f: &Frame) {
         if f.first {
             let a = &mut self.acc[f.node as usize];
-            a[2] = a[2].wrapping_add(w);
-            a[3] = a[3].wrapping_add(d);
+            a[2] = a[2].saturating_add(w);
+            a[3] = a[3].saturating_add(d);
         }
         if f.parent == NONE || f.parent == f.node || !self.scope.wants(f.parent, f.node) {
             return;
@@ -199,8 +199,8 @@ impl Visitor for Builder<'_> {
         let edge = &mut self.edges[e as usize];
         if edge.stamp != k as u32 {
             edge.stamp = k as u32;
-            edge.weight = edge.weight.wrapping_add(w);
-            edge.weight_div = edge.weight_div.wrapping_add(d);
+            edge.weight = edge.weight.saturating_add(w);
+            edge.weight_div = edge.weight_div.saturating_add(d);
             edge.residual |= f.residual;
             if f.outermost {
                 edge.inline = false;
@@ -210,8 +210,8 @@ impl Visitor for Builder<'_> {
 
     fn leaf(&mut self, _k: usize, w: i64, d: i64, node: u32) {
         let a = &mut self.acc[node as usize];
-        a[0] = a[0].wrapping_add(w);
-        a[1] = a[1].wrapping_add(d);
+        a[0] = a[0].saturating_add(w);
+        a[1] = a[1].saturating_add(d);
     }
 }
 

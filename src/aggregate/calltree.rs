@@ -84,9 +84,9 @@ impl CallTree {
                             t.cum_div.push(0);
                         }
                     }
-                    t.cum[n] = t.cum[n].wrapping_add(w);
+                    t.cum[n] = t.cum[n].saturating_add(w);
                     if vo.mean {
-                        t.cum_div[n] = t.cum_div[n].wrapping_add(d);
+                        t.cum_div[n] = t.cum_div[n].saturating_add(d);
                     }
                     if ni == last {
                         t.inline[n] = false;
@@ -95,9 +95,9 @@ impl CallTree {
                 }
             }
             if parent != NONE {
-                t.flat[parent as usize] += w;
+                t.flat[parent as usize] = t.flat[parent as usize].saturating_add(w);
                 if vo.mean {
-                    t.flat_div[parent as usize] += d;
+                    t.flat_div[parent as usize] = t.flat_div[parent as usize].saturating_add(d);
                 }
             }
             t.leaf.push(parent);
@@ -138,7 +138,7 @@ impl CallTree {
         let len = self.parent.len();
         let selectable = (0..len).filter(|&n| self.selectable(n)).count();
         let kept: Vec<bool> = (0..len)
-            .map(|n| self.selectable(n) && self.cum[n].wrapping_abs() >= cutoff)
+            .map(|n| self.selectable(n) && self.cum[n].saturating_abs() >= cutoff)
             .collect();
         let tree: Vec<u32> = (0..len as u32).filter(|&n| kept[n as usize]).collect();
         let info: Vec<u32> = tree.iter().map(|&n| self.info[n as usize]).collect();

@@ -87,14 +87,14 @@ impl FlameTree {
             for &n in &path {
                 let n = n as usize;
                 if w > 0 {
-                    t.grew[n] = t.grew[n].wrapping_add(w);
+                    t.grew[n] = t.grew[n].saturating_add(w);
                 } else {
-                    t.shrank[n] = t.shrank[n].wrapping_sub(w);
+                    t.shrank[n] = t.shrank[n].saturating_sub(w);
                 }
             }
             if let Some(&leaf) = path.last() {
                 let p = leaf as usize;
-                t.flat[p] = t.flat[p].wrapping_add(w);
+                t.flat[p] = t.flat[p].saturating_add(w);
             }
             // This stack is the next one's previous.
             std::mem::swap(&mut locs, &mut stack);
@@ -110,12 +110,12 @@ impl FlameTree {
     /// How wide node `n` is drawn: everything that passed through it,
     /// whichever its sign.
     pub fn width(&self, n: usize) -> i64 {
-        self.grew[n].wrapping_add(self.shrank[n])
+        self.grew[n].saturating_add(self.shrank[n])
     }
 
     /// Node `n`'s net value with everything below it (pprof's cum).
     pub fn cum(&self, n: usize) -> i64 {
-        self.grew[n].wrapping_sub(self.shrank[n])
+        self.grew[n].saturating_sub(self.shrank[n])
     }
 
     /// The children of every node and the roots, each ordered widest

@@ -156,7 +156,7 @@ impl Graph {
     pub fn trim_edges(&mut self, cutoff: i64) -> usize {
         let mut dropped = 0;
         for e in &mut self.edges {
-            if !e.removed && e.weight.wrapping_abs() < cutoff {
+            if !e.removed && e.weight.saturating_abs() < cutoff {
                 e.removed = true;
                 dropped += 1;
             }
@@ -260,18 +260,33 @@ pub fn sort_nodes_by(nodes: &mut [Node], ident: &Identity, order: Order, score: 
         let (first, third) = match (score, order) {
             (Some(s), _) => (
                 s[a.id as usize]
-                    .wrapping_abs()
-                    .cmp(&s[b.id as usize].wrapping_abs())
+                    .saturating_abs()
+                    .cmp(&s[b.id as usize].saturating_abs())
                     .reverse(),
-                a.flat.wrapping_abs().cmp(&b.flat.wrapping_abs()).reverse(),
+                a.flat
+                    .saturating_abs()
+                    .cmp(&b.flat.saturating_abs())
+                    .reverse(),
             ),
             (None, Order::Flat) => (
-                a.flat.wrapping_abs().cmp(&b.flat.wrapping_abs()).reverse(),
-                a.cum.wrapping_abs().cmp(&b.cum.wrapping_abs()).reverse(),
+                a.flat
+                    .saturating_abs()
+                    .cmp(&b.flat.saturating_abs())
+                    .reverse(),
+                a.cum
+                    .saturating_abs()
+                    .cmp(&b.cum.saturating_abs())
+                    .reverse(),
             ),
             (None, Order::Cum) => (
-                a.cum.wrapping_abs().cmp(&b.cum.wrapping_abs()).reverse(),
-                a.flat.wrapping_abs().cmp(&b.flat.wrapping_abs()).reverse(),
+                a.cum
+                    .saturating_abs()
+                    .cmp(&b.cum.saturating_abs())
+                    .reverse(),
+                a.flat
+                    .saturating_abs()
+                    .cmp(&b.flat.saturating_abs())
+                    .reverse(),
             ),
         };
         first
@@ -294,8 +309,8 @@ pub fn sort_edges_by<'n>(edges: &mut [&Edge], name: impl Fn(u32) -> &'n str) {
 /// The edge order of [`sort_edges`].
 pub fn edge_order<'n>(a: &Edge, b: &Edge, name: impl Fn(u32) -> &'n str) -> std::cmp::Ordering {
     b.weight
-        .wrapping_abs()
-        .cmp(&a.weight.wrapping_abs())
+        .saturating_abs()
+        .cmp(&a.weight.saturating_abs())
         .then_with(|| name(a.src).cmp(name(b.src)))
         .then_with(|| name(a.dst).cmp(name(b.dst)))
 }
@@ -331,11 +346,11 @@ pub fn trimmed_from(
         edges: Vec::new(),
     };
     let total = g.flat_sum();
-    let node_cutoff = ((total as f64 * t.node_fraction.0) as i64).wrapping_abs();
-    let edge_cutoff = ((total as f64 * t.edge_fraction.0) as i64).wrapping_abs();
+    let node_cutoff = ((total as f64 * t.node_fraction.0) as i64).saturating_abs();
+    let edge_cutoff = ((total as f64 * t.edge_fraction.0) as i64).saturating_abs();
     let before = g.nodes.len();
     if node_cutoff > 0 {
-        g.nodes.retain(|n| n.cum.wrapping_abs() >= node_cutoff);
+        g.nodes.retain(|n| n.cum.saturating_abs() >= node_cutoff);
     }
     let dropped_nodes = before - g.nodes.len();
     let orig_count = g.nodes.len();

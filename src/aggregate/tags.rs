@@ -151,7 +151,7 @@ impl NodeTags {
     /// Drops tags with both |flat| and |cum| below `cutoff`
     /// (pprof's `TrimLowFrequencyTags`).
     pub fn trim(&mut self, cutoff: i64) {
-        let keep = |t: &Tag| t.flat.wrapping_abs() >= cutoff || t.cum.wrapping_abs() >= cutoff;
+        let keep = |t: &Tag| t.flat.saturating_abs() >= cutoff || t.cum.saturating_abs() >= cutoff;
         self.labels.retain(|(_, t)| keep(t));
         for (_, v) in &mut self.numeric {
             v.retain(keep);
@@ -179,9 +179,9 @@ pub fn sort_tags<T>(tags: &mut [T], flat: bool, tag: impl Fn(&T) -> &Tag) {
         let cum = if flat {
             std::cmp::Ordering::Equal
         } else {
-            b.cum.wrapping_abs().cmp(&a.cum.wrapping_abs())
+            b.cum.saturating_abs().cmp(&a.cum.saturating_abs())
         };
-        cum.then_with(|| b.flat.wrapping_abs().cmp(&a.flat.wrapping_abs()))
+        cum.then_with(|| b.flat.saturating_abs().cmp(&a.flat.saturating_abs()))
             .then_with(|| a.name.cmp(&b.name))
     });
 }
@@ -225,11 +225,11 @@ impl<'a> TagSink<'a> {
     pub fn add(&mut self, node: u32, k: usize, w: i64, d: i64, flat: bool) {
         let bump = |t: &mut Tag| {
             if flat {
-                t.flat = t.flat.wrapping_add(w);
-                t.flat_div = t.flat_div.wrapping_add(d);
+                t.flat = t.flat.saturating_add(w);
+                t.flat_div = t.flat_div.saturating_add(d);
             } else {
-                t.cum = t.cum.wrapping_add(w);
-                t.cum_div = t.cum_div.wrapping_add(d);
+                t.cum = t.cum.saturating_add(w);
+                t.cum_div = t.cum_div.saturating_add(d);
             }
         };
         let set = self.st.set[k];

@@ -97,7 +97,7 @@ fn verdict(values: &[Option<i64>], v: &[i128]) -> Verdict {
         (true, false) => return Verdict::Gone,
         _ => {}
     }
-    let largest = v.iter().map(|x| x.abs()).max().unwrap_or(0);
+    let largest = v.iter().map(|x| x.saturating_abs()).max().unwrap_or(0);
     let (min, max) = (
         v.iter().copied().min().unwrap_or(0),
         v.iter().copied().max().unwrap_or(0),

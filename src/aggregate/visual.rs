@@ -33,14 +33,14 @@ pub struct Visual {
 /// Shannon entropy (log2) of edge weights as fractions of their sum, `own`
 /// (a node's flat) counting as one more weight when positive.
 fn edge_entropy(weights: &[i64], own: i64) -> f64 {
-    let total = own.wrapping_add(crate::model::sum_values(
+    let total = own.saturating_add(crate::model::sum_values(
         weights.iter().copied().filter(|&w| w > 0),
     ));
     if total == 0 {
         return 0.0;
     }
     let term = |w: i64| {
-        let frac = w.wrapping_abs() as f64 / total as f64;
+        let frac = w.saturating_abs() as f64 / total as f64;
         -frac * frac.log2()
     };
     let mut score: f64 = weights.iter().map(|&w| term(w)).sum();
@@ -69,7 +69,7 @@ fn entropy_scores(g: &Graph, id_space: usize) -> Vec<i64> {
         } else {
             edge_entropy(&w, n.flat)
         };
-        scores[n.id as usize] = ((s * n.cum as f64) as i64).wrapping_add(n.flat);
+        scores[n.id as usize] = ((s * n.cum as f64) as i64).saturating_add(n.flat);
     }
     scores
 }
@@ -182,8 +182,8 @@ pub fn trimmed(
     };
     let mut g = build(view, table, vo, None);
     let total = g.flat_sum();
-    let node_cutoff = ((total as f64 * t.node_fraction.0) as i64).wrapping_abs();
-    let edge_cutoff = ((total as f64 * t.edge_fraction.0) as i64).wrapping_abs();
+    let node_cutoff = ((total as f64 * t.node_fraction.0) as i64).saturating_abs();
+    let edge_cutoff = ((total as f64 * t.edge_fraction.0) as i64).saturating_abs();
     let mut dropped_nodes = 0;
     let mut kept: Option<Vec<bool>> = None;
     if node_cutoff > 0 {
@@ -192,7 +192,7 @@ pub fn trimmed(
         for n in g
             .nodes
             .iter()
-            .filter(|n| n.cum.wrapping_abs() >= node_cutoff)
+            .filter(|n| n.cum.saturating_abs() >= node_cutoff)
         {
             k[n.id as usize] = true;
             count += 1;
@@ -255,8 +255,8 @@ fn trimmed_tree(
 ) -> Visual {
     let tree = CallTree::build(view, table, vo);
     let total = tree.flat_sum();
-    let node_cutoff = ((total as f64 * t.node_fraction.0) as i64).wrapping_abs();
-    let edge_cutoff = ((total as f64 * t.edge_fraction.0) as i64).wrapping_abs();
+    let node_cutoff = ((total as f64 * t.node_fraction.0) as i64).saturating_abs();
+    let edge_cutoff = ((total as f64 * t.edge_fraction.0) as i64).saturating_abs();
     let TreeGraph {
         graph: mut g,
         info,

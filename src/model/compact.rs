@@ -65,7 +65,7 @@ pub fn merge_one(mut p: Profile) -> Profile {
         if j != i {
             let to = new_index[j] as usize;
             for c in 0..k {
-                s.values[to * k + c] = s.values[to * k + c].wrapping_add(s.values[i * k + c]);
+                s.values[to * k + c] = s.values[to * k + c].saturating_add(s.values[i * k + c]);
             }
             continue;
         }

@@ -290,7 +290,7 @@ impl Merger {
             if m.out.time_nanos == 0 || s.time_nanos < m.out.time_nanos {
                 m.out.time_nanos = s.time_nanos;
             }
-            m.out.duration_nanos = m.out.duration_nanos.wrapping_add(s.duration_nanos);
+            m.out.duration_nanos = m.out.duration_nanos.saturating_add(s.duration_nanos);
             if m.out.period == 0 || m.out.period < s.period {
                 m.out.period = s.period;
             }
@@ -420,7 +420,7 @@ pub fn merge(srcs: &[&Profile]) -> Result<Profile> {
             match m.find_sample(&samples, &locs, &labels) {
                 Ok(j) => {
                     for (c, v) in values.iter().enumerate() {
-                        samples.values[j * k + c] = samples.values[j * k + c].wrapping_add(*v);
+                        samples.values[j * k + c] = samples.values[j * k + c].saturating_add(*v);
                     }
                 }
                 Err(hash) => {

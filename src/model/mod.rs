@@ -21,11 +21,13 @@ pub(crate) mod testkit;
 
 use std::sync::Arc;
 
-/// The sum of sample values as Go's `int64` adds them: wrapping on overflow
-/// (what pprof prints for absurd profiles, and never a panic in a debug
-/// build). Use it, and `wrapping_*` arithmetic, wherever values are summed.
+/// The sum of sample values, saturating at `i64::MIN`/`i64::MAX`: an absurd
+/// profile gets the largest total there is, never a wrapped one (Go wraps
+/// and prints totals like `-2B, 100% of 2B total`) and never a panic in a
+/// debug build. Use it, and `saturating_*` arithmetic, wherever values are
+/// summed.
 pub fn sum_values(values: impl IntoIterator<Item = i64>) -> i64 {
-    values.into_iter().fold(0, i64::wrapping_add)
+    values.into_iter().fold(0, i64::saturating_add)
 }
 
 /// Marker for "no such entry" in a table of `u32` indices.

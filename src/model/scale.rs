@@ -151,7 +151,7 @@ pub fn normalize(p: &mut Profile, base: &Profile) -> Result<()> {
     let sums = |q: &Profile| {
         let mut s = vec![0i64; k];
         for (i, v) in q.samples.values.iter().enumerate() {
-            s[i % k] = s[i % k].wrapping_add(*v);
+            s[i % k] = s[i % k].saturating_add(*v);
         }
         s
     };

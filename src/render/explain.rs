@@ -444,7 +444,7 @@ impl Explainer<'_> {
                         ],
                     );
                     if hot.cum != hot.flat {
-                        let calls = self.value(hot.cum.wrapping_sub(hot.flat));
+                        let calls = self.value(hot.cum.saturating_sub(hot.flat));
                         self.say("list.calls", &[("calls", &calls)]);
                     }
                 }
@@ -459,7 +459,7 @@ impl Explainer<'_> {
 
     fn traces(&mut self, t: &Traces) {
         let n = t.traces.len().to_string();
-        let Some(heaviest) = t.traces.iter().max_by_key(|x| x.value.wrapping_abs()) else {
+        let Some(heaviest) = t.traces.iter().max_by_key(|x| x.value.saturating_abs()) else {
             self.empty();
             return;
         };

@@ -173,10 +173,10 @@ fn annotate<'a>(
             if obj_addr(info.address) >= next {
                 break;
             }
-            row.flat[0] = row.flat[0].wrapping_add(n.flat);
-            row.flat[1] = row.flat[1].wrapping_add(n.flat_div);
-            row.cum[0] = row.cum[0].wrapping_add(n.cum);
-            row.cum[1] = row.cum[1].wrapping_add(n.cum_div);
+            row.flat[0] = row.flat[0].saturating_add(n.flat);
+            row.flat[1] = row.flat[1].saturating_add(n.flat_div);
+            row.cum[0] = row.cum[0].saturating_add(n.cum);
+            row.cum[1] = row.cum[1].saturating_add(n.cum_div);
             if row.file.is_empty() && !info.file.is_empty() {
                 row.file = crate::aggregate::nodes::basename(&info.file).to_string();
             }

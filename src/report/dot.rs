@@ -88,7 +88,7 @@ fn compose(r: &Context, v: &Visual, ident: &Identity, labels: &[String]) -> Stri
     let mut max_flat = 0f64;
     for (i, n) in g.nodes.iter().enumerate() {
         number.insert(n.id, i + 1);
-        max_flat = max_flat.max(n.flat_value().wrapping_abs() as f64);
+        max_flat = max_flat.max(n.flat_value().saturating_abs() as f64);
     }
     let mut has_nodelets = FastMap::default();
     for (i, n) in g.nodes.iter().enumerate() {
@@ -146,11 +146,11 @@ fn node(
         let _ = write!(label, "of {cum_text} ({})", percentage(cum, r.total).trim());
     }
     let mut font = 8;
-    let aflat = flat.wrapping_abs() as f64;
+    let aflat = flat.saturating_abs() as f64;
     if max_flat != 0.0 && flat != 0 && aflat <= max_flat {
         font += (16.0 * (aflat / max_flat).sqrt()).ceil() as i64;
     }
-    let score = n.cum_value() as f64 / r.total.wrapping_abs() as f64;
+    let score = n.cum_value() as f64 / r.total.saturating_abs() as f64;
     let _ = writeln!(
         out,
         "N{id} [label=\"{label}\" id=\"node{id}\" fontsize={font} shape=box tooltip=\"{} ({cum_text})\" color=\"{}\" fillcolor=\"{}\"]",
@@ -273,10 +273,10 @@ fn bucket(g: &[Tag]) -> Tag {
         if (units::scale(t.value, &t.unit, &max.unit).0 as i64) > max.value {
             max = t;
         }
-        f = f.wrapping_add(t.flat);
-        df = df.wrapping_add(t.flat_div);
-        c = c.wrapping_add(t.cum);
-        dc = dc.wrapping_add(t.cum_div);
+        f = f.saturating_add(t.flat);
+        df = df.saturating_add(t.flat_div);
+        c = c.saturating_add(t.cum);
+        dc = dc.saturating_add(t.cum_div);
     }
     if df != 0 {
         f /= df;
@@ -311,15 +311,15 @@ fn edge(
     let _ = write!(out, "N{from} -> N{to} [label=\" {text}{inline}\"");
     let total = r.total;
     if total != 0 {
-        let weight = 1 + (w.wrapping_mul(100) / total).wrapping_abs().min(100);
+        let weight = 1 + (w.saturating_mul(100) / total).saturating_abs().min(100);
         if weight > 1 {
             let _ = write!(out, " weight={weight}");
         }
-        let width = 1 + (w.wrapping_mul(5) / total).wrapping_abs().min(5);
+        let width = 1 + (w.saturating_mul(5) / total).saturating_abs().min(5);
         if width > 1 {
             let _ = write!(out, " penwidth={width}");
         }
-        let score = w as f64 / total.wrapping_abs() as f64;
+        let score = w as f64 / total.saturating_abs() as f64;
         let _ = write!(out, " color=\"{}\"", dot_color(score, false));
     }
     let arrow = if e.residual { "..." } else { "->" };

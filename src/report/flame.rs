@@ -212,8 +212,8 @@ pub fn subtree_top(frames: &[Frame], root: usize) -> Vec<SubtreeRow> {
     }
     let mut v: Vec<SubtreeRow> = rows.into_values().collect();
     v.sort_by(|a, b| {
-        (b.flat.abs(), b.cum.abs())
-            .cmp(&(a.flat.abs(), a.cum.abs()))
+        (b.flat.saturating_abs(), b.cum.saturating_abs())
+            .cmp(&(a.flat.saturating_abs(), a.cum.saturating_abs()))
             .then_with(|| a.name.cmp(&b.name))
     });
     v

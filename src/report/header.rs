@@ -126,7 +126,7 @@ impl Legend {
 
     /// A legend with the report's filters and cuts and no nodes yet.
     pub fn empty(r: &Context) -> Legend {
-        let cut = |f: f64| ((r.total as f64 * f) as i64).wrapping_abs();
+        let cut = |f: f64| ((r.total as f64 * f) as i64).saturating_abs();
         Legend {
             active_filters: r.opts.filters.active(),
             node_cut: cut(r.opts.trim.node_fraction.0),

@@ -127,8 +127,8 @@ pub fn build(r: &Context, symbol: &Regex) -> Result<Listing> {
             let mut per_line: HashMap<i64, (i64, i64)> = HashMap::new();
             for n in &file_nodes {
                 let e = per_line.entry(infos[n.id as usize].line).or_default();
-                e.0 = e.0.wrapping_add(n.flat);
-                e.1 = e.1.wrapping_add(n.cum);
+                e.0 = e.0.saturating_add(n.flat);
+                e.1 = e.1.saturating_add(n.cum);
             }
             let (start, end) = window(&file_nodes, infos);
             let mut lines = Vec::new();

@@ -90,18 +90,18 @@ pub fn compute_total(view: &View, vo: ValueOptions) -> i64 {
     let (mut total, mut div, mut diff_total, mut diff_div) = (0i64, 0i64, 0i64, 0i64);
     for k in 0..view.samples.len() {
         let (v, d) = vo.read(view.sample_values(k));
-        // int64 arithmetic wraps, as in pprof.
-        let v = v.wrapping_abs();
-        total = total.wrapping_add(v);
-        div = div.wrapping_add(d);
+        // Saturating: an absurd profile's total is the largest there is.
+        let v = v.saturating_abs();
+        total = total.saturating_add(v);
+        div = div.saturating_add(d);
         if let Some(bk) = base_key
             && p.samples
                 .labels(view.samples[k] as usize)
                 .iter()
                 .any(|l| l.key == StrId(bk) && l.is_str())
         {
-            diff_total = diff_total.wrapping_add(v);
-            diff_div = diff_div.wrapping_add(d);
+            diff_total = diff_total.saturating_add(v);
+            diff_div = diff_div.saturating_add(d);
         }
     }
     if diff_total > 0 {
@@ -286,9 +286,9 @@ impl<'a> Context<'a> {
         let mut min = 0i64;
         for (flat, cum) in nodes {
             let m = if flat != 0 {
-                flat.wrapping_abs()
+                flat.saturating_abs()
             } else {
-                cum.wrapping_abs()
+                cum.saturating_abs()
             };
             if m > 0 && (min == 0 || m < min) {
                 min = m;

@@ -103,7 +103,7 @@ pub fn growth(ctxs: &mut [Context], names: &[String], current: usize) -> Growth 
                 rows.len() - 1
             });
             let slot = &mut rows[k].1[i];
-            *slot = Some(slot.unwrap_or(0).wrapping_add(v));
+            *slot = Some(slot.unwrap_or(0).saturating_add(v));
         }
     }
     let list = snapshots(ctxs, names, current);
@@ -120,7 +120,7 @@ pub fn growth(ctxs: &mut [Context], names: &[String], current: usize) -> Growth 
         b.trend
             .growth
             .cmp(&a.trend.growth)
-            .then_with(|| last(b).wrapping_abs().cmp(&last(a).wrapping_abs()))
+            .then_with(|| last(b).saturating_abs().cmp(&last(a).saturating_abs()))
             .then_with(|| a.name.cmp(&b.name))
     });
     let candidates = rows.len();
@@ -130,7 +130,7 @@ pub fn growth(ctxs: &mut [Context], names: &[String], current: usize) -> Growth 
     }
     let totals: Vec<i64> = list.snapshots.iter().map(|s| s.total).collect();
     let total_growth = match (totals.first(), totals.last()) {
-        (Some(f), Some(l)) => l.wrapping_sub(*f),
+        (Some(f), Some(l)) => l.saturating_sub(*f),
         _ => 0,
     };
     let explained = if cum {

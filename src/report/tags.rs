@@ -48,7 +48,7 @@ pub fn build(r: &Context) -> Tags {
                 (l.key, StrId::EMPTY, l.num, false)
             };
             let e = sums.entry(id).or_insert(0);
-            *e = e.wrapping_add(v);
+            *e = e.saturating_add(v);
         }
     }
     let mut by_key: BTreeMap<&str, FastMap<String, i64>> = BTreeMap::new();
@@ -61,7 +61,7 @@ pub fn build(r: &Context) -> Tags {
             units::scaled_label(num, unit, &r.output_unit)
         };
         let t = by_key.entry(name).or_default().entry(value).or_insert(0);
-        *t = t.wrapping_add(v);
+        *t = t.saturating_add(v);
     }
     let keys = by_key
         .into_iter()
@@ -69,8 +69,8 @@ pub fn build(r: &Context) -> Tags {
             let total = crate::model::sum_values(values.values().copied());
             let mut values: Vec<(String, i64)> = values.into_iter().collect();
             values.sort_by(|a, b| {
-                b.1.wrapping_abs()
-                    .cmp(&a.1.wrapping_abs())
+                b.1.saturating_abs()
+                    .cmp(&a.1.saturating_abs())
                     .then_with(|| a.0.cmp(&b.0))
                     .then(b.1.cmp(&a.1))
             });

@@ -67,7 +67,7 @@ pub fn build(r: &mut Context) -> Top {
                     call = true;
                 }
             }
-            sum = sum.wrapping_add(flat);
+            sum = sum.saturating_add(flat);
             TopRow {
                 name: table.infos[n.id as usize].printable_name(),
                 flat,

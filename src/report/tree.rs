@@ -102,7 +102,7 @@ pub fn build(r: &mut Context, select: Option<&Regex>) -> Result<Tree> {
             continue;
         }
         let flat = n.flat_value();
-        sum = sum.wrapping_add(flat);
+        sum = sum.saturating_add(flat);
         entries.push(TreeEntry {
             name: names[n.id as usize].clone(),
             flat,

@@ -142,9 +142,9 @@ fn collect<'a>(r: &'a Context, symbol: &Regex) -> Collected<'a> {
         let (v, d) = r.values.read(view.sample_values(k));
         let value = divided(v, d);
         for (i, loc) in view.sample_locs(k).enumerate() {
-            loc_cum[loc.index()] = loc_cum[loc.index()].wrapping_add(value);
+            loc_cum[loc.index()] = loc_cum[loc.index()].saturating_add(value);
             if i == 0 {
-                loc_flat[loc.index()] = loc_flat[loc.index()].wrapping_add(value);
+                loc_flat[loc.index()] = loc_flat[loc.index()].saturating_add(value);
             }
             seen[loc.index()] = true;
         }
@@ -252,8 +252,8 @@ fn listings<'a>(c: &Collected<'a>, f: &SourceFile<'a>) -> Vec<Listing<'a>> {
             && last.name == name
         {
             last.end = l.wrapping_add(1);
-            last.flat = last.flat.wrapping_add(flat);
-            last.cum = last.cum.wrapping_add(cum);
+            last.flat = last.flat.saturating_add(flat);
+            last.cum = last.cum.saturating_add(cum);
             continue;
         }
         out.push(Listing {

@@ -10,6 +10,8 @@
 use super::binary::{Elf, ObjectFile, debuglink_crc};
 use crate::aggregate::nodes::{basename, clean_path};
 use crate::model::{Mapping, Profile, StrId};
+use std::collections::HashMap;
+use std::os::unix::fs::MetadataExt;
 use std::sync::Arc;
 
 /// Where binaries and debug files are searched.
@@ -74,11 +76,20 @@ impl Locator {
     /// files refused for their build ID.
     pub fn locate_binaries(&self, p: &mut Profile) -> Vec<String> {
         let mut notes = Vec::new();
+        // Build IDs by file identity: many spellings of one path (or many
+        // mappings of one file) open it once.
+        let mut ids: HashMap<(u64, u64), Option<String>> = HashMap::new();
         for mi in 0..p.mappings.len() {
             let m = &p.mappings[mi];
             let (file, bid) = (p.str(m.file).to_string(), p.str(m.build_id).to_string());
             for name in self.candidates(&file, &bid) {
-                let Some(found_id) = build_id_of(&name) else {
+                let Ok(meta) = std::fs::metadata(&name) else {
+                    continue;
+                };
+                let found = ids
+                    .entry((meta.dev(), meta.ino()))
+                    .or_insert_with(|| build_id_of(&name));
+                let Some(found_id) = found.clone() else {
                     continue;
                 };
                 if !bid.is_empty() && bid != found_id {

@@ -32,6 +32,7 @@ use demangle::Style;
 use frames::Dwarf;
 use locate::Locator;
 use std::collections::HashMap;
+use std::os::unix::fs::MetadataExt;
 use symbols::SymbolTable;
 
 /// A parsed `-symbolize=` value.
@@ -133,8 +134,17 @@ pub fn symbolize(p: &mut Profile, o: &Options) -> Vec<String> {
         local(p, mode.force, o, &mut notes);
     }
     write::demangle_all(p, mode.force, mode.demangle);
+    if notes.len() > MAX_NOTES {
+        let more = notes.len() - MAX_NOTES;
+        notes.truncate(MAX_NOTES);
+        notes.push(format!("({more} more symbolization messages not shown)"));
+    }
     notes
 }
+
+/// Symbolization messages printed at most (one per mapping, and a profile
+/// may name a hundred thousand).
+const MAX_NOTES: usize = 100;
 
 /// One binary and the mappings that use it.
 struct Job {
@@ -154,6 +164,7 @@ fn local(p: &mut Profile, force: bool, o: &Options, notes: &mut Vec<String>) {
     // Per binary path: its job, or why it cannot be used (the message is
     // repeated for every mapping of the file).
     let mut by_path: HashMap<String, Result<usize, String>> = HashMap::new();
+    let mut by_file: HashMap<(u64, u64), usize> = HashMap::new();
     let mut missing = false;
     for (mi, m) in p.mappings.iter().enumerate() {
         if !used[mi] || (!force && (m.has_functions || m.has_filenames || m.has_line_numbers)) {
@@ -180,12 +191,21 @@ fn local(p: &mut Profile, force: bool, o: &Options, notes: &mut Vec<String>) {
         let opened = by_path
             .entry(file.to_string())
             .or_insert_with(|| {
+                // Another spelling of a file already open (`./a`, `a`,
+                // `//a`, a link): the same job, mapped once.
+                let id = std::fs::metadata(file).ok().map(|m| (m.dev(), m.ino()));
+                if let Some(&ji) = id.as_ref().and_then(|id| by_file.get(id)) {
+                    return Ok(ji);
+                }
                 let f = ObjectFile::open(file).map_err(|e| e.to_string())?;
                 f.elf().map_err(|e| e.to_string())?;
                 jobs.push(Job {
                     file: f,
                     mappings: Vec::new(),
                 });
+                if let Some(id) = id {
+                    by_file.insert(id, jobs.len() - 1);
+                }
                 Ok(jobs.len() - 1)
             })
             .clone();
