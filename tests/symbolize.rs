@@ -501,3 +501,52 @@ fn disasm_of_a_sampled_routine() {
         assert!(page.contains(&shown), "{l:?} in the disasm page");
     }
 }
+
+/// Corrupt DWARF is one warning naming the file (the symbol table still
+/// names the functions); a compressed debug section that would inflate
+/// past the memory limit is not inflated, with one warning saying how to
+/// raise the limit.
+#[test]
+fn corrupt_or_oversized_dwarf_is_one_warning() {
+    let dir = workdir("baddwarf");
+    let bin = build_c(&dir, "fixture", &["-g", "-DVARIANT=0"]);
+    std::fs::write(dir.join("garbage"), [0xffu8; 64]).unwrap();
+    run(Command::new("objcopy")
+        .arg("--update-section")
+        .arg(format!(".debug_info={}", s(&dir.join("garbage"))))
+        .arg(&bin));
+    let (leaf, _, id) = symbol(&bin, "leaf");
+    let mut p = profile(&bin, "/opt/app/fixture", &id, &[leaf + 1]);
+    let notes = symbolize(&mut p, &options(&bin, no_search()));
+    assert_eq!(frames(&p, 0)[0].0, "leaf");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].starts_with(&format!(
+            "Local symbolization of {}: corrupt DWARF (",
+            s(&bin)
+        )) && notes[0].ends_with("): some functions and lines may be missing"),
+        "{notes:?}"
+    );
+
+    let bin = build_c(&dir, "zfixture", &["-g", "-gz", "-DVARIANT=0"]);
+    let (work, work_end, id) = symbol(&bin, "work");
+    let p = profile(&bin, "/opt/app/zfixture", &id, &[work, work_end - 1]);
+    let prof = dir.join("z.pb.gz");
+    std::fs::write(&prof, rpprof::source::encode::encode(&p)).expect("write profile");
+    let out = common::rpprof(["-top", "-nodecount=3"])
+        .arg(&bin)
+        .arg(&prof)
+        .env("HOME", &dir)
+        .env("RPPROF_MAX_MEMORY", "1K")
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let want = format!(
+        "Local symbolization of {}: compressed debug sections inflate to more than the limit \
+         of 0 MiB (set RPPROF_MAX_MEMORY, e.g. RPPROF_MAX_MEMORY=8G, to raise it): .debug_",
+        s(&bin)
+    );
+    assert!(out.stderr.starts_with(&want), "{}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    // The symbol table still names the function.
+    assert!(out.out().contains(" work\n"), "{}", out.out());
+}

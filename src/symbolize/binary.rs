@@ -129,6 +129,17 @@ impl<'a> Elf<'a> {
         }
     }
 
+    /// The size section `name` inflates to when it is compressed
+    /// (`SHF_COMPRESSED`); `None` when it is absent or stored as is.
+    pub fn inflated_size(&self, name: &str) -> Option<u64> {
+        let r = self
+            .file
+            .section_by_name(name)?
+            .compressed_file_range()
+            .ok()?;
+        (r.format != object::CompressionFormat::None).then_some(r.uncompressed_size)
+    }
+
     /// True when the file carries DWARF line or function information.
     pub fn has_dwarf(&self) -> bool {
         self.file.section_by_name(".debug_info").is_some()

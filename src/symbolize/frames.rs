@@ -51,16 +51,50 @@ fn wanted(id: SectionId) -> bool {
     )
 }
 
-/// Section `id` of `elf` (its `.dwo` name in split files), or empty.
-fn section<'a>(elf: &Elf<'a>, id: SectionId, dwo: bool) -> Cow<'a, [u8]> {
+/// Section `id` of `elf` (its `.dwo` name in split files), or empty. A
+/// compressed section is inflated only while the sizes inflated so far
+/// (counted in `inflated`) stay within the memory limit; one refused is
+/// said in `problems`.
+fn section<'a>(
+    elf: &Elf<'a>,
+    id: SectionId,
+    dwo: bool,
+    inflated: &mut u64,
+    problems: &mut Vec<String>,
+) -> Cow<'a, [u8]> {
     let name = if dwo { id.dwo_name() } else { Some(id.name()) };
-    name.filter(|_| wanted(id))
-        .and_then(|n| elf.section(n))
-        .unwrap_or(Cow::Borrowed(&[][..]))
+    let Some(name) = name.filter(|_| wanted(id)) else {
+        return Cow::Borrowed(&[][..]);
+    };
+    if let Some(size) = elf.inflated_size(name) {
+        let before = *inflated;
+        *inflated = inflated.saturating_add(size);
+        let limit = crate::source::memory_limit();
+        if *inflated > limit {
+            // Said once, where the sizes first cross the limit.
+            if before <= limit {
+                problems.push(format!(
+                    "compressed debug sections inflate to more than the limit of {} MiB (set \
+                     RPPROF_MAX_MEMORY, e.g. RPPROF_MAX_MEMORY=8G, to raise it): {name} ({} \
+                     MiB) and those after it not read",
+                    limit >> 20,
+                    size.div_ceil(1 << 20)
+                ));
+            }
+            return Cow::Borrowed(&[][..]);
+        }
+    }
+    elf.section(name).unwrap_or(Cow::Borrowed(&[][..]))
 }
 
-fn load_sections<'a>(elf: &Elf<'a>, dwo: bool) -> DwarfSections<Cow<'a, [u8]>> {
-    let r: Result<_, gimli::Error> = DwarfSections::load(|id| Ok(section(elf, id, dwo)));
+fn load_sections<'a>(
+    elf: &Elf<'a>,
+    dwo: bool,
+    problems: &mut Vec<String>,
+) -> DwarfSections<Cow<'a, [u8]>> {
+    let mut inflated = 0;
+    let r: Result<_, gimli::Error> =
+        DwarfSections::load(|id| Ok(section(elf, id, dwo, &mut inflated, problems)));
     r.unwrap_or_else(|_| unreachable!("the section loader never fails"))
 }
 
@@ -76,21 +110,31 @@ pub struct Dwarf<'a> {
     renames: HashMap<String, String>,
     /// The `.dwo` files skeleton units name.
     split_paths: Vec<String>,
+    /// See [`Dwarf::problems`].
+    problems: Vec<String>,
 }
 
 impl<'a> Dwarf<'a> {
     /// The DWARF sections of `elf` (loaded and decompressed once).
     pub fn new(elf: &Elf<'a>) -> Dwarf<'a> {
+        let mut problems = Vec::new();
         let mut d = Dwarf {
-            main: load_sections(elf, false),
+            main: load_sections(elf, false, &mut problems),
             endian: endian(elf),
             dwos: HashMap::new(),
             dwp: None,
             renames: HashMap::new(),
             split_paths: Vec::new(),
+            problems,
         };
         d.scan_units();
         d
+    }
+
+    /// What was wrong with the DWARF (sections not read, corrupt units),
+    /// one line each, for a warning.
+    pub fn problems(&self) -> &[String] {
+        &self.problems
     }
 
     /// The `.dwo` paths the skeleton units name (comp dir joined).
@@ -101,10 +145,15 @@ impl<'a> Dwarf<'a> {
     /// Adds split units: `.dwo` files by path, and a `.dwp` package.
     pub fn add_split(&mut self, dwos: &[(String, Elf<'a>)], dwp: Option<&Elf<'a>>) {
         for (p, e) in dwos {
-            self.dwos.insert(p.clone(), load_sections(e, true));
+            self.dwos
+                .insert(p.clone(), load_sections(e, true, &mut self.problems));
         }
+        let (mut inflated, problems) = (0, &mut self.problems);
         self.dwp = dwp.and_then(|e| {
-            DwarfPackageSections::load(|id| Ok::<_, gimli::Error>(section(e, id, true))).ok()
+            DwarfPackageSections::load(|id| {
+                Ok::<_, gimli::Error>(section(e, id, true, &mut inflated, problems))
+            })
+            .ok()
         });
     }
 
@@ -114,9 +163,22 @@ impl<'a> Dwarf<'a> {
         let e = self.endian;
         let dwarf = self.main.borrow(|s| EndianSlice::new(s, e));
         let mut units = dwarf.units();
-        while let Ok(Some(header)) = units.next() {
-            let Ok(unit) = dwarf.unit(header) else {
-                continue;
+        let mut corrupt = None;
+        loop {
+            let header = match units.next() {
+                Ok(Some(h)) => h,
+                Ok(None) => break,
+                Err(e) => {
+                    corrupt.get_or_insert(e);
+                    break;
+                }
+            };
+            let unit = match dwarf.unit(header) {
+                Ok(u) => u,
+                Err(e) => {
+                    corrupt.get_or_insert(e);
+                    continue;
+                }
             };
             if unit.dwo_id.is_some()
                 && let Some(p) = dwo_path(&dwarf, &unit)
@@ -129,6 +191,11 @@ impl<'a> Dwarf<'a> {
         }
         self.split_paths.sort();
         self.split_paths.dedup();
+        if let Some(e) = corrupt {
+            self.problems.push(format!(
+                "corrupt DWARF ({e}): some functions and lines may be missing"
+            ));
+        }
     }
 }
 

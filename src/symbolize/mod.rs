@@ -247,6 +247,11 @@ fn local(p: &mut Profile, force: bool, o: &Options, notes: &mut Vec<String>) {
     }
 }
 
+/// The file the DWARF of `binary` was read from: its debug file if any.
+fn dwarf_file<'a>(binary: &'a str, debug: Option<&'a ObjectFile>) -> &'a str {
+    debug.map_or(binary, |d| d.path.as_str())
+}
+
 /// Resolves every address of `job`'s mappings and writes the frames.
 fn symbolize_binary(p: &mut Profile, job: &Job, o: &Options, notes: &mut Vec<String>) {
     let Ok(elf) = job.file.elf() else { return };
@@ -266,6 +271,12 @@ fn symbolize_binary(p: &mut Profile, job: &Job, o: &Options, notes: &mut Vec<Str
     let dwp_file = ObjectFile::open(&format!("{}.dwp", job.file.path)).ok();
     let dwp_elf = dwp_file.as_ref().and_then(|f| f.elf().ok());
     dwarf.add_split(&dwo_elfs, dwp_elf.as_ref());
+    for problem in dwarf.problems() {
+        notes.push(format!(
+            "Local symbolization of {}: {problem}",
+            dwarf_file(&job.file.path, debug.as_ref())
+        ));
+    }
     let symbols = SymbolTable::new(&elf.file);
 
     let mut translation: Vec<Option<Translation>> = vec![None; p.mappings.len()];
