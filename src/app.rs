@@ -441,7 +441,7 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<()> {
     if args.tour {
         return run_tour(args, err);
     }
-    let loaded = if let Some(c) = &args.capture {
+    let mut loaded = if let Some(c) = &args.capture {
         capture_series(&args, c, err)?
     } else if args.series {
         Loaded::Series(load_series(&args, err)?)
@@ -453,6 +453,12 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<()> {
         return serve_web(&args, addr, loaded, err);
     }
     let stdout_tty = std::io::stdout().is_terminal();
+    if stdout_tty {
+        match &mut loaded {
+            Loaded::One(one) => one.0.escape_row_breaks(),
+            Loaded::Series(all) => all.iter_mut().for_each(|(_, p)| p.escape_row_breaks()),
+        }
+    }
     match args.color {
         ColorChoice::Always => owo_colors::set_override(true),
         ColorChoice::Never => owo_colors::set_override(false),

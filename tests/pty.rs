@@ -869,3 +869,31 @@ fn an_invalid_regexp_offers_the_escaped_command_at_the_prompt() {
     assert!(out.contains("Showing top 1 nodes"), "{out}");
     assert_eq!(sh.eof(), 0);
 }
+
+/// Tab and newline bytes inside names would split a report's columns and
+/// rows on a terminal: there they are shown as `\t` and `\n`; piped, the
+/// bytes stay as pprof writes them.
+#[test]
+fn tabs_and_newlines_in_names_do_not_split_rows() {
+    let home = temp_dir("hostile-breaks");
+    let mut b = common::Builder::new(&[("space", "bytes")]);
+    let m = b.mapping("/bin/prog");
+    let f1 = b.function("main.split\nrow", "a.go");
+    let f2 = b.function("main.tab\tcolumn", "a.go");
+    let l1 = b.location(m, &[(f1, 3)]);
+    let l2 = b.location(m, &[(f2, 4)]);
+    b.sample(&[l1, l2], &[1000], vec![]);
+    let path = home.join("breaks.pb");
+    std::fs::write(&path, b.encode()).expect("write profile");
+
+    let mut sh = Shell::start_on(&path, &home, &["--color=never"], &[]);
+    let out = plain(&sh.run("top"));
+    assert!(out.contains(r" main.split\nrow"), "{out:?}");
+    assert!(out.contains(r" main.tab\tcolumn"), "{out:?}");
+    assert!(!out.contains('\t'), "{out:?}");
+    assert_eq!(sh.eof(), 0);
+
+    let piped = common::rpprof(["-top", path.to_str().unwrap()]).run().out();
+    assert!(piped.contains(" main.split\nrow\n"), "{piped:?}");
+    assert!(piped.contains(" main.tab\tcolumn\n"), "{piped:?}");
+}

@@ -309,6 +309,25 @@ impl Profile {
         StrId::at(self.strings.len() - 1)
     }
 
+    /// Shows tab, newline and carriage return inside the profile's strings
+    /// as `\t`, `\n` and `\r`, for a terminal: there they would split a
+    /// report's rows and columns (piped output keeps the bytes as pprof
+    /// writes them, so this is not called for it).
+    pub fn escape_row_breaks(&mut self) {
+        let breaks = ['\t', '\n', '\r'];
+        if !self.strings.iter().any(|s| s.contains(breaks)) {
+            return;
+        }
+        for s in Arc::make_mut(&mut self.strings).iter_mut() {
+            if s.contains(breaks) {
+                *s = s
+                    .replace('\t', "\\t")
+                    .replace('\n', "\\n")
+                    .replace('\r', "\\r");
+            }
+        }
+    }
+
     /// The names of the sample types, in column order.
     pub fn sample_type_names(&self) -> Vec<String> {
         self.sample_types
