@@ -87,7 +87,9 @@ fn read_capped(
     let cap = limit.saturating_add(1);
     let mut r = r.take(cap);
     let mut buf: Vec<u8> = Vec::new();
-    buf.reserve_exact(hint.min(limit as usize));
+    // One byte past the hint, so that finding the end of an input of the
+    // hinted size needs no more room.
+    buf.reserve_exact(hint.min(limit as usize).saturating_add(1));
     // Grow by doubling, but never past the limit: an endless input costs
     // the limit, not the next power of two above it.
     loop {

@@ -290,16 +290,8 @@ impl Builder {
 const BYTES_PER_INPUT_BYTE: u64 = 24;
 
 /// Tries every legacy parser in pprof's order, then folded stacks. The
-/// text is split into lines once, for all the text parsers. Input that
-/// could need more than the memory limit to parse is refused first.
+/// text is split into lines once, for all the text parsers.
 pub fn parse(data: &[u8]) -> Result<Profile, Failure> {
-    let need = (data.len() as u64).saturating_mul(BYTES_PER_INPUT_BYTE);
-    if need > super::memory_limit() {
-        return Err(Failure::TooLarge(super::memory_limit_message(
-            &format!("its {} MiB of legacy profile", data.len().div_ceil(1 << 20)),
-            need,
-        )));
-    }
     match cpu::parse(data) {
         Err(Failure::Unrecognized) => {}
         other => return other,
@@ -317,9 +309,18 @@ pub fn parse(data: &[u8]) -> Result<Profile, Failure> {
 }
 
 /// Lines of a text profile (`\n` or `\r\n`), or `Unrecognized` if the data
-/// is not UTF-8.
+/// is not UTF-8; `TooLarge` when the text could take more than the memory
+/// limit to parse (binary data is none of the text formats, so no limit
+/// applies to it).
 pub fn text_lines(data: &[u8]) -> Result<Vec<&str>, Failure> {
     let text = std::str::from_utf8(data).map_err(|_| Failure::Unrecognized)?;
+    let need = (data.len() as u64).saturating_mul(BYTES_PER_INPUT_BYTE);
+    if need > super::memory_limit() {
+        return Err(Failure::TooLarge(super::memory_limit_message(
+            &format!("its {} MiB of text", data.len().div_ceil(1 << 20)),
+            need,
+        )));
+    }
     Ok(text.lines().collect())
 }
 
