@@ -150,6 +150,42 @@ fn is_flag(name: &str) -> bool {
         || matches!(name, "h" | "help")
 }
 
+/// Why `value` is not a number of `kind`, in Go's `flag` words (`parse
+/// error`, or `value out of range` for what does not fit an int64 or a
+/// finite float64); `None` when it is one, or `kind` is not a number.
+fn number_error(kind: Kind, value: &str) -> Option<&'static str> {
+    use std::num::IntErrorKind;
+    match kind {
+        Kind::Int => match value.parse::<i64>() {
+            Ok(_) => None,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    IntErrorKind::PosOverflow | IntErrorKind::NegOverflow
+                ) =>
+            {
+                Some("value out of range")
+            }
+            Err(_) => Some("parse error"),
+        },
+        Kind::Float => match value.parse::<f64>() {
+            Err(_) => Some("parse error"),
+            Ok(f) if f.is_infinite() && !spells_infinity(value) => Some("value out of range"),
+            Ok(_) => None,
+        },
+        _ => None,
+    }
+}
+
+/// True when `value` is Go's spelling of an infinite float (`Inf`,
+/// `+inf`, `-Infinity`, …), not a finite number too large for a float64.
+fn spells_infinity(value: &str) -> bool {
+    value
+        .trim_start_matches(['+', '-'])
+        .to_ascii_lowercase()
+        .starts_with("inf")
+}
+
 /// Parses `argv` (without the program name).
 pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
     let mut a = Args {
@@ -236,16 +272,11 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
             continue;
         }
         if let Some(o) = option(name) {
-            let bad = |v: &str| {
-                err(
-                    format!("invalid value {v:?} for flag -{name}: parse error"),
+            if let Some(why) = number_error(o.kind, &value) {
+                return Err(err(
+                    format!("invalid value {value:?} for flag -{name}: {why}"),
                     true,
-                )
-            };
-            match o.kind {
-                Kind::Int if value.parse::<i64>().is_err() => return Err(bad(&value)),
-                Kind::Float if value.parse::<f64>().is_err() => return Err(bad(&value)),
-                _ => {}
+                ));
             }
             // Values are checked by the report, as in pprof.
             a.cfg.put(name, value);
@@ -267,12 +298,13 @@ pub fn parse(argv: &[String]) -> Result<Args, FlagError> {
             // pprof: an empty `-http` is no `-http`.
             "http" => a.http = Some(value).filter(|v| !v.is_empty()),
             "seconds" | "timeout" => {
-                let n = value.parse::<i64>().map_err(|_| {
-                    err(
-                        format!("invalid value {value:?} for flag -{name}: parse error"),
+                if let Some(why) = number_error(Kind::Int, &value) {
+                    return Err(err(
+                        format!("invalid value {value:?} for flag -{name}: {why}"),
                         true,
-                    )
-                })?;
+                    ));
+                }
+                let n = value.parse::<i64>().unwrap_or_default();
                 if name == "seconds" {
                     a.seconds = n;
                 } else {
@@ -532,6 +564,20 @@ mod tests {
             e("-nodecount=abc x"),
             "invalid value \"abc\" for flag -nodecount: parse error"
         );
+        // Go's flag package names the range (recorded from go tool pprof).
+        assert_eq!(
+            e("-nodecount=99999999999999999999 x"),
+            "invalid value \"99999999999999999999\" for flag -nodecount: value out of range"
+        );
+        assert_eq!(
+            e("-divide_by=1e999 x"),
+            "invalid value \"1e999\" for flag -divide_by: value out of range"
+        );
+        assert_eq!(
+            e("-seconds=-99999999999999999999 x"),
+            "invalid value \"-99999999999999999999\" for flag -seconds: value out of range"
+        );
+        assert!(parse(&args("-divide_by=-Inf x")).is_ok());
         assert_eq!(e("-top"), "no profile source specified");
         assert_eq!(
             e("-trim=maybe x"),

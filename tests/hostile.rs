@@ -83,14 +83,15 @@ fn holds(b: &Bounded, what: &str) {
 #[test]
 fn doubling_memory_map_attributes() {
     let dir = common::temp_dir("hostile-memmap");
-    let mut text = String::from(
-        "heap profile: 1: 8 [1: 8] @ heapprofile\n1: 8 [1: 8] @ 0x1000\n\nMAPPED_LIBRARIES:\n",
-    );
-    text.push_str("a0z=xxxxxxxxxxxxxxxx\n");
+    let mut doubling = String::from("a0z=xxxxxxxxxxxxxxxx\n");
     for k in 1..48 {
-        text.push_str(&format!("a{k}z=$a{}z$a{}z\n", k - 1, k - 1));
+        doubling.push_str(&format!("a{k}z=$a{}z$a{}z\n", k - 1, k - 1));
     }
-    text.push_str("00001000-00002000 r-xp 00000000 00:00 0 /bin/$a47z\n");
+    doubling.push_str("00001000-00002000 r-xp 00000000 00:00 0 /bin/$a47z\n");
+    let text = format!(
+        "heap profile: 1: 8 [1: 8] @ heapprofile\n1: 8 [1: 8] @ 0x1000\n\nMAPPED_LIBRARIES:\n\
+         {doubling}"
+    );
     std::fs::write(dir.join("heap"), &text).unwrap();
     let b = bounded(&dir, &["-top", "heap"]);
     holds(&b, "doubling attributes");
@@ -117,6 +118,25 @@ fn doubling_memory_map_attributes() {
     let b = bounded(&dir, &["-top", "heap2"]);
     holds(&b, "self-redefinition");
     assert_eq!(b.code, 0, "{}", b.stderr);
+
+    // The same map after a gperftools CPU profile (as fuzzing found it):
+    // header, one sample at 0x1000, trailer, then the text.
+    let words: Vec<u8> = [0u64, 3, 0, 10_000, 0, 1, 1, 0x1000, 0, 1, 0]
+        .iter()
+        .flat_map(|w| w.to_le_bytes())
+        .collect();
+    std::fs::write(dir.join("cpu"), [words, doubling.into_bytes()].concat()).unwrap();
+    let b = bounded(&dir, &["-top", "cpu"]);
+    holds(&b, "CPU profile map");
+    assert_eq!(b.code, 1);
+    assert!(
+        b.stderr.contains(
+            "cpu: parsing profile: malformed mapping: a line is longer than 1 MiB after $attr \
+             substitution"
+        ),
+        "{}",
+        b.stderr
+    );
 }
 
 /// The wire bytes of a profile header: string table `["", samples,
