@@ -202,9 +202,9 @@ fn extreme_profile() -> Vec<u8> {
 }
 
 #[test]
-fn extreme_values_wrap_as_in_go_instead_of_panicking() {
-    // Go's int64 arithmetic wraps; a debug build (overflow checks on) must
-    // not panic where pprof prints wrapped sums.
+fn extreme_values_saturate_instead_of_panicking() {
+    // Sums saturate (Go's int64 arithmetic wraps); a debug build (overflow
+    // checks on) must not panic on any report, `mean` division included.
     let dir = temp_dir("extreme");
     std::fs::write(dir.join("x.pb"), extreme_profile()).expect("write profile");
     let script = "top\ntop -cum\nlist .\npeek .\ntraces\ntree\ntags\nraw\ndot\ncallgrind\n\

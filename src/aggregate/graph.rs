@@ -51,7 +51,7 @@ pub struct Node {
 
 /// A value as shown with `mean`: divided by its divisor when that is set.
 pub fn divided(v: i64, div: i64) -> i64 {
-    if div == 0 { v } else { v / div }
+    if div == 0 { v } else { v.saturating_div(div) }
 }
 
 impl Node {

@@ -311,11 +311,19 @@ fn edge(
     let _ = write!(out, "N{from} -> N{to} [label=\" {text}{inline}\"");
     let total = r.total;
     if total != 0 {
-        let weight = 1 + (w.saturating_mul(100) / total).saturating_abs().min(100);
+        let weight = 1 + w
+            .saturating_mul(100)
+            .saturating_div(total)
+            .saturating_abs()
+            .min(100);
         if weight > 1 {
             let _ = write!(out, " weight={weight}");
         }
-        let width = 1 + (w.saturating_mul(5) / total).saturating_abs().min(5);
+        let width = 1 + w
+            .saturating_mul(5)
+            .saturating_div(total)
+            .saturating_abs()
+            .min(5);
         if width > 1 {
             let _ = write!(out, " penwidth={width}");
         }
