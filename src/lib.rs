@@ -42,6 +42,9 @@ pub(crate) mod filter;
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod fuzz;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub use shell::fuzz as shell_fuzz;
 pub(crate) mod help;
 pub mod model;
 pub(crate) mod output;

@@ -172,6 +172,15 @@ fn gzip_bomb(head: &[u8], unit: &[u8], mib: usize) -> Vec<u8> {
 /// One 8-byte sample of the profile of [`profile_head`].
 const SAMPLE: &[u8] = b"\x12\x06\x0a\x01\x01\x10\x81\x01";
 
+/// The line for source `name` stopped at the default input limit, its
+/// bytes counted `counted` (`of input`, `after decompression`).
+fn over_input_limit(name: &str, counted: &str) -> String {
+    format!(
+        "{name}: profile too large: more than 536870912 bytes {counted} (set \
+         RPPROF_MAX_INPUT_BYTES, e.g. RPPROF_MAX_INPUT_BYTES=8G, to raise the limit)\n"
+    )
+}
+
 /// Sample bombs of 4 GB and 1 GB (8-byte samples, as found: 14 GB and
 /// 4 GB before) end at the input limit, with the default limits.
 #[test]
@@ -183,10 +192,8 @@ fn gzip_bombs_end_at_the_input_limit() {
         holds(&b, name);
         assert_eq!(b.code, 1, "{}", b.stderr);
         assert!(
-            b.stderr.contains(&format!(
-                "{name}: profile too large: more than 536870912 bytes after decompression (set \
-                 RPPROF_MAX_INPUT_BYTES, e.g. RPPROF_MAX_INPUT_BYTES=8G, to raise the limit)\n"
-            )),
+            b.stderr
+                .contains(&over_input_limit(name, "after decompression")),
             "{}",
             b.stderr
         );
@@ -295,10 +302,7 @@ fn endless_input_stops_at_the_input_limit() {
         holds(&b, what);
         assert_eq!(b.code, 1, "{what}: {}", b.stderr);
         assert!(
-            b.stderr.contains(&format!(
-                "{name}: profile too large: more than 536870912 bytes of input (set \
-                 RPPROF_MAX_INPUT_BYTES, e.g. RPPROF_MAX_INPUT_BYTES=8G, to raise the limit)\n"
-            )),
+            b.stderr.contains(&over_input_limit(name, "of input")),
             "{what}: {}",
             b.stderr
         );
@@ -386,7 +390,7 @@ fn faulty_servers_end_with_one_line() {
             "redirect loop",
             |s| {
                 let _ = s.write_all(
-                    b"HTTP/1.1 302 Found\r\nLocation: /debug/pprof/heap\r\nContent-Length: 0\r\n\r\n",
+                    b"HTTP/1.1 302 Found\r\nLocation: /debug/pprof/heap\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
                 );
             },
             "stopped after 10 redirects",

@@ -4,4 +4,4 @@
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| rpprof::fuzz::report(data));
+fuzz_target!(|data: &[u8]| rpprof::shell_fuzz::report(data));

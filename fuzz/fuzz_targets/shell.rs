@@ -19,6 +19,6 @@ fn profile() -> &'static Profile {
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        rpprof::fuzz::shell(profile(), text);
+        rpprof::shell_fuzz::shell(profile(), text);
     }
 });

@@ -3,6 +3,8 @@
 //! reproduces pprof's transcript exactly, and a rustyline terminal
 //! ([`terminal`]) with history, completion and colour.
 
+#[cfg(fuzzing)]
+pub mod fuzz;
 pub mod grammar;
 pub mod session;
 pub mod terminal;
