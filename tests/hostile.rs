@@ -221,12 +221,89 @@ fn sample_bomb_is_refused_before_allocating() {
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(
         o.stderr.contains(
-            "profile too large: its 4194304 samples with 4194304 frames, its input and tables, \
-             need 113 MiB, over the limit of 64 MiB (set RPPROF_MAX_MEMORY, e.g. \
+            "profile too large: its 4194304 samples with 4194304 frames, its tables and its \
+             input or their merge, need 309 MiB, over the limit of 64 MiB (set RPPROF_MAX_MEMORY, e.g. \
              RPPROF_MAX_MEMORY=8G, to raise it)"
         ),
         "{}",
         o.stderr
+    );
+}
+
+/// `n` samples of the profile of [`profile_head`], each unlike the others
+/// (a numeric label counts them), so that the load-time merge keeps them
+/// all.
+fn distinct_samples(n: u64) -> Vec<u8> {
+    let mut raw = profile_head();
+    for i in 1..=n {
+        let mut label = vec![0x08, 0x01, 0x18];
+        let mut v = i;
+        while v >= 0x80 {
+            label.push(v as u8 | 0x80);
+            v >>= 7;
+        }
+        label.push(v as u8);
+        let mut body = b"\x0a\x01\x01\x10\x81\x01\x1a".to_vec();
+        body.push(label.len() as u8);
+        body.extend_from_slice(&label);
+        raw.push(0x12);
+        raw.push(body.len() as u8);
+        raw.extend_from_slice(&body);
+    }
+    raw
+}
+
+/// The load-time merge of distinct samples needs room of its own beside
+/// the columns once the input is freed (12M such samples passed the
+/// budget and aborted at 1 GB before): it is counted before allocating.
+#[test]
+fn the_merge_of_distinct_samples_is_counted() {
+    let dir = common::temp_dir("hostile-merge");
+    std::fs::write(dir.join("distinct.pb"), distinct_samples(1_200_000)).unwrap();
+    let env = [("RPPROF_MAX_MEMORY", "100M")];
+    let o = bounded_with(&dir, &env, None, &["-top", "distinct.pb"]);
+    holds(&o, "distinct samples");
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let prefix = "distinct.pb: profile too large: its 1200000 samples with 1200000 frames, \
+                  its tables and its input or their merge, need ";
+    let need: u64 = o
+        .stderr
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{}", o.stderr));
+    // 44 bytes of columns and 57 of merge per sample, and small tables.
+    assert!((115..120).contains(&need), "{}", o.stderr);
+    assert!(
+        o.stderr.contains(
+            " MiB, over the limit of 100 MiB (set RPPROF_MAX_MEMORY, e.g. \
+             RPPROF_MAX_MEMORY=8G, to raise it)\n"
+        ),
+        "{}",
+        o.stderr
+    );
+}
+
+/// A gperftools CPU profile takes many times its size to parse (48 MB of
+/// 4-byte words took 1.35 GB): a large one is refused before parsing.
+#[test]
+fn legacy_cpu_bomb_is_refused_before_parsing() {
+    let dir = common::temp_dir("hostile-cpu");
+    let n = 4_000_000u32;
+    let mut words = vec![0u32, 3, 0, 100, 0];
+    for i in 0..n {
+        words.extend([1, 1, 0x1000 + 4 * i]);
+    }
+    words.extend([0, 1, 0]);
+    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    std::fs::write(dir.join("cpu.prof"), bytes).unwrap();
+    let b = bounded(&dir, &["-top", "cpu.prof"]);
+    holds(&b, "CPU bomb");
+    assert_eq!(b.code, 1, "{}", b.stderr);
+    assert_eq!(
+        b.stderr,
+        "cpu.prof: profile too large: its 12000003 words of CPU samples need 1465 MiB, over \
+         the limit of 1024 MiB (set RPPROF_MAX_MEMORY, e.g. RPPROF_MAX_MEMORY=8G, to raise it)\nfailed to fetch any source profiles\n"
     );
 }
 

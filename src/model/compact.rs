@@ -12,6 +12,14 @@ use std::sync::atomic::{AtomicU32, Ordering};
 /// Samples per thread below which de-duplication stays on one thread.
 const PARALLEL_MIN_SAMPLES: usize = 100_000;
 
+/// What [`merge_one`] holds per sample besides the sample columns, at
+/// most: a zero flag, a hash, the first equal and the new index (17
+/// bytes), and for a sample unlike all others an entry of a thread's hash
+/// table (a 16-byte bucket and a control byte, up to 2.3 buckets per entry
+/// right after the table grows). Measured: 8M distinct samples merge in
+/// 764 MB peak, this bound says 808 MB.
+pub const MERGE_BYTES_PER_SAMPLE: u64 = 17 + 40;
+
 /// Normalises one profile as pprof's `Merge([p])`, in four passes over the
 /// samples: remap ids in first-use order (sequential, since the order is
 /// what it computes), hash every sample, find each sample's first equal

@@ -9,6 +9,7 @@
 //! failure names the element. This module does no merging or filtering.
 
 use crate::error::Error;
+use crate::model::compact::MERGE_BYTES_PER_SAMPLE;
 use crate::model::{
     Function, FunctionId, Label, Line, Location, LocationId, Mapping, MappingId, NONE, Profile,
     Samples, StrId, ValueType,
@@ -399,7 +400,14 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
     if n_samples.checked_mul(k) != Some(n_values) {
         return Err(value_count_mismatch(buf, k));
     }
-    check_budget(held.bytes, n_samples, n_locs, n_values, n_labels)?;
+    check_budget(
+        buf.len() as u64,
+        held.bytes,
+        n_samples,
+        n_locs,
+        n_values,
+        n_labels,
+    )?;
     let ctx = SampleCtx {
         ids: &location_ids,
         nstr,
@@ -535,27 +543,34 @@ struct SampleSlices<'a> {
     values: &'a mut [i64],
 }
 
-/// Decodes the samples `a.sample..b.sample`, whose fields start at byte
-/// `a.offset`, into `out` (sized from pass 1's counts). Labels are kept as
-/// decoded, empty ones included; the load-time merge drops those.
-/// Refuses a profile whose sample columns, with its `held` bytes of input
-/// and tables, would exceed the memory limit.
+/// Refuses a profile whose sample columns and `held` bytes (its `input`
+/// and the tables), or the columns, tables and the load-time merge, would
+/// exceed the memory limit.
 fn check_budget(
+    input: u64,
     held: u64,
     samples: usize,
     locs: usize,
     values: usize,
     labels: usize,
 ) -> Result<(), Error> {
-    let need = (samples as u64 + 1)
+    let columns = (samples as u64 + 1)
         .saturating_mul(8)
         .saturating_add((locs as u64).saturating_mul(4))
         .saturating_add((values as u64).saturating_mul(8))
-        .saturating_add((labels as u64).saturating_mul(std::mem::size_of::<Label>() as u64))
-        .saturating_add(held);
+        .saturating_add((labels as u64).saturating_mul(std::mem::size_of::<Label>() as u64));
+    // The input is freed before the load-time merge, which needs its own
+    // room beside the columns and the tables.
+    let tables = held.saturating_sub(input);
+    let merge = (samples as u64).saturating_mul(MERGE_BYTES_PER_SAMPLE);
+    let need = columns
+        .saturating_add(tables)
+        .saturating_add(input.max(merge));
     if need > super::memory_limit() {
         return Err(super::over_memory_limit(
-            &format!("its {samples} samples with {locs} frames, its input and tables,"),
+            &format!(
+                "its {samples} samples with {locs} frames, its tables and its input or their merge,"
+            ),
             need,
         ));
     }
@@ -579,6 +594,9 @@ impl Held {
     }
 }
 
+/// Decodes the samples `a.sample..b.sample`, whose fields start at byte
+/// `a.offset`, into `out` (sized from pass 1's counts). Labels are kept as
+/// decoded, empty ones included; the load-time merge drops those.
 fn decode_samples(
     buf: &[u8],
     a: Checkpoint,

@@ -23,16 +23,23 @@ fn word<const N: usize>(b: &[u8], big: bool) -> Option<(u64, &[u8])> {
     Some((v, rest))
 }
 
-const WORDS: [Word; 4] = [
-    |b| word::<4>(b, false),
-    |b| word::<4>(b, true),
-    |b| word::<8>(b, false),
-    |b| word::<8>(b, true),
+/// The four word readers, with their word sizes in bytes.
+const WORDS: [(u64, Word); 4] = [
+    (4, |b| word::<4>(b, false)),
+    (4, |b| word::<4>(b, true)),
+    (8, |b| word::<8>(b, false)),
+    (8, |b| word::<8>(b, true)),
 ];
+
+/// What parsing takes per word of samples, at most (measured: 115 bytes
+/// for one-address samples of 4-byte words, each address new; 100 for
+/// three-address ones): the samples are built one by one, with a location
+/// per new address, before they become columns.
+const BYTES_PER_WORD: u64 = 128;
 
 /// Parses a binary CPU profile.
 pub fn parse(data: &[u8]) -> Result<crate::model::Profile, Failure> {
-    for w in WORDS {
+    for (size, w) in WORDS {
         let mut b = data;
         let mut h = [0u64; 5];
         let mut ok = true;
@@ -46,6 +53,14 @@ pub fn parse(data: &[u8]) -> Result<crate::model::Profile, Failure> {
             }
         }
         if ok && h[0] == 0 && h[1] == 3 && h[2] == 0 && h[3] > 0 && h[4] == 0 {
+            let words = b.len() as u64 / size;
+            let need = words.saturating_mul(BYTES_PER_WORD);
+            if need > crate::source::memory_limit() {
+                return Err(Failure::TooLarge(crate::source::memory_limit_message(
+                    &format!("its {words} words of CPU samples"),
+                    need,
+                )));
+            }
             return profile(b, h[3] as i64, w);
         }
     }
