@@ -67,14 +67,7 @@ impl NodeInfo {
     }
 }
 
-/// The last path element of `p` (Go's `filepath.Base`, for non-empty `p`).
-pub fn basename(p: &str) -> &str {
-    let t = p.trim_end_matches('/');
-    if t.is_empty() {
-        return if p.is_empty() { "." } else { "/" };
-    }
-    t.rsplit('/').next().unwrap_or(t)
-}
+pub use crate::model::basename;
 
 /// Go's `filepath.Clean` for slash-separated paths.
 pub fn clean_path(p: &str) -> String {

@@ -314,6 +314,7 @@ impl Merger {
             .map(|&t| intern(&mut m, t))
             .collect();
         m.out.period_type = intern(&mut m, first.period_type);
+        m.out.has_period_type = first.has_period_type;
         m.out.drop_frames = m.strings.intern(first.str(first.drop_frames));
         m.out.keep_frames = m.strings.intern(first.str(first.keep_frames));
         Ok(m)

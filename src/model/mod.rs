@@ -254,6 +254,9 @@ pub struct Profile {
     pub default_sample_type: StrId,
     /// What `period` measures.
     pub period_type: ValueType,
+    /// Whether the profile has a period type at all, empty names included
+    /// (pprof then prints a `PeriodType:` line).
+    pub has_period_type: bool,
     /// Sampling period.
     pub period: i64,
     /// When the profile was taken (Unix nanoseconds, 0: unknown).
@@ -276,6 +279,15 @@ pub struct Profile {
     pub functions: Arc<Vec<Function>>,
     /// The samples, column-wise.
     pub samples: Samples,
+}
+
+/// The last path element of `p` (Go's `filepath.Base`).
+pub fn basename(p: &str) -> &str {
+    let t = p.trim_end_matches('/');
+    if t.is_empty() {
+        return if p.is_empty() { "." } else { "/" };
+    }
+    t.rsplit('/').next().unwrap_or(t)
 }
 
 impl Profile {

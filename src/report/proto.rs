@@ -48,6 +48,7 @@ pub fn filtered_profile(r: &Context) -> Profile {
         sample_types: p.sample_types.clone(),
         default_sample_type: p.default_sample_type,
         period_type: p.period_type,
+        has_period_type: p.has_period_type,
         period: p.period,
         time_nanos: p.time_nanos,
         duration_nanos: p.duration_nanos,

@@ -46,7 +46,7 @@ pub fn render(r: &Context) -> String {
         let _ = writeln!(out, "Comment: {}", p.str(c));
     }
     let pt = p.period_type;
-    if pt.ty != StrId::EMPTY || pt.unit != StrId::EMPTY {
+    if p.has_period_type || pt.ty != StrId::EMPTY || pt.unit != StrId::EMPTY {
         let _ = writeln!(out, "PeriodType: {} {}", p.str(pt.ty), p.str(pt.unit));
     }
     let _ = writeln!(out, "Period: {}", p.period);

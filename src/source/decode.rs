@@ -260,7 +260,10 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
                 p.time_nanos = int(&v, "time_nanos")? as i64;
             }
             10 => p.duration_nanos = int(&v, "duration_nanos")? as i64,
-            11 => period_type = sub::<pb::ValueType>(&v, "period_type")?,
+            11 => {
+                period_type = sub::<pb::ValueType>(&v, "period_type")?;
+                p.has_period_type = true;
+            }
             12 => p.period = int(&v, "period")? as i64,
             13 => each_int(&v, "comment", |c| {
                 comments.push(c);

@@ -137,7 +137,7 @@ pub fn to_wire(p: &Profile) -> pb::Profile {
     out.drop_frames = s.id(p.drop_frames);
     out.keep_frames = s.id(p.keep_frames);
     let period_type = s.value_type(p.period_type);
-    if period_type.r#type != 0 || period_type.unit != 0 {
+    if p.has_period_type || period_type.r#type != 0 || period_type.unit != 0 {
         out.period_type = Some(period_type);
     }
     out.comment = p.comments.iter().map(|&c| s.id(c)).collect();

@@ -6,7 +6,9 @@
 //!
 //! One parser of the legacy family; fills a `legacy::Builder`.
 
-use super::{Builder, Failure, gosym::Collector, hex_addresses, is_space_or_comment, memmap};
+use super::{
+    Builder, Failure, go_parse_int, gosym::Collector, hex_addresses, is_space_or_comment, memmap,
+};
 
 /// `<cycles> <count> @ addrs` → (cycles, count, addresses).
 fn sample(line: &str) -> Result<(i64, i64, Vec<u64>), Failure> {
@@ -59,7 +61,7 @@ pub fn parse(lines: &[&str]) -> Result<crate::model::Profile, Failure> {
         };
         rest = tail;
         let val = val.trim();
-        let int = || parse_go_int(val).ok_or(Failure::Unrecognized);
+        let int = || go_parse_int(val).map_err(|_| Failure::Unrecognized);
         match key.trim() {
             "cycles/second" => cpu_hz = int()?,
             "sampling period" => b.set_period(int()?),
@@ -98,34 +100,15 @@ pub fn parse(lines: &[&str]) -> Result<crate::model::Profile, Failure> {
     Ok(b.finish())
 }
 
-/// Go's `strconv.ParseInt(s, 0, 64)`: decimal, `0x` hex or `0` octal.
-fn parse_go_int(s: &str) -> Option<i64> {
-    let (neg, s) = match s.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, s.strip_prefix('+').unwrap_or(s)),
-    };
-    let v = if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        i64::from_str_radix(h, 16).ok()?
-    } else if s.len() > 1 && s.starts_with('0') {
-        i64::from_str_radix(&s[1..], 8).ok()?
-    } else {
-        s.parse().ok()?
-    };
-    Some(if neg { -v } else { v })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn samples_and_ints() {
+    fn samples() {
         assert_eq!(
             sample("2273663559 799 @ 0x6a2c52").unwrap(),
             (2273663559, 799, vec![0x6a2c52])
         );
-        assert_eq!(parse_go_int("0x10"), Some(16));
-        assert_eq!(parse_go_int("010"), Some(8));
-        assert_eq!(parse_go_int("12"), Some(12));
     }
 }

@@ -3,12 +3,15 @@
 //! records `count nstack addr...`, end marker `0 1 0`, then a memory map
 //! as text. pprof's heuristics follow: a second-from-leaf frame shared by
 //! (almost) every sample is the signal handler's and is removed (at most
-//! twice), and a duplicated leaf is removed.
+//! twice), and a duplicated leaf is removed. Java CPU profiles (third
+//! header word 1) have their samples read here and the rest by `java`.
 //!
-//! One parser of the legacy family; fills a `legacy::Builder`. Java CPU
-//! profiles (third header word 1) are not read.
+//! One parser of the legacy family; fills a `legacy::Builder`.
 
-use super::{Builder, Failure, memmap};
+use super::{Builder, Failure, java, memmap};
+
+/// One sample: its count and its addresses, leaf first.
+type Sample = (i64, Vec<u64>);
 
 /// Reads one machine word; `None` at the end of the data.
 type Word = fn(&[u8]) -> Option<(u64, &[u8])>;
@@ -52,7 +55,7 @@ pub fn parse(data: &[u8]) -> Result<crate::model::Profile, Failure> {
                 None => ok = false,
             }
         }
-        if ok && h[0] == 0 && h[1] == 3 && h[2] == 0 && h[3] > 0 && h[4] == 0 {
+        if ok && h[0] == 0 && h[1] == 3 && h[2] <= 1 && h[3] > 0 && h[4] == 0 {
             let words = b.len() as u64 / size;
             let need = words.saturating_mul(BYTES_PER_WORD);
             if need > crate::source::memory_limit() {
@@ -61,15 +64,23 @@ pub fn parse(data: &[u8]) -> Result<crate::model::Profile, Failure> {
                     need,
                 )));
             }
-            return profile(b, h[3] as i64, w);
+            let period = (h[3] as i64).saturating_mul(1000);
+            if h[2] == 1 {
+                let (samples, rest) = samples(b, w, false)?;
+                let text = String::from_utf8_lossy(rest);
+                return java::with_symbols(builder(&samples, period), &text);
+            }
+            return profile(b, period, w);
         }
     }
     Err(Failure::Unrecognized)
 }
 
-fn profile(mut b: &[u8], period_us: i64, w: Word) -> Result<crate::model::Profile, Failure> {
-    let period = period_us.saturating_mul(1000);
-    let mut samples: Vec<(i64, Vec<u64>)> = Vec::new();
+/// The samples `count nstack addr...` up to the end marker (every address
+/// but the leaf less one when `adjust`, as return addresses), and the
+/// bytes after them.
+fn samples(mut b: &[u8], w: Word, adjust: bool) -> Result<(Vec<Sample>, &[u8]), Failure> {
+    let mut samples: Vec<Sample> = Vec::new();
     while !b.is_empty() {
         let (count, rest) = w(b).ok_or(Failure::Unrecognized)?;
         let (nstk, rest) = w(rest).ok_or(Failure::Unrecognized)?;
@@ -88,25 +99,40 @@ fn profile(mut b: &[u8], period_us: i64, w: Word) -> Result<crate::model::Profil
         if count == 0 && nstk == 1 && addrs[0] == 0 {
             break;
         }
-        for a in addrs.iter_mut().skip(1) {
-            *a = a.wrapping_sub(1);
+        if adjust {
+            for a in addrs.iter_mut().skip(1) {
+                *a = a.wrapping_sub(1);
+            }
         }
         samples.push((count as i64, addrs));
     }
+    Ok((samples, b))
+}
+
+/// A CPU profile's builder with `samples` (counts and addresses), each
+/// also worth `count × period` nanoseconds.
+fn builder(samples: &[Sample], period: i64) -> Builder {
+    let mut b = Builder::new(
+        vec![("samples", "count"), ("cpu", "nanoseconds")],
+        ("cpu".into(), "nanoseconds"),
+        period,
+    );
+    for (count, addrs) in samples {
+        b.sample(addrs, vec![*count, count.saturating_mul(period)]);
+    }
+    b
+}
+
+/// A gperftools CPU profile from the bytes after its header.
+fn profile(b: &[u8], period: i64, w: Word) -> Result<crate::model::Profile, Failure> {
+    let (mut samples, b) = samples(b, w, true)?;
     remove_signal_frames(&mut samples);
     for (_, addrs) in &mut samples {
         if addrs.len() > 1 && addrs[0] == addrs[1].wrapping_add(1) {
             addrs.remove(1);
         }
     }
-    let mut builder = Builder::new(
-        vec![("samples", "count"), ("cpu", "nanoseconds")],
-        ("cpu".into(), "nanoseconds"),
-        period,
-    );
-    for (count, addrs) in &samples {
-        builder.sample(addrs, vec![*count, count.wrapping_mul(period)]);
-    }
+    let mut builder = builder(&samples, period);
     let text = String::from_utf8_lossy(b);
     let lines: Vec<&str> = text.lines().collect();
     builder.add_mappings(memmap::parse(&lines)?);
@@ -115,7 +141,7 @@ fn profile(mut b: &[u8], period_us: i64, w: Word) -> Result<crate::model::Profil
 
 /// Removes, up to twice, a second-from-leaf address found in all samples
 /// but one per 32 (the profiler's signal handler frame).
-fn remove_signal_frames(samples: &mut [(i64, Vec<u64>)]) {
+fn remove_signal_frames(samples: &mut [Sample]) {
     let margin = samples.len() / 32;
     for _ in 0..2 {
         let mut counts: std::collections::BTreeMap<u64, usize> = Default::default();

@@ -80,7 +80,7 @@ fn header(line: &str) -> Option<Header> {
 }
 
 /// pprof's `scaleHeapSample`: undoes Poisson sampling at `rate`.
-fn unsample(count: i64, size: i64, rate: i64) -> (i64, i64) {
+pub fn unsample(count: i64, size: i64, rate: i64) -> (i64, i64) {
     if count == 0 || size == 0 {
         return (0, 0);
     }

@@ -15,6 +15,7 @@ pub mod cpu;
 pub mod folded;
 pub mod gosym;
 pub mod heap;
+pub mod java;
 pub mod memmap;
 
 use crate::model::{
@@ -54,8 +55,8 @@ struct RawSample {
 /// A profile under construction.
 #[derive(Default)]
 pub struct Builder {
-    sample_types: Vec<(String, &'static str)>,
-    period_type: (String, &'static str),
+    sample_types: Vec<(String, String)>,
+    period_type: (String, String),
     period: i64,
     duration_nanos: i64,
     drop_frames: &'static str,
@@ -69,21 +70,23 @@ pub struct Builder {
     mappings: Vec<memmap::Entry>,
     /// Locations that carry symbols but no address (folded stacks).
     symbolic: bool,
+    /// Addresses are dropped after mapping assignment.
+    strip_addresses: bool,
 }
 
 impl Builder {
     /// A builder with the given value columns and period.
     pub fn new(
-        sample_types: Vec<(&str, &'static str)>,
-        period_type: (String, &'static str),
+        sample_types: Vec<(&str, &str)>,
+        period_type: (String, &str),
         period: i64,
     ) -> Builder {
         Builder {
             sample_types: sample_types
                 .into_iter()
-                .map(|(t, u)| (t.to_string(), u))
+                .map(|(t, u)| (t.to_string(), u.to_string()))
                 .collect(),
-            period_type,
+            period_type: (period_type.0, period_type.1.to_string()),
             period,
             ..Builder::default()
         }
@@ -99,6 +102,24 @@ impl Builder {
         self.frames.push(Vec::new());
         self.by_addr.insert(addr, i);
         i
+    }
+
+    /// The location of `addr`, if a sample has used it.
+    pub fn known(&self, addr: u64) -> Option<LocationId> {
+        self.by_addr.get(&addr).copied()
+    }
+
+    /// Gives location `loc` its symbol, which stands for its address: the
+    /// address is dropped (Java profiles).
+    pub fn resolve(&mut self, loc: LocationId, frame: Frame) {
+        self.frames[loc.index()] = vec![frame];
+        self.addrs[loc.index()] = 0;
+    }
+
+    /// Drops every address once mappings are assigned (pprof's
+    /// `Aggregate` without addresses, after its mapping heuristics).
+    pub fn strip_addresses(&mut self) {
+        self.strip_addresses = true;
     }
 
     /// A location standing for a symbolic inline chain (no address).
@@ -198,8 +219,9 @@ impl Builder {
             sample_types,
             period_type: ValueType {
                 ty: st.intern(&self.period_type.0),
-                unit: st.intern(self.period_type.1),
+                unit: st.intern(&self.period_type.1),
             },
+            has_period_type: true,
             period: self.period,
             duration_nanos: self.duration_nanos,
             drop_frames: st.intern(self.drop_frames),
@@ -246,7 +268,7 @@ impl Builder {
             }
             locations_out.push(Location {
                 mapping: MappingId(loc_mapping[i]),
-                address: addr,
+                address: if self.strip_addresses { 0 } else { addr },
                 lines_start,
                 lines_len: lines_out.len() as u32 - lines_start,
                 is_folded: false,
@@ -298,14 +320,18 @@ pub fn parse(data: &[u8]) -> Result<Profile, Failure> {
     }
     let lines = text_lines(data)?;
     type Parser = fn(&[&str]) -> Result<Profile, Failure>;
-    let parsers: [Parser; 4] = [heap::parse, count::parse, contention::parse, folded::parse];
+    let parsers: [Parser; 3] = [heap::parse, count::parse, contention::parse];
     for parse in parsers {
         match parse(&lines) {
             Err(Failure::Unrecognized) => continue,
             other => return other,
         }
     }
-    Err(Failure::Unrecognized)
+    let text = std::str::from_utf8(data).map_err(|_| Failure::Unrecognized)?;
+    match java::parse(text) {
+        Err(Failure::Unrecognized) => folded::parse(&lines),
+        other => other,
+    }
 }
 
 /// Lines of a text profile (`\n` or `\r\n`), or `Unrecognized` if the data
@@ -322,6 +348,36 @@ pub fn text_lines(data: &[u8]) -> Result<Vec<&str>, Failure> {
         )));
     }
     Ok(text.lines().collect())
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)`: decimal, `0x` hex or `0` octal,
+/// with Go's error (`strconv.ParseInt: parsing "s": invalid syntax`).
+pub fn go_parse_int(s: &str) -> Result<i64, String> {
+    let fail = |why| format!("strconv.ParseInt: parsing {s:?}: {why}");
+    let (neg, digits) = match s.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let (radix, digits) = if let Some(h) = digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
+        (16, h)
+    } else if digits.len() > 1 && digits.starts_with('0') {
+        (8, &digits[1..])
+    } else {
+        (10, digits)
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return Err(fail("invalid syntax"));
+    }
+    let magnitude = u64::from_str_radix(digits, radix).map_err(|_| fail("value out of range"))?;
+    let v = if neg {
+        0i64.checked_sub_unsigned(magnitude)
+    } else {
+        i64::try_from(magnitude).ok()
+    };
+    v.ok_or_else(|| fail("value out of range"))
 }
 
 /// pprof's `isSpaceOrComment`.
@@ -420,6 +476,26 @@ mod tests {
             data.extend(words.iter().flat_map(|w| w.to_le_bytes()));
             let _ = parse(&data);
         }
+    }
+
+    #[test]
+    fn go_integers() {
+        assert_eq!(go_parse_int("0x10"), Ok(16));
+        assert_eq!(go_parse_int("010"), Ok(8));
+        assert_eq!(go_parse_int("12"), Ok(12));
+        assert_eq!(go_parse_int("-9223372036854775808"), Ok(i64::MIN));
+        assert_eq!(
+            go_parse_int("09").unwrap_err(),
+            "strconv.ParseInt: parsing \"09\": invalid syntax"
+        );
+        assert_eq!(
+            go_parse_int("1x").unwrap_err(),
+            "strconv.ParseInt: parsing \"1x\": invalid syntax"
+        );
+        assert_eq!(
+            go_parse_int("9223372036854775808").unwrap_err(),
+            "strconv.ParseInt: parsing \"9223372036854775808\": value out of range"
+        );
     }
 
     #[test]
