@@ -8,7 +8,8 @@
 # without a sanitizer (`-s none`), optimized with debug assertions and
 # overflow checks (`-O -a`), and sets RUSTC_BOOTSTRAP=1 for the
 # `-Z` flags that remain. Seeds: the profiles in tests/data (every format
-# rpprof reads), fuzz/seeds/TARGET, and for `elf` small binaries compiled
+# rpprof reads), fuzz/seeds/TARGET (inputs of past findings among them),
+# and for `elf` small binaries compiled
 # here (with and without compressed debug sections). Any crash, abort,
 # timeout (10 s) or input over 1 GB of memory fails the run; libFuzzer
 # leaves the input in fuzz/artifacts/TARGET/. The last line per target
@@ -40,7 +41,7 @@ summary=()
 for t in "${targets[@]}"; do
     case $t in
         decode|report) extra=("$seeds/profiles") ;;
-        elf) extra=("$seeds/elf") ;;
+        elf) extra=("$seeds/elf" "$PWD/seeds/elf") ;;
         *) extra=("$PWD/seeds/$t") ;;
     esac
     mkdir -p "corpus/$t"
