@@ -1,8 +1,8 @@
-//! Entry points for the fuzz targets in `fuzz/` (built only under
-//! `cfg(fuzzing)`, which `cargo fuzz` sets): the crate-private stages a
-//! target reaches, each on arbitrary input (the shell's own are in
-//! `shell::fuzz`). An error is a fine answer; a
-//! panic, an abort or a hang is a finding.
+//! Entry points for the fuzz targets in `fuzz/` and for
+//! `tests/fuzz_findings.rs`, which replays every past finding through
+//! them: the crate-private stages a target reaches, each on arbitrary
+//! input (the shell's own are in `shell::fuzz`). An error is a fine
+//! answer; a panic, an abort or a hang is a finding.
 
 use crate::symbolize::address::ElfAddr;
 use crate::symbolize::binary::Elf;

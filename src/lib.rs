@@ -39,10 +39,8 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub(crate) mod filter;
-#[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod fuzz;
-#[cfg(fuzzing)]
 #[doc(hidden)]
 pub use shell::fuzz as shell_fuzz;
 pub(crate) mod help;

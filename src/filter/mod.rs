@@ -242,6 +242,8 @@ impl Filters {
             warn(self.ignore.is_none() || im, "Ignore");
             warn(self.hide.is_none() || hm, "Hide");
             warn(self.show.is_none() || sm, "Show");
+        } else {
+            drop_stackless(view);
         }
         if let Some(re) = &self.show_from {
             warn(show_from(view, re), "ShowFrom");
@@ -343,6 +345,19 @@ impl Filters {
             (focused && any_left).then_some(r)
         });
         (fm, im, hm, sm)
+    }
+}
+
+/// Drops the samples without locations, as pprof's `FilterSamplesByName`
+/// does on every report (such a sample is never focused), when no name
+/// filter ran [`Filters::by_name`], which drops them too.
+fn drop_stackless(view: &mut View) {
+    let stackless = |v: &View, k: usize| {
+        let r = v.range(k);
+        r.0 == r.1
+    };
+    if (0..view.samples.len()).any(|k| stackless(view, k)) {
+        view.retain_samples(|v, k| (!stackless(v, k)).then(|| v.range(k)));
     }
 }
 

@@ -1,5 +1,5 @@
 //! Entry points for the `report` and `shell` fuzz targets in `fuzz/`
-//! (built only under `cfg(fuzzing)`): sessions on arbitrary profiles and
+//! (and their past findings in `tests/fuzz_findings.rs`): sessions on arbitrary profiles and
 //! arbitrary lines. An error is a fine answer; a panic, an abort or a
 //! hang is a finding.
 

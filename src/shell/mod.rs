@@ -3,7 +3,7 @@
 //! reproduces pprof's transcript exactly, and a rustyline terminal
 //! ([`terminal`]) with history, completion and colour.
 
-#[cfg(fuzzing)]
+#[doc(hidden)]
 pub mod fuzz;
 pub mod grammar;
 pub mod session;

@@ -156,7 +156,7 @@ impl<'a> Elf<'a> {
     pub fn code_at(&self, addr: u64) -> Option<(u64, &'a [u8])> {
         self.file.sections().find_map(|s| {
             let (start, size) = (s.address(), s.size());
-            if s.kind() != object::SectionKind::Text || addr < start || addr >= start + size {
+            if s.kind() != object::SectionKind::Text || addr < start || addr - start >= size {
                 return None;
             }
             s.data().ok().map(|d| (start, d))

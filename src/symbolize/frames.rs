@@ -412,36 +412,3 @@ fn load_split<'d>(
         })
         .clone()
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The last address has no frames and looking it up does not overflow
-    /// (it did in addr2line under overflow checks: the debug build).
-    #[test]
-    fn the_last_address_has_no_frames() {
-        let dir = std::env::temp_dir().join(format!("rpprof-lastaddr-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let src = dir.join("m.c");
-        std::fs::write(&src, "int main(void) { return 0; }\n").unwrap();
-        let bin = dir.join("m");
-        let built = std::process::Command::new("cc")
-            .args(["-g", "-O1", "-o"])
-            .arg(&bin)
-            .arg(&src)
-            .status();
-        assert!(built.is_ok_and(|s| s.success()), "cc -g builds a C program");
-        let data = std::fs::read(&bin).unwrap();
-        let elf = Elf::parse(&data).unwrap();
-        let dwarf = Dwarf::new(&elf);
-        let symbols = SymbolTable::new(&elf.file);
-        let mut r = Resolver::new(&dwarf, &symbols);
-        let mut out = Vec::new();
-        r.frames(ElfAddr(u64::MAX), &mut out);
-        // At most a symbol without a size (such as `_end`) covers it; DWARF
-        // has no line there.
-        assert!(out.len() <= 1 && out.iter().all(|f| f.line == 0), "{out:?}");
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-}
