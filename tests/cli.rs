@@ -75,6 +75,17 @@ fn heap_bytes() -> Vec<u8> {
 }
 
 /// A profile whose only sample names location 17; only location 1 exists.
+/// A one-sample profile, changed by `f` before it is encoded.
+fn altered(f: impl FnOnce(&mut common::Builder)) -> Vec<u8> {
+    let mut b = common::Builder::new(&[("space", "bytes")]);
+    let m = b.mapping("/bin/server");
+    let fun = b.function("main.f", "f.go");
+    let l = b.location(m, &[(fun, 1)]);
+    b.sample(&[l], &[100], vec![]);
+    f(&mut b);
+    b.encode()
+}
+
 fn dangling_location() -> Vec<u8> {
     let mut b = common::Builder::new(&[("space", "bytes")]);
     let f = b.function("main.f", "f.go");
@@ -120,18 +131,99 @@ fn load_errors_name_the_file_and_the_problem() {
         (
             "malformed.pb",
             Some(vec![0x0a, 0x05, 0x01]),
-            "malformed profile: truncated length-delimited field".into(),
+            "parsing profile: unrecognized profile format".into(),
         ),
         (
             // Field number 0 (key 0x02: field 0, length-delimited).
             "field0.pb",
             Some(vec![0x02, 0x00]),
-            "malformed profile: invalid field number: 0".into(),
+            "parsing profile: unrecognized profile format".into(),
         ),
         (
             "location17.pb",
             Some(dangling_location()),
-            "malformed profile: sample 0: unknown location id 17".into(),
+            "malformed profile: sample has nil location".into(),
+        ),
+        (
+            "mapping0.pb",
+            Some(altered(|b| b.p.mapping[0].id = 0)),
+            "malformed profile: found mapping with reserved ID=0".into(),
+        ),
+        (
+            // The sample's location 1 is gone: pprof checks samples first.
+            "location0.pb",
+            Some(altered(|b| b.p.location[0].id = 0)),
+            "malformed profile: sample has nil location".into(),
+        ),
+        (
+            "unused_location0.pb",
+            Some(altered(|b| {
+                let mut l = b.p.location[0].clone();
+                l.id = 0;
+                b.p.location.push(l);
+            })),
+            "malformed profile: found location with reserved id=0".into(),
+        ),
+        (
+            // Values are checked before tables.
+            "two_values_nil_function.pb",
+            Some(altered(|b| {
+                b.p.location[0].line[0].function_id = 9;
+                b.p.mapping[0].id = 0;
+                b.p.sample[0].value.push(7);
+            })),
+            "malformed profile: mismatch: sample has 2 values vs. 1 types".into(),
+        ),
+        (
+            // Mappings are checked before locations.
+            "nil_function_mapping0.pb",
+            Some(altered(|b| {
+                b.p.location[0].line[0].function_id = 9;
+                b.p.mapping[0].id = 0;
+            })),
+            "malformed profile: found mapping with reserved ID=0".into(),
+        ),
+        (
+            // A wire error anywhere wins over a refusal.
+            "nil_location_bad_label.pb",
+            Some(altered(|b| {
+                b.p.sample[0].location_id = vec![5];
+                b.p.sample.push(rpprof::pb::Sample {
+                    location_id: vec![1],
+                    value: vec![1],
+                    label: vec![rpprof::pb::Label { key: 99, ..Default::default() }],
+                });
+            })),
+            "parsing profile: unrecognized profile format".into(),
+        ),
+        (
+            "two_functions.pb",
+            Some(altered(|b| {
+                let f = b.p.function[0];
+                b.p.function.push(f);
+            })),
+            "malformed profile: multiple functions with same id: 1".into(),
+        ),
+        (
+            "nil_function.pb",
+            Some(altered(|b| b.p.location[0].line[0].function_id = 9)),
+            "malformed profile: location id: 1 has a line with nil function".into(),
+        ),
+        (
+            "two_values.pb",
+            Some(altered(|b| b.p.sample[0].value.push(7))),
+            "malformed profile: mismatch: sample has 2 values vs. 1 types".into(),
+        ),
+        (
+            "no_types.pb",
+            Some(altered(|b| b.p.sample_type.clear())),
+            "malformed profile: missing sample type information".into(),
+        ),
+        (
+            // Not a profile: an ELF header, then zeros.
+            "server.elf",
+            Some([b"\x7fELF\x02\x01\x01".as_slice(), &[0; 57]].concat()),
+            "parsing profile: unrecognized profile format".into(),
         ),
         (
             "empty.pb",
@@ -157,6 +249,17 @@ fn load_errors_name_the_file_and_the_problem() {
             assert_eq!(r.code, 1, "{args:?}");
         }
     }
+}
+
+#[test]
+fn an_unknown_mapping_id_leaves_the_location_unmapped() {
+    // As pprof: the location keeps its function, with no mapping.
+    let dir = temp_dir("mapping9");
+    let path = dir.join("mapping9.pb");
+    std::fs::write(&path, altered(|b| b.p.location[0].mapping_id = 9)).expect("write");
+    let r = rpprof(&["-traces", path.to_str().expect("utf-8 path")], "");
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.out.contains("-----------+-------------------------------------------------------\n      100B   main.f\n"), "{}", r.out);
 }
 
 /// A profile whose values, line numbers, labels and header fields sit at

@@ -31,8 +31,32 @@ enum Value<'a> {
     Bytes(&'a [u8]),
 }
 
-fn malformed(msg: impl Into<String>) -> Error {
-    Error::Malformed(msg.into())
+/// Why decoding failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// Not a protobuf profile (what broke, for a debugger): pprof then
+    /// tries the other formats and, failing, says `unrecognized profile
+    /// format`.
+    NotProtobuf(String),
+    /// A protobuf profile, refused: pprof's validation (`CheckValid`),
+    /// concatenated profiles, an empty input or the memory limit.
+    Refused(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure::Refused(e)
+    }
+}
+
+/// A failure to decode the wire format or resolve its string indices.
+fn malformed(msg: impl Into<String>) -> Failure {
+    Failure::NotProtobuf(msg.into())
+}
+
+/// A profile that fails pprof's validation, in its words.
+fn invalid(msg: impl Into<String>) -> Failure {
+    Failure::Refused(Error::Malformed(msg.into()))
 }
 
 impl<'a> Wire<'a> {
@@ -45,7 +69,7 @@ impl<'a> Wire<'a> {
     }
 
     #[inline]
-    fn varint(&mut self) -> Result<u64, Error> {
+    fn varint(&mut self) -> Result<u64, Failure> {
         let mut v: u64 = 0;
         for i in 0..10 {
             let Some(&b) = self.buf.get(self.pos) else {
@@ -60,7 +84,7 @@ impl<'a> Wire<'a> {
         Err(malformed("bad varint"))
     }
 
-    fn field(&mut self) -> Result<(u32, Value<'a>), Error> {
+    fn field(&mut self) -> Result<(u32, Value<'a>), Failure> {
         let key = self.varint()?;
         // Field numbers run from 1 to 2^29 - 1.
         let num = match key >> 3 {
@@ -87,7 +111,7 @@ impl<'a> Wire<'a> {
         Ok((num, v))
     }
 
-    fn fixed(&mut self, n: usize) -> Result<u64, Error> {
+    fn fixed(&mut self, n: usize) -> Result<u64, Failure> {
         let end = self.pos + n;
         let b = self
             .buf
@@ -103,7 +127,7 @@ impl<'a> Wire<'a> {
 }
 
 /// Integer payload of a scalar field.
-fn int(v: &Value, what: &str) -> Result<u64, Error> {
+fn int(v: &Value, what: &str) -> Result<u64, Failure> {
     match v {
         Value::Varint(x) | Value::Fixed(x) => Ok(*x),
         Value::Bytes(_) => Err(malformed(format!("{what}: type mismatch"))),
@@ -114,8 +138,8 @@ fn int(v: &Value, what: &str) -> Result<u64, Error> {
 fn each_int(
     v: &Value,
     what: &str,
-    mut f: impl FnMut(u64) -> Result<(), Error>,
-) -> Result<(), Error> {
+    mut f: impl FnMut(u64) -> Result<(), Failure>,
+) -> Result<(), Failure> {
     match v {
         Value::Bytes(b) => {
             let mut w = Wire::new(b);
@@ -140,7 +164,11 @@ enum IdMap {
 }
 
 impl IdMap {
-    fn build(ids: &[u64], what: &str) -> Result<IdMap, Error> {
+    /// The map of `ids`, and the first entry pprof's validation refuses
+    /// (its index and pprof's words), which is reported only once the
+    /// samples are checked, as pprof checks them first. A repeated id
+    /// resolves to its last entry, as in pprof's decoder.
+    fn build(ids: &[u64], what: &str) -> (IdMap, Option<(usize, String)>) {
         let max = ids.iter().copied().max().unwrap_or(0);
         let dense = max < (ids.len() as u64) * 4 + 1024;
         let mut map = if dense {
@@ -148,19 +176,24 @@ impl IdMap {
         } else {
             IdMap::Sparse(HashMap::with_capacity(ids.len()))
         };
+        let mut problem = None;
         for (i, &id) in ids.iter().enumerate() {
-            if id == 0 {
-                return Err(malformed(format!("found {what} with reserved id=0")));
-            }
             let fresh = match &mut map {
                 IdMap::Dense(v) => std::mem::replace(&mut v[id as usize], i as u32) == NONE,
                 IdMap::Sparse(m) => m.insert(id, i as u32).is_none(),
             };
-            if !fresh {
-                return Err(malformed(format!("multiple {what}s with same id: {id}")));
+            if problem.is_some() {
+                continue;
+            }
+            if id == 0 {
+                // pprof's words: `ID` for mappings and functions.
+                let id = if what == "location" { "id" } else { "ID" };
+                problem = Some((i, format!("found {what} with reserved {id}=0")));
+            } else if !fresh {
+                problem = Some((i, format!("multiple {what}s with same id: {id}")));
             }
         }
-        Ok(map)
+        (map, problem)
     }
 
     #[inline]
@@ -173,9 +206,9 @@ impl IdMap {
 }
 
 /// Decodes an uncompressed `perftools.profiles.Profile`.
-pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
+pub fn decode(buf: &[u8]) -> Result<Profile, Failure> {
     if buf.is_empty() {
-        return Err(Error::Parse("empty input file".into()));
+        return Err(Error::Parse("empty input file".into()).into());
     }
     let mut p = Profile::default();
     let mut raw_strings: Vec<&[u8]> = Vec::new();
@@ -254,7 +287,7 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
             8 => keep = int(&v, "keep_frames")?,
             9 => {
                 if seen_time {
-                    return Err(Error::Parse("concatenated profiles detected".into()));
+                    return Err(Error::Parse("concatenated profiles detected".into()).into());
                 }
                 seen_time = true;
                 p.time_nanos = int(&v, "time_nanos")? as i64;
@@ -296,7 +329,7 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
                 unit: s(t.unit, "sample_type")?,
             })
         })
-        .collect::<Result<_, Error>>()?;
+        .collect::<Result<_, Failure>>()?;
     p.period_type = ValueType {
         ty: s(period_type.r#type, "period_type")?,
         unit: s(period_type.unit, "period_type")?,
@@ -309,10 +342,11 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
         .map(|&c| s(c as i64, "comment"))
         .collect::<Result<_, _>>()?;
 
-    let mapping_ids = IdMap::build(
+    // Tables pprof's validation refuses are reported after the samples.
+    let (mapping_ids, bad_mapping) = IdMap::build(
         &mappings.iter().map(|m| m.id).collect::<Vec<_>>(),
         "mapping",
-    )?;
+    );
     p.mappings = mappings
         .iter()
         .map(|m| {
@@ -329,13 +363,13 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
                 has_inline_frames: m.has_inline_frames,
             })
         })
-        .collect::<Result<Vec<_>, Error>>()?
+        .collect::<Result<Vec<_>, Failure>>()?
         .into();
 
-    let function_ids = IdMap::build(
+    let (function_ids, bad_function) = IdMap::build(
         &functions.iter().map(|f| f.id).collect::<Vec<_>>(),
         "function",
-    )?;
+    );
     p.functions = functions
         .iter()
         .map(|f| {
@@ -347,36 +381,33 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
                 start_line: f.start_line,
             })
         })
-        .collect::<Result<Vec<_>, Error>>()?
+        .collect::<Result<Vec<_>, Failure>>()?
         .into();
 
-    let location_ids = IdMap::build(
+    let (location_ids, mut bad_location) = IdMap::build(
         &locations.iter().map(|l| l.id).collect::<Vec<_>>(),
         "location",
-    )?;
+    );
     let mut lines_out: Vec<Line> = Vec::new();
     let mut locations_out: Vec<Location> = Vec::with_capacity(locations.len());
-    for l in &locations {
-        let mapping = if l.mapping_id == 0 {
-            MappingId::NONE
-        } else {
-            MappingId(mapping_ids.get(l.mapping_id).ok_or_else(|| {
-                malformed(format!(
-                    "location {}: unknown mapping id {}",
-                    l.id, l.mapping_id
-                ))
-            })?)
-        };
+    for (i, l) in locations.iter().enumerate() {
+        // An unknown mapping id leaves the location without a mapping, as
+        // in pprof.
+        let mapping = mapping_ids
+            .get(l.mapping_id)
+            .map_or(MappingId::NONE, MappingId);
         let lines_start = lines_out.len() as u32;
         for ln in &l.line {
-            let function = FunctionId(function_ids.get(ln.function_id).ok_or_else(|| {
-                malformed(format!(
-                    "location {}: unknown function id {}",
-                    l.id, ln.function_id
-                ))
-            })?);
+            let function = function_ids.get(ln.function_id).unwrap_or_else(|| {
+                // pprof checks a location's id before its lines.
+                if bad_location.as_ref().is_none_or(|(j, _)| *j > i) {
+                    let m = format!("location id: {} has a line with nil function", l.id);
+                    bad_location = Some((i, m));
+                }
+                0
+            });
             lines_out.push(Line {
-                function,
+                function: FunctionId(function),
                 line: ln.line,
             });
         }
@@ -388,6 +419,7 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
             is_folded: l.is_folded,
         });
     }
+    let bad_tables = bad_mapping.or(bad_function).or(bad_location);
     p.lines = lines_out.into();
     p.locations = locations_out.into();
 
@@ -395,7 +427,7 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
     // ranges starting at checkpoints recorded by pass 1.
     let k = p.sample_types.len();
     if n_samples > 0 && k == 0 {
-        return Err(malformed("missing sample type information"));
+        return Err(invalid("missing sample type information"));
     }
     // Column sizes come from what pass 1 counted, never from products of
     // counts alone (many sample types times many empty samples would ask
@@ -473,7 +505,7 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
             ));
         }
     }
-    let results: Vec<Result<usize, Error>> = std::thread::scope(|sc| {
+    let results: Vec<Result<(usize, Option<String>), Failure>> = std::thread::scope(|sc| {
         let handles: Vec<_> = slices
             .into_iter()
             .map(|(a, b, out)| {
@@ -489,8 +521,10 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
     // Each range wrote its non-empty labels at the start of its share;
     // close the gaps left by dropped ones.
     let mut dst = 0usize;
+    let mut refused = None;
     for (cut, r) in cuts.windows(2).zip(results) {
-        let kept = r?;
+        let (kept, refusal) = r?;
+        refused = refused.or(refusal);
         let src = cut[0].labels;
         if src != dst {
             smp.labels.copy_within(src..src + kept, dst);
@@ -503,6 +537,11 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Error> {
     }
     smp.labels.truncate(dst);
     p.samples = smp;
+    // pprof decodes everything before it validates: a wire error in any
+    // sample wins over a refusal, and refused samples over refused tables.
+    if let Some(m) = refused.or(bad_tables.map(|(_, m)| m)) {
+        return Err(invalid(m));
+    }
     Ok(p)
 }
 
@@ -528,7 +567,7 @@ struct SampleCtx<'a> {
     k: usize,
 }
 
-fn str_index(i: i64, nstr: u64, what: &str) -> Result<StrId, Error> {
+fn str_index(i: i64, nstr: u64, what: &str) -> Result<StrId, Failure> {
     if i < 0 || i as u64 >= nstr {
         Err(malformed(format!("{what}: string index {i} out of range")))
     } else {
@@ -556,7 +595,7 @@ fn check_budget(
     locs: usize,
     values: usize,
     labels: usize,
-) -> Result<(), Error> {
+) -> Result<(), Failure> {
     let columns = (samples as u64 + 1)
         .saturating_mul(8)
         .saturating_add((locs as u64).saturating_mul(4))
@@ -575,7 +614,8 @@ fn check_budget(
                 "its {samples} samples with {locs} frames, its tables and its input or their merge,"
             ),
             need,
-        ));
+        )
+        .into());
     }
     Ok(())
 }
@@ -588,10 +628,10 @@ struct Held {
 }
 
 impl Held {
-    fn add(&mut self, bytes: usize) -> Result<(), Error> {
+    fn add(&mut self, bytes: usize) -> Result<(), Failure> {
         self.bytes += bytes as u64;
         if self.bytes > self.limit {
-            return Err(super::over_memory_limit("its input and tables", self.bytes));
+            return Err(super::over_memory_limit("its input and tables", self.bytes).into());
         }
         Ok(())
     }
@@ -599,19 +639,21 @@ impl Held {
 
 /// Decodes the samples `a.sample..b.sample`, whose fields start at byte
 /// `a.offset`, into `out` (sized from pass 1's counts). Labels are kept as
-/// decoded, empty ones included; the load-time merge drops those.
+/// decoded, empty ones included; the load-time merge drops those. Returns
+/// the labels kept and the first refusal by pprof's validation.
 fn decode_samples(
     buf: &[u8],
     a: Checkpoint,
     b: Checkpoint,
     ctx: &SampleCtx,
     out: SampleSlices,
-) -> Result<usize, Error> {
+) -> Result<(usize, Option<String>), Failure> {
     let k = ctx.k;
     let overflow = || malformed("sample counts changed between passes");
     let (mut nl, mut nt, mut nv) = (0usize, 0usize, 0usize);
     let mut w = Wire { buf, pos: a.offset };
     let mut idx = a.sample;
+    let mut refused = None;
     while idx < b.sample && !w.done() {
         let (num, v) = w.field()?;
         if num != 2 {
@@ -621,20 +663,23 @@ fn decode_samples(
             return Err(malformed("sample: type mismatch"));
         };
         let nv_before = nv;
+        let mut nil_location = false;
         let mut sw = Wire::new(bytes);
         while !sw.done() {
             let (f, v) = sw.field()?;
             match f {
                 1 => {
-                    let bad =
-                        |id: u64| malformed(format!("sample {idx}: unknown location id {id}"));
                     if let Value::Bytes(b) = v {
-                        nl += packed_ids(b, ctx.ids, out.locs.get_mut(nl..).ok_or_else(overflow)?)
-                            .map_err(|e| e.map_or_else(|| malformed("bad varint"), bad))?;
+                        let slots = out.locs.get_mut(nl..).ok_or_else(overflow)?;
+                        let (n, resolved) = packed_ids(b, ctx.ids, slots)?;
+                        nl += n;
+                        nil_location |= !resolved;
                     } else {
                         let id = int(&v, "location_id")?;
+                        let resolved = ctx.ids.get(id);
+                        nil_location |= resolved.is_none();
                         *out.locs.get_mut(nl).ok_or_else(overflow)? =
-                            LocationId(ctx.ids.get(id).ok_or_else(|| bad(id))?);
+                            LocationId(resolved.unwrap_or(0));
                         nl += 1;
                     }
                 }
@@ -671,23 +716,25 @@ fn decode_samples(
                 _ => {}
             }
         }
+        // pprof checks the count of values before the locations.
         let got = nv - nv_before;
-        if got != k {
-            return Err(malformed(format!(
-                "mismatch: sample has {got} values vs. {k} types"
-            )));
+        if refused.is_none() && got != k {
+            refused = Some(format!("mismatch: sample has {got} values vs. {k} types"));
+        }
+        if refused.is_none() && nil_location {
+            refused = Some("sample has nil location".into());
         }
         let i = idx - a.sample;
         out.loc_end[i] = (a.locs + nl) as u32;
         out.label_end[i] = (a.labels + nt) as u32;
         idx += 1;
     }
-    Ok(nt)
+    Ok((nt, refused))
 }
 
 /// The error for the first sample whose value count differs from the
 /// number of sample types (pass 1 only saw the totals disagree).
-fn value_count_mismatch(buf: &[u8], k: usize) -> Error {
+fn value_count_mismatch(buf: &[u8], k: usize) -> Failure {
     let mut w = Wire::new(buf);
     while let Ok((num, v)) = w.field() {
         let (2, Value::Bytes(b)) = (num, v) else {
@@ -703,24 +750,27 @@ fn value_count_mismatch(buf: &[u8], k: usize) -> Error {
             }
         }
         if n != k {
-            return malformed(format!("mismatch: sample has {n} values vs. {k} types"));
+            return invalid(format!("mismatch: sample has {n} values vs. {k} types"));
         }
     }
-    malformed("sample values do not match the sample types")
+    invalid("sample values do not match the sample types")
 }
 
 /// Decodes a packed list of location ids straight into indices (the hot
-/// loop of decoding). Errors: `None` for a bad varint, `Some(id)` for an
-/// unknown id.
+/// loop of decoding): their count, and whether every id resolved (an
+/// unknown one is left as index 0).
 #[inline]
-fn packed_ids(b: &[u8], ids: &IdMap, out: &mut [LocationId]) -> Result<usize, Option<u64>> {
+fn packed_ids(b: &[u8], ids: &IdMap, out: &mut [LocationId]) -> Result<(usize, bool), Failure> {
     let mut i = 0;
     let mut n = 0;
+    let mut resolved = true;
     while i < b.len() {
         let mut v: u64 = 0;
         let mut shift = 0;
         loop {
-            let Some(&x) = b.get(i) else { return Err(None) };
+            let Some(&x) = b.get(i) else {
+                return Err(malformed("bad varint"));
+            };
             i += 1;
             v |= u64::from(x & 0x7f) << shift;
             if x < 0x80 {
@@ -728,16 +778,20 @@ fn packed_ids(b: &[u8], ids: &IdMap, out: &mut [LocationId]) -> Result<usize, Op
             }
             shift += 7;
             if shift > 63 {
-                return Err(None);
+                return Err(malformed("bad varint"));
             }
         }
-        *out.get_mut(n).ok_or(None)? = LocationId(ids.get(v).ok_or(Some(v))?);
+        let id = ids.get(v);
+        resolved &= id.is_some();
+        *out.get_mut(n)
+            .ok_or_else(|| malformed("sample counts changed between passes"))? =
+            LocationId(id.unwrap_or(0));
         n += 1;
     }
-    Ok(n)
+    Ok((n, resolved))
 }
 
-fn decode_label(b: &[u8]) -> Result<(i64, i64, i64, i64), Error> {
+fn decode_label(b: &[u8]) -> Result<(i64, i64, i64, i64), Failure> {
     let mut w = Wire::new(b);
     let mut l = (0i64, 0i64, 0i64, 0i64);
     while !w.done() {
@@ -754,7 +808,7 @@ fn decode_label(b: &[u8]) -> Result<(i64, i64, i64, i64), Error> {
     Ok(l)
 }
 
-fn sub<M: Message + Default>(v: &Value, what: &str) -> Result<M, Error> {
+fn sub<M: Message + Default>(v: &Value, what: &str) -> Result<M, Failure> {
     match v {
         Value::Bytes(b) => M::decode(*b).map_err(|e| malformed(format!("{what}: {e}"))),
         _ => Err(malformed(format!("{what}: type mismatch"))),

@@ -196,17 +196,18 @@ pub fn parse_as(data: Vec<u8>) -> Result<(Profile, Format), Error> {
     if raw.is_empty() {
         return Err(Error::Parse("empty input file".into()));
     }
+    // As pprof: a protobuf that does not decode is tried as the other
+    // formats, and when none reads it, it is no profile rpprof knows.
     match decode::decode(&raw) {
         Ok(p) => Ok((p, Format::Protobuf)),
-        Err(e @ (Error::Parse(_) | Error::TooLarge(_))) => Err(e),
-        Err(e) => match legacy::parse(&raw) {
+        Err(decode::Failure::Refused(e)) => Err(e),
+        Err(decode::Failure::NotProtobuf(_)) => match legacy::parse(&raw) {
             Ok(p) => Ok((p, Format::Legacy)),
             Err(legacy::Failure::Malformed(m)) => Err(Error::Parse(m)),
             Err(legacy::Failure::TooLarge(m)) => Err(Error::TooLarge(m)),
-            Err(legacy::Failure::Unrecognized) if looks_like_text(&raw) => {
+            Err(legacy::Failure::Unrecognized) => {
                 Err(Error::Parse("unrecognized profile format".into()))
             }
-            Err(legacy::Failure::Unrecognized) => Err(e),
         },
     }
 }
@@ -225,13 +226,6 @@ pub fn parse_response(resp: http::Response) -> Result<(Profile, Format), Error> 
 /// True when `data` starts with the gzip magic.
 pub fn is_gzip(data: &[u8]) -> bool {
     data.len() >= 2 && data[0] == 0x1f && data[1] == 0x8b
-}
-
-/// True when the bytes look like one of the text formats.
-fn looks_like_text(raw: &[u8]) -> bool {
-    let head = &raw[..raw.len().min(512)];
-    head.iter()
-        .all(|&b| b == b'\n' || b == b'\r' || b == b'\t' || (0x20..0x7f).contains(&b))
 }
 
 /// The sources of a series: each directory among `paths` stands for the
