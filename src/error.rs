@@ -102,5 +102,45 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// Why program `program` could not be run, as Go's `os/exec` words it
+/// (`exec: "dot": executable file not found in $PATH`).
+pub fn exec_reason(program: &str, e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            format!("exec: \"{program}\": executable file not found in $PATH")
+        }
+        _ => format!("fork/exec {program}: {}", io_reason(e)),
+    }
+}
+
+/// How a program that ran failed, as Go's `exec.ExitError` words it
+/// (`exit status 3`, `signal: killed`).
+pub fn exit_reason(status: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    if let Some(code) = status.code() {
+        return format!("exit status {code}");
+    }
+    // Go's names for the signals a program usually dies of.
+    const NAMES: [(i32, &str); 10] = [
+        (1, "hangup"),
+        (2, "interrupt"),
+        (3, "quit"),
+        (4, "illegal instruction"),
+        (6, "aborted"),
+        (7, "bus error"),
+        (8, "floating point exception"),
+        (9, "killed"),
+        (11, "segmentation fault"),
+        (15, "terminated"),
+    ];
+    match status.signal() {
+        Some(sig) => match NAMES.iter().find(|(n, _)| *n == sig) {
+            Some((_, name)) => format!("signal: {name}"),
+            None => format!("signal: signal {sig}"),
+        },
+        None => status.to_string(),
+    }
+}
+
 /// Result alias for the library.
 pub type Result<T> = std::result::Result<T, Error>;

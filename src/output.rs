@@ -28,34 +28,10 @@ pub struct Target<'a> {
     pub layout: Layout,
 }
 
-/// Creates the first free `{stem}NNN.<ext>` file in `dir` (NNN from 001)
-/// and returns its name and the open file. The file is created
-/// exclusively (`create_new`: no existing file or symlink, dangling or
-/// not, is ever written through), so concurrent runs never share a name:
-/// a name taken meanwhile moves on to the next number.
-pub fn create_free(dir: &Path, stem: &str, ext: &str) -> Result<(PathBuf, std::fs::File)> {
-    for n in 1u32.. {
-        let path = dir.join(format!("{stem}{n:03}.{ext}"));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(f) => return Ok((path, f)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(Error::io(path.display().to_string(), &e)),
-        }
-    }
-    Err(Error::Usage(format!(
-        "no free {stem}NNN.{ext} name in {}",
-        dir.display()
-    )))
-}
-
 /// Writes `data` into a new `{stem}NNN.<ext>` file of `dir` (see
-/// [`create_free`]); returns its name.
+/// [`crate::source::save::create_free`]); returns its name.
 fn write_free(dir: &Path, stem: &str, ext: &str, data: &[u8]) -> Result<PathBuf> {
-    let (path, mut f) = create_free(dir, stem, ext)?;
+    let (path, mut f) = crate::source::save::create_free(dir, stem, ext)?;
     f.write_all(data)
         .map_err(|e| Error::io(path.display().to_string(), &e))?;
     Ok(path)
@@ -87,14 +63,15 @@ fn run_dot(dot: &str, fmt: &str) -> Result<Vec<u8>> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| match e.kind() {
+        .map_err(|e| {
             // pprof's words, and what draws without Graphviz.
-            std::io::ErrorKind::NotFound => fail(
-                "exec: \"dot\": executable file not found in $PATH \
-                 (flamegraph and flame draw without Graphviz)"
-                    .to_string(),
-            ),
-            _ => fail(e.to_string()),
+            let reason = crate::error::exec_reason("dot", &e);
+            match e.kind() {
+                std::io::ErrorKind::NotFound => fail(format!(
+                    "{reason} (flamegraph and flame draw without Graphviz)"
+                )),
+                _ => fail(reason),
+            }
         })?;
     let mut stdin = child.stdin.take().expect("piped stdin");
     let text = dot.to_string();
@@ -278,7 +255,7 @@ pub fn show(
 
 #[cfg(test)]
 mod tests {
-    use super::create_free;
+    use crate::source::save::create_free;
 
     #[cfg(unix)]
     #[test]

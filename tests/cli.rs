@@ -572,3 +572,86 @@ fn local_time_zone_follows_go_rules_for_tz() {
         assert_eq!(unset, utc);
     }
 }
+
+/// A `perf.data` file goes through `perf_to_profile` as in pprof: with a
+/// stand-in converter on `PATH` (it copies a heap profile, or fails), and
+/// with none; the messages are those go tool pprof printed for the same
+/// files. The temporary profile is removed afterwards.
+#[test]
+fn perf_data_is_converted_by_perf_to_profile() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("perf");
+    std::fs::write(
+        dir.join("perf.data"),
+        b"PERFILE2\x68\0\0\0\0\0\0\0 not parsed",
+    )
+    .expect("write");
+    let heap = common::crate_dir().join(HEAP);
+    let converters = [
+        (
+            "copies",
+            format!(
+                "while [ $# -gt 0 ]; do [ \"$1\" = -o ] && out=$2; shift; done\n\
+                 echo converting; cp '{}' \"$out\"\n",
+                heap.display()
+            ),
+        ),
+        (
+            "fails",
+            "echo \"to stdout $1\"; echo 'to stderr' >&2; exit 3\n".into(),
+        ),
+    ];
+    for (name, script) in &converters {
+        let bin = dir.join(name);
+        std::fs::create_dir_all(&bin).expect("mkdir");
+        let exe = bin.join("perf_to_profile");
+        std::fs::write(&exe, format!("#!/bin/sh\n{script}")).expect("write");
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let tmp = dir.join("tmp");
+    std::fs::create_dir_all(&tmp).expect("mkdir");
+    let run = |path_dir: &str| {
+        let path = format!("{}:/usr/bin:/bin", dir.join(path_dir).display());
+        common::rpprof(["-top", "-nodecount=1", "perf.data"])
+            .dir(&dir)
+            .env("PATH", path)
+            .env("TMPDIR", &tmp)
+            .run()
+    };
+    let notice = "Converting perf.data to a profile.proto... (May take a few minutes)\n";
+    let failed =
+        "perf.data: failed to convert perf.data file. Try github.com/google/perf_data_converter:";
+
+    let ok = run("copies");
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert_eq!(ok.stderr, notice);
+    let out = ok.out();
+    assert!(
+        out.starts_with("converting\nFile: leak\nType: inuse_space\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  176.23MB 99.00% 99.00%   176.23MB 99.00%  bytes.Repeat\n"),
+        "{out}"
+    );
+
+    let bad = run("fails");
+    assert_eq!(bad.code, 1);
+    assert_eq!(bad.out(), "to stdout -i\n");
+    assert_eq!(
+        bad.stderr,
+        format!("{notice}to stderr\n{failed} exit status 3\nfailed to fetch any source profiles\n")
+    );
+
+    let none = run("nowhere");
+    assert_eq!(none.code, 1);
+    assert_eq!(
+        none.stderr,
+        format!(
+            "{notice}{failed} exec: \"perf_to_profile\": executable file not found in $PATH\n\
+             failed to fetch any source profiles\n"
+        )
+    );
+    let left: Vec<_> = std::fs::read_dir(&tmp).expect("tmp").collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+}

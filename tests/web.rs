@@ -608,7 +608,11 @@ fn the_browser_opens_on_the_ui_unless_no_browser() {
     let browser = dir.join("browser.sh");
     std::fs::write(
         &browser,
-        format!("#!/bin/sh\necho \"$1\" > {}\n", seen.display()),
+        // Written whole, then renamed: the test never reads it half done.
+        format!(
+            "#!/bin/sh\necho \"$1\" > {0}.part && mv {0}.part {0}\n",
+            seen.display()
+        ),
     )
     .unwrap();
     {

@@ -63,8 +63,15 @@ pub(crate) fn target(path: &str, req: &Request) -> Option<http::Target> {
     http::adjust_url(path, req.seconds, req.timeout)
 }
 
-/// pprof's lines before a fetch over HTTP.
-fn announce(t: &http::Target, err: &mut dyn Write) {
+/// pprof's lines before a fetch over HTTP (`t`) or the conversion of a
+/// `perf.data` file.
+fn announce(path: &str, t: Option<&http::Target>, err: &mut dyn Write) {
+    let Some(t) = t else {
+        if path != "-" && super::perf::is_perf_file(path) {
+            let _ = writeln!(err, "{}", super::perf::notice(path));
+        }
+        return;
+    };
     let _ = writeln!(err, "Fetching profile over HTTP from {}", t.url);
     if t.seconds > 0 {
         let _ = writeln!(err, "Please wait... ({})", http::go_seconds(t.seconds));
@@ -93,16 +100,14 @@ fn load_all(paths: &[String], req: &Request, err: &mut dyn Write) -> Vec<Result<
     if targets.iter().flatten().count() < 2 {
         let mut out = Vec::with_capacity(paths.len());
         for (path, t) in paths.iter().zip(&targets) {
-            if let Some(t) = t {
-                announce(t, err);
-            }
+            announce(path, t.as_ref(), err);
             let progress = if req.progress { Some(&mut *err) } else { None };
             out.push(load(path, t.as_ref(), progress));
         }
         return out;
     }
-    for t in targets.iter().flatten() {
-        announce(t, err);
+    for (path, t) in paths.iter().zip(&targets) {
+        announce(path, t.as_ref(), err);
     }
     std::thread::scope(|s| {
         let handles: Vec<_> = paths
@@ -199,8 +204,8 @@ pub fn fetch(req: &Request, err: &mut dyn Write) -> Result<Fetched> {
 /// A source that fails is named on `err` (one line) and skipped.
 pub fn fetch_each(req: &Request, err: &mut dyn Write) -> Vec<(String, Profile)> {
     let targets: Vec<Option<http::Target>> = req.sources.iter().map(|p| target(p, req)).collect();
-    for t in targets.iter().flatten() {
-        announce(t, err);
+    for (path, t) in req.sources.iter().zip(&targets) {
+        announce(path, t.as_ref(), err);
     }
     // Each snapshot is decoded and merged on its own thread, as many at a
     // time as there are cores (a decode is mostly sequential); fetches wait

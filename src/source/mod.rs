@@ -3,7 +3,8 @@
 //! formats of the private `legacy` module); and [`fetch`], which loads
 //! every source and base of a command line and combines them ([`save`]
 //! keeps a copy of what came over HTTP; [`capture`] fetches a series of
-//! snapshots from one URL into files). First stage of the pipeline:
+//! snapshots from one URL into files; [`perf`] has `perf.data` files
+//! converted). First stage of the pipeline:
 //! `source` → `decode`/`legacy` → model. Nothing here filters or reports.
 //! Failures are [`Error`]s; the legacy parsers' own `Failure` (a format
 //! not recognised, so the next one is tried) never leaves this module.
@@ -14,6 +15,7 @@ pub mod encode;
 pub mod fetch;
 pub(crate) mod http;
 mod legacy;
+pub mod perf;
 pub mod save;
 
 use crate::error::Error;
@@ -256,16 +258,23 @@ pub fn expand_dirs(paths: &[String]) -> Result<Vec<String>, Error> {
     Ok(out)
 }
 
-/// Reads a local file (or `-` for stdin) and parses it.
+/// Reads a local file (or `-` for stdin) and parses it; a `perf.data`
+/// file is converted first ([`perf`]).
 pub fn load_path(path: &str) -> Result<Profile, Error> {
-    let data = if path == "-" {
-        read_input(std::io::stdin(), "read stdin", 0)?
-    } else {
-        let f = std::fs::File::open(path).map_err(|e| Error::io(format!("open {path}"), &e))?;
-        let hint = f
-            .metadata()
-            .map_or(0, |m| if m.is_file() { m.len() } else { 0 });
-        read_input(f, &format!("open {path}"), hint)?
-    };
-    parse(data)
+    if path == "-" {
+        return parse(read_input(std::io::stdin(), "read stdin", 0)?);
+    }
+    if perf::is_perf_file(path) {
+        return perf::convert(path);
+    }
+    load_file(path)
+}
+
+/// Reads the file `path` and parses it.
+fn load_file(path: &str) -> Result<Profile, Error> {
+    let f = std::fs::File::open(path).map_err(|e| Error::io(format!("open {path}"), &e))?;
+    let hint = f
+        .metadata()
+        .map_or(0, |m| if m.is_file() { m.len() } else { 0 });
+    parse(read_input(f, &format!("open {path}"), hint)?)
 }

@@ -8,8 +8,9 @@
 //! profile.
 
 use crate::model::Profile;
+use crate::{Error, Result};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// pprof's `setTmpDir`: the first candidate directory that can be created
 /// (`$PPROF_TMPDIR`, else `$HOME/pprof`, else the system temporary
@@ -62,44 +63,41 @@ pub fn save_fetched(p: &Profile, err: &mut dyn Write) {
         let _ = writeln!(err, "Could not save profile: failed to identify temp dir");
         return;
     };
-    let prefix = prefix(p);
     let data = super::encode::encode(p);
-    for n in 1..10000 {
-        let path = dir.join(format!("{prefix}{n:03}.pb.gz"));
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path);
-        match file {
-            Ok(mut f) => {
-                match f.write_all(&data) {
-                    Ok(()) => {
-                        let _ = writeln!(err, "Saved profile in {}", path.display());
-                    }
-                    Err(e) => {
-                        let _ = writeln!(
-                            err,
-                            "Could not save profile: {}",
-                            crate::error::io_reason(&e)
-                        );
-                    }
-                }
-                return;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => {
-                let _ = writeln!(
-                    err,
-                    "Could not save profile: open {}: {}",
-                    path.display(),
-                    crate::error::io_reason(&e)
-                );
-                return;
-            }
+    let saved = create_free(&dir, &prefix(p), "pb.gz").and_then(|(path, mut f)| {
+        f.write_all(&data)
+            .map_err(|e| crate::Error::io(format!("write {}", path.display()), &e))?;
+        Ok(path)
+    });
+    match saved {
+        Ok(path) => {
+            let _ = writeln!(err, "Saved profile in {}", path.display());
+        }
+        Err(e) => {
+            let _ = writeln!(err, "Could not save profile: {e}");
         }
     }
-    let _ = writeln!(
-        err,
-        "Could not save profile: could not create file of the form {prefix}NNN.pb.gz"
-    );
+}
+
+/// pprof's `newTempFile`: creates the first free `{stem}NNN.<ext>` file
+/// in `dir` (NNN from 001 to 9999) and returns its name and the open file.
+/// The file is created exclusively (`create_new`: no existing file or
+/// symlink, dangling or not, is ever written through), so concurrent runs
+/// never share a name: a name taken meanwhile moves on to the next number.
+pub fn create_free(dir: &Path, stem: &str, ext: &str) -> Result<(PathBuf, std::fs::File)> {
+    for n in 1..10000 {
+        let path = dir.join(format!("{stem}{n:03}.{ext}"));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(f) => return Ok((path, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::io(format!("open {}", path.display()), &e)),
+        }
+    }
+    Err(Error::Usage(format!(
+        "could not create file of the form {stem}001.{ext}"
+    )))
 }
