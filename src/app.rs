@@ -156,24 +156,29 @@ static CAPTURING: AtomicBool = AtomicBool::new(false);
 static STOP: AtomicBool = AtomicBool::new(false);
 
 /// Installs the Ctrl-C handler: during a capture it sets [`STOP`];
-/// otherwise it ends rpprof with status 130, as the default SIGINT
-/// action would have (at the shell's prompt rustyline reads Ctrl-C as a
-/// key, so this only covers piped sessions and running commands).
+/// during a command of the terminal shell it cancels that command
+/// ([`crate::cancel`]); otherwise it ends rpprof with status 130, as the
+/// default SIGINT action would have (at the shell's prompt rustyline reads
+/// Ctrl-C as a key, so this covers piped sessions and flag mode).
+/// Installed once, by the first caller.
 fn catch_interrupt(err: &mut dyn Write) {
-    let installed = ctrlc::set_handler(|| {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    let mut installed = Ok(());
+    INSTALLED.call_once(|| installed = install_interrupt_handler());
+    if let Err(e) = installed {
+        let _ = writeln!(err, "cannot catch Ctrl-C ({e}): it ends rpprof");
+    }
+}
+
+fn install_interrupt_handler() -> std::result::Result<(), ctrlc::Error> {
+    ctrlc::set_handler(|| {
         if CAPTURING.load(Ordering::SeqCst) {
             STOP.store(true, Ordering::SeqCst);
-        } else {
+        } else if !crate::cancel::interrupt() {
             crate::viewer::restore();
             std::process::exit(130);
         }
-    });
-    if let Err(e) = installed {
-        let _ = writeln!(
-            err,
-            "capture: cannot catch Ctrl-C ({e}); files are kept anyway"
-        );
-    }
+    })
 }
 
 /// The file name as shown: the path, sanitized for a terminal.
@@ -556,6 +561,7 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<()> {
         );
     }
     if std::io::stdin().is_terminal() {
+        catch_interrupt(err);
         return terminal::run(&mut s, err);
     }
     let stdin = std::io::stdin();
@@ -664,6 +670,7 @@ fn run_tour(args: Args, err: &mut dyn Write) -> Result<()> {
     terminal_settings(&mut tour.session, &args);
     let stdout = std::io::stdout();
     if std::io::stdin().is_terminal() {
+        catch_interrupt(err);
         let mut lines = terminal::TerminalLines::new(&tour.session)?;
         let (mut out, mut e) = (std::io::stdout(), std::io::stderr());
         if tour::run(&mut tour.session, &mut lines, &mut out, &mut e) == Ending::Finished {

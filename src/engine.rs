@@ -128,6 +128,8 @@ impl Engine {
             let mut ctx = Context::new(&s.profile, id, &self.cache, &req.options, &mut messages)?;
             report::build(&mut ctx, req.command.name, req.argument.as_deref())
         });
+        // A report cut short by Ctrl-C is never handed out.
+        let result = result.and_then(|r| crate::cancel::check().map(|()| r));
         Answer { messages, result }
     }
 

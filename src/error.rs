@@ -65,6 +65,10 @@ pub enum Error {
     /// An external program (Graphviz, a viewer) failed.
     #[error("{0}")]
     Tool(String),
+    /// The command was cancelled by Ctrl-C (`crate::cancel`); the shell
+    /// prompts again.
+    #[error("interrupted")]
+    Cancelled,
     /// The reader of our output went away (a closed pipe): not a failure,
     /// front ends stop quietly.
     #[error("broken pipe")]

@@ -33,6 +33,7 @@
 
 pub(crate) mod aggregate;
 pub mod app;
+pub(crate) mod cancel;
 pub(crate) mod cli;
 pub mod commands;
 pub mod config;

@@ -218,9 +218,12 @@ pub fn deliver(
         announce(path.strip_prefix(".").unwrap_or(&path), err);
         return Ok(());
     }
-    out.write_all(data)
-        .and_then(|()| out.flush())
-        .map_err(|e| Error::io("write", &e))
+    // In pieces, so that Ctrl-C stops a long report on a slow terminal.
+    for piece in data.chunks(64 << 10) {
+        crate::cancel::check()?;
+        out.write_all(piece).map_err(|e| Error::io("write", &e))?;
+    }
+    out.flush().map_err(|e| Error::io("write", &e))
 }
 
 /// Prints an answer's messages on `err` (sanitized on a terminal).
@@ -249,6 +252,8 @@ pub fn show(
     } else {
         text::plain(&report, &t.layout)
     };
+    // A rendering cut short by Ctrl-C is never shown.
+    crate::cancel::check()?;
     deliver(&rendered, spec, t, out, err)?;
     Ok(report)
 }
@@ -275,6 +280,44 @@ mod tests {
         assert!(c.ends_with("profile004.pb.gz"));
         assert!(!target.exists());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Ctrl-C while a report is printed stops it at the next piece.
+    #[test]
+    fn ctrl_c_stops_printing_at_the_next_piece() {
+        use super::*;
+        struct Interrupting(Vec<u8>);
+        impl Write for Interrupting {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                assert!(crate::cancel::interrupt());
+                self.0.extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let _turn = crate::cancel::one_at_a_time();
+        let spec = crate::commands::command("traces").unwrap();
+        let t = Target {
+            output: "",
+            interactive: true,
+            stdout_tty: true,
+            stderr_tty: true,
+            layout: Layout::detect(false, false),
+        };
+        let text = "x".repeat(1 << 20);
+        let rendered = Rendered::Text(std::borrow::Cow::Borrowed(&text));
+        let mut out = Interrupting(Vec::new());
+        let armed = crate::cancel::arm();
+        let r = deliver(&rendered, spec, &t, &mut out, &mut Vec::new());
+        drop(armed);
+        assert!(matches!(r, Err(Error::Cancelled)), "{r:?}");
+        assert_eq!(out.0.len(), 64 << 10);
+        // Not armed: everything is written.
+        let mut out = Vec::new();
+        deliver(&rendered, spec, &t, &mut out, &mut Vec::new()).unwrap();
+        assert_eq!(out.len(), 1 << 20);
     }
 
     #[test]

@@ -344,6 +344,82 @@ fn ctrl_c_clears_the_line_and_the_shell_goes_on() {
     assert_eq!(sh.eof(), 0);
 }
 
+/// A profile whose `traces` takes a while to build: 200k samples, 40
+/// frames each.
+fn long_traces_profile(dir: &Path) -> PathBuf {
+    let mut b = common::Builder::new(&[("samples", "count")]);
+    let m = b.mapping("/bin/server");
+    let locs: Vec<u64> = (0..400)
+        .map(|i| {
+            let f = b.function(&format!("main.step{i}"), "server.go");
+            b.location(m, &[(f, i + 1)])
+        })
+        .collect();
+    for k in 0..200_000usize {
+        // The first three frames spell k in base 400: no two stacks alike.
+        let digits = [k % 400, k / 400 % 400, k / 160_000];
+        let stack: Vec<u64> = (0..40)
+            .map(|d| locs[digits.get(d).copied().unwrap_or(k * 7 + d * 13) % 400])
+            .collect();
+        b.sample(&stack, &[k as i64 + 1], vec![]);
+    }
+    let path = dir.join("long.pb");
+    std::fs::write(&path, b.encode()).expect("write the profile");
+    path
+}
+
+#[test]
+fn ctrl_c_cancels_a_long_report_and_the_shell_goes_on() {
+    let home = temp_dir("ctrlc-report");
+    let profile = long_traces_profile(&home);
+    let mut sh = Shell::start_on(&profile, &home, &[], &[]);
+    for _ in 0..2 {
+        sh.keys("traces\r");
+        // The line was taken (the terminal is cooked again a moment later):
+        // interrupt while the report is built, before anything is printed.
+        sh.expect("\n");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        sh.p.send_control('c').expect("send ctrl-c");
+        let cut = plain(&sh.expect(PROMPT));
+        let tail = &cut[cut.len().saturating_sub(500)..];
+        assert_eq!(cut.trim_start_matches("^C"), "interrupted\n", "…{tail}");
+        let out = plain(&sh.run("top 1"));
+        assert!(out.contains("Showing top 1 nodes out of 400"), "{out}");
+    }
+    assert_eq!(sh.eof(), 0);
+}
+
+#[test]
+fn the_history_keeps_only_lines_that_ran() {
+    let home = temp_dir("history-rejected");
+    let mut sh = Shell::start(&home, &[], &[]);
+    let ok = plain(&sh.run("top 2"));
+    assert!(ok.contains("Showing top 2 nodes"), "{ok}");
+    let bad = plain(&sh.run("topp 5"));
+    assert!(bad.contains("unrecognized command: \"topp\""), "{bad}");
+    let bad = plain(&sh.run("top focus=("));
+    assert!(bad.contains("parsing focus regexp"), "{bad}");
+    // The hint for `to` completes the line that ran, not a rejected one.
+    sh.keys("to");
+    let mut vt = vt100::Parser::new(24, 80, 0);
+    let screen = sh.screen(&mut vt);
+    assert!(screen.contains("top 2"), "{screen:?}");
+    assert!(
+        !screen.contains("topp") && !screen.contains("focus"),
+        "{screen:?}"
+    );
+    sh.keys("\x15");
+    assert_eq!(sh.eof(), 0);
+    let saved = std::fs::read_to_string(home.join("history")).expect("history file");
+    assert_eq!(
+        saved
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>(),
+        ["top 2"]
+    );
+}
+
 #[test]
 fn ctrl_d_exits_with_status_zero() {
     let home = temp_dir("ctrld");

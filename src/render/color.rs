@@ -221,6 +221,10 @@ pub fn terminal<'a>(report: &'a Report, color: bool, layout: &Layout) -> Rendere
     };
     let mut out = String::new();
     for l in lines {
+        // Ctrl-C: the output drops what was rendered.
+        if crate::cancel::requested() {
+            break;
+        }
         let safe = sanitize(&l.text);
         if color {
             out.push_str(&paint_line(&safe, l.style));

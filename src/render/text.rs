@@ -199,6 +199,10 @@ pub fn lines(report: &Report, layout: &Layout) -> Option<Vec<Line>> {
         Body::Traces(t) => {
             out.headers(t.profile.lines(s, total));
             for tr in &t.traces {
+                // Ctrl-C: the output drops what was rendered.
+                if crate::cancel::requested() {
+                    break;
+                }
                 out.push(Style::Plain, TRACE_SEPARATOR);
                 for l in &tr.labels {
                     out.push(Style::Plain, l.trim_end_matches('\n'));

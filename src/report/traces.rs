@@ -6,6 +6,7 @@
 //! auto-scaled one by one by the renderer; zero-valued samples are kept,
 //! samples without frames are not. Frame names are stored once, frames by
 //! index, so a big profile's traces cost one small record per frame.
+//! Ctrl-C stops the loop over samples ([`crate::cancel`]).
 
 use super::Context;
 use super::header::ProfileInfo;
@@ -68,6 +69,10 @@ pub fn build(r: &Context) -> Traces {
     let p = r.view.profile();
     let mut traces = Vec::new();
     for k in 0..r.view.samples.len() {
+        // Ctrl-C: the engine drops what was built.
+        if crate::cancel::requested() {
+            break;
+        }
         let mut frames: Vec<(u32, bool)> = Vec::new();
         for loc in r.view.sample_locs(k) {
             let f = table.frames(loc);

@@ -30,6 +30,16 @@ pub trait LineSource {
     /// Completes names from session `s` from now on (where the source
     /// completes at all).
     fn complete_for(&mut self, _s: &Session) {}
+
+    /// True when Ctrl-C should cancel the running command and come back to
+    /// the prompt (a terminal); otherwise it ends rpprof, as pprof.
+    fn cancellable(&self) -> bool {
+        false
+    }
+
+    /// `line` ran without being refused (the terminal keeps it in its
+    /// history).
+    fn accepted(&mut self, _line: &str, _err: &mut dyn Write) {}
 }
 
 /// Lines from a non-terminal input, up to each `\n`; invalid UTF-8 is
@@ -66,7 +76,13 @@ pub fn run(s: &mut Session, lines: &mut dyn LineSource, out: &mut dyn Write, err
         let Some(line) = lines.read("(pprof) ", &initial, out, err) else {
             return;
         };
-        match s.execute(&line, out, err) {
+        let armed = lines.cancellable().then(crate::cancel::arm);
+        let flow = s.execute(&line, out, err);
+        drop(armed);
+        if !s.rejected {
+            lines.accepted(&line, err);
+        }
+        match flow {
             Flow::Quit => return,
             Flow::Tour => tour::from_shell(s, lines, out, err),
             Flow::View => view(s, err),
@@ -132,6 +148,67 @@ mod tests {
             // Piped output stays byte-identical to pprof's; a terminal never
             // receives the escape.
             assert_eq!(err.contains('\x1b'), !tty, "{err:?}");
+        }
+    }
+
+    #[test]
+    fn typos_get_a_did_you_mean_on_a_terminal_only() {
+        use crate::model::ValueType;
+        let p = Profile {
+            strings: vec!["".into(), "inuse_space".into(), "bytes".into()].into(),
+            sample_types: vec![ValueType {
+                ty: StrId(1),
+                unit: StrId(2),
+            }],
+            ..Default::default()
+        };
+        let script: &[u8] = b"topp 5\nnodecont=5\ngranularity=fuctions\n\
+            sample_index=inuse_spce\nlsit Track\nzzzzzz\ntrue\n";
+        let pprof = "unrecognized command: \"topp\"\n\
+            unrecognized command: \"nodecont=\"\n\
+            invalid \"granularity\" value \"fuctions\"\n\
+            sample_index \"inuse_spce\" must be one of: [inuse_space]\n\
+            unrecognized command: \"lsit\"\n\
+            unrecognized command: \"zzzzzz\"\n\
+            unrecognized command: \"true\"\n";
+        let hinted = "unrecognized command: \"topp\"\ndid you mean \"top 5\"?\n\
+            unrecognized command: \"nodecont=\"\ndid you mean \"nodecount=5\"?\n\
+            invalid \"granularity\" value \"fuctions\"\ndid you mean \"granularity=functions\"?\n\
+            sample_index \"inuse_spce\" must be one of: [inuse_space]\n\
+            did you mean \"sample_index=inuse_space\"?\n\
+            unrecognized command: \"lsit\"\ndid you mean \"list Track\"?\n\
+            unrecognized command: \"zzzzzz\"\n\
+            unrecognized command: \"true\"\ndid you mean \"tree\"?\n";
+        for (tty, want) in [(false, pprof), (true, hinted)] {
+            let mut s = Session::new(p.clone(), Config::default());
+            s.stderr_tty = tty;
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            run_piped(&mut s, &mut &script[..], &mut out, &mut err);
+            assert_eq!(String::from_utf8(err).unwrap(), want, "tty {tty}");
+        }
+    }
+
+    #[test]
+    fn list_without_its_source_hints_at_source_path_on_a_terminal() {
+        let p = crate::source::load_path("tests/data/leak/heap_5.pb.gz").unwrap();
+        let script: &[u8] =
+            b"list Track\nsource_path=tests/data/src\ntrim_path=/go/src/example.com\nlist Track\n";
+        let missing = " Error: open /go/src/example.com/leak/main.go: no such file or directory\n";
+        for tty in [false, true] {
+            let mut s = Session::new(p.clone(), Config::default());
+            s.stderr_tty = tty;
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            run_piped(&mut s, &mut &script[..], &mut out, &mut err);
+            let (out, err) = (
+                String::from_utf8(out).unwrap(),
+                String::from_utf8(err).unwrap(),
+            );
+            assert_eq!(out.matches(missing).count(), 1, "{out}");
+            let hint = "hint: /go/src/example.com/leak/main.go is not on this machine: \
+                set source_path=DIR to where your source tree is (several: DIR1:DIR2), \
+                and trim_path=PREFIX to drop the build machine's prefix\n";
+            // Once: the second list found the file.
+            assert_eq!(err, if tty { hint } else { "" }, "tty {tty}");
         }
     }
 

@@ -77,6 +77,9 @@ pub struct Session {
     pub teaching: bool,
     /// A hint to print after the error being reported.
     hint: Option<String>,
+    /// True when the last line was refused (an error other than Ctrl-C):
+    /// the terminal keeps it out of the history.
+    pub rejected: bool,
     /// True once the meaning of negative values has been hinted.
     told_negative: bool,
     /// Set by `view` on a terminal: the shell opens the viewer on
@@ -121,6 +124,7 @@ impl Session {
             offer: None,
             teaching: false,
             hint: None,
+            rejected: false,
             told_negative: false,
             open_view: false,
             last_diff: None,
@@ -326,6 +330,7 @@ impl Session {
     fn execute_line(&mut self, line: &str, out: &mut dyn Write, err: &mut dyn Write) -> Flow {
         let input = line.trim();
         self.hint = None;
+        self.rejected = false;
         let lines = self
             .shortcut(input)
             .unwrap_or_else(|| vec![input.to_string()]);
@@ -337,6 +342,7 @@ impl Session {
                 Ok(Flow::Continue) if std::mem::take(&mut self.open_view) => return Flow::View,
                 Ok(Flow::Continue) => {}
                 Err(e) => {
+                    self.rejected |= !matches!(e, Error::Cancelled);
                     self.error(err, &e);
                     if let Some(h) = self.hint.take() {
                         self.say_hint(err, &h);
@@ -397,6 +403,45 @@ impl Session {
         self.hint = Some(self.lang().say(key, &[("line", &line)]));
     }
 
+    /// On a terminal only, prepares `did you mean "LINE"?` for after the
+    /// error (piped transcripts stay pprof's).
+    fn did_you_mean(&mut self, line: &str) {
+        if self.stderr_tty {
+            let quoted = format!("{line:?}");
+            self.hint = Some(self.lang().say("hint.did_you_mean", &[("line", &quoted)]));
+        }
+    }
+
+    /// The `did you mean` for an unknown command word `name` (`topp`, or
+    /// `nodecont=` of `nodecont=5`) followed by `rest`: the line with the
+    /// nearest command or option name.
+    fn suggest_command(&mut self, name: &str, rest: &[&str]) {
+        let (word, setting) = match name.strip_suffix('=') {
+            Some(n) => (n, true),
+            None => (name, false),
+        };
+        let names: Vec<String> = if setting {
+            OPTIONS
+                .iter()
+                .map(|o| o.name)
+                .chain(GROUPS.iter().map(|g| g.name))
+                .map(String::from)
+                .collect()
+        } else {
+            command_words(&self.sample_types)
+                .into_iter()
+                .filter(|w| !w.ends_with('='))
+                .collect()
+        };
+        let Some(near) = nearest(word, &names) else {
+            return;
+        };
+        let eq = if setting { "=" } else { "" };
+        let tail = rest.join(" ");
+        let sep = if setting || tail.is_empty() { "" } else { " " };
+        self.did_you_mean(&format!("{near}{eq}{sep}{tail}"));
+    }
+
     /// After a report: the hints pprof does not give (an empty sample
     /// type while another holds data; negative values under a base).
     fn report_hints(&mut self, report: &crate::report::Report, err: &mut dyn Write) {
@@ -421,6 +466,12 @@ impl Session {
                 );
                 self.say_hint(err, &h);
             }
+        }
+        if let Some(file) = unread_source(report)
+            && self.stderr_tty
+        {
+            let h = self.lang().say("hint.source", &[("file", file)]);
+            self.say_hint(err, &h);
         }
         if self.last_diff.is_some() && !self.told_negative && has_negative(report) {
             self.told_negative = true;
@@ -460,12 +511,21 @@ impl Session {
                 self.literal_hint(v, |lit| format!("{name}={lit}"));
             }
             let before = self.cfg.get("normalize").to_string();
-            self.cfg.set(
+            let set = self.cfg.set(
                 a.name,
                 a.value.unwrap_or(""),
                 a.value.is_none(),
                 &self.sample_types,
-            )?;
+            );
+            if set.is_err()
+                && let Some(v) = a.value
+            {
+                let values = option_values(a.name, &self.sample_types);
+                if let Some(near) = nearest(v, &values) {
+                    self.did_you_mean(&format!("{}={near}", a.name));
+                }
+            }
+            set?;
             if a.name == "normalize"
                 && self.cfg.get("normalize") != before
                 && let Err(e) = self.renormalize()
@@ -579,6 +639,7 @@ impl Session {
                 let v = rest.first().copied().unwrap_or("<val>");
                 return Err(Error::Usage(format!("did you mean: {name}={v}")));
             }
+            self.suggest_command(name, &rest);
             return Err(Error::Usage(format!("unrecognized command: {name:?}")));
         };
         let mut argument = None;
@@ -682,6 +743,17 @@ impl Session {
     }
 }
 
+/// The first source file a `list` could not read.
+fn unread_source(report: &crate::report::Report) -> Option<&str> {
+    let crate::report::Body::List(l) = &report.body else {
+        return None;
+    };
+    l.functions.iter().find_map(|f| match f {
+        crate::report::list::Listed::Routine(r) if r.source.is_err() => Some(r.file.as_str()),
+        _ => None,
+    })
+}
+
 /// True when a row of `report` holds a negative value.
 fn has_negative(report: &crate::report::Report) -> bool {
     use crate::report::Body;
@@ -695,6 +767,64 @@ fn has_negative(report: &crate::report::Report) -> bool {
         Body::Traces(t) => t.traces.iter().any(|x| x.value < 0),
         _ => false,
     }
+}
+
+/// The values option `name` takes, where they are few (completion and
+/// `did you mean`): a group's choices, `true`/`false`, the sample types,
+/// the units.
+pub fn option_values(name: &str, sample_types: &[String]) -> Vec<String> {
+    if let Some(g) = GROUPS.iter().find(|g| g.name == name) {
+        return g.choices.iter().map(|c| c.name.to_string()).collect();
+    }
+    match option(name).map(|o| o.kind) {
+        Some(crate::config::Kind::Bool) => vec!["true".into(), "false".into()],
+        Some(crate::config::Kind::SampleIndex) => sample_types.to_vec(),
+        Some(crate::config::Kind::Unit) => crate::render::units::unit_names()
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The candidate closest to `typed` by edit distance (a swap of two
+/// neighbours counts as one edit), when it is close enough to be a typo:
+/// at most one edit per three characters typed, at least one. Ties go to
+/// the earlier candidate.
+pub fn nearest<'a>(typed: &str, candidates: &'a [String]) -> Option<&'a str> {
+    let t: Vec<char> = typed.chars().collect();
+    let limit = (t.len() / 3).max(1);
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(&t, &c.chars().collect::<Vec<_>>());
+        if d > 0 && d <= limit && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Edit distance with adjacent transpositions (optimal string alignment).
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let w = b.len() + 1;
+    let mut d: Vec<usize> = vec![0; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        for j in 0..=b.len() {
+            d[i * w + j] = if i == 0 || j == 0 {
+                i + j
+            } else {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut v = (d[(i - 1) * w + j] + 1)
+                    .min(d[i * w + j - 1] + 1)
+                    .min(d[(i - 1) * w + j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    v = v.min(d[(i - 2) * w + j - 2] + 1);
+                }
+                v
+            };
+        }
+    }
+    d[a.len() * w + b.len()]
 }
 
 /// Every word the shell understands at the start of a line (completion).

@@ -1,7 +1,7 @@
 //! The terminal line source: rustyline with persistent history, tab
 //! completion (commands, option names, option values, function names for
-//! regexp arguments), history hints, Ctrl-C to clear the line and Ctrl-D to
-//! leave. rustyline appears only in this file.
+//! regexp arguments), history hints (of lines that ran), Ctrl-C to clear
+//! the line or cancel the running command, and Ctrl-D to leave. rustyline appears only in this file.
 //!
 //! Profile strings are untrusted: a candidate is displayed sanitized, a
 //! function name is inserted as a regexp with its control characters
@@ -9,11 +9,10 @@
 //! types) are offered only when printable.
 
 use super::LineSource;
-use super::session::{Session, command_words};
-use crate::config::{GROUPS, Kind, option};
+use super::session::{Session, command_words, option_values};
+use crate::config::{Kind, option};
 use crate::filter::regexp::literal;
 use crate::render::color::sanitize;
-use crate::render::units;
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::Highlighter;
@@ -72,18 +71,6 @@ impl ShellHelper {
         }
     }
 
-    fn values_for(&self, name: &str) -> Vec<String> {
-        if let Some(g) = GROUPS.iter().find(|g| g.name == name) {
-            return g.choices.iter().map(|c| c.name.to_string()).collect();
-        }
-        match option(name).map(|o| o.kind) {
-            Some(Kind::Bool) => vec!["true".into(), "false".into()],
-            Some(Kind::SampleIndex) => self.sample_types.clone(),
-            Some(Kind::Unit) => units::unit_names().into_iter().map(String::from).collect(),
-            _ => Vec::new(),
-        }
-    }
-
     /// Candidates for the word ending at `pos` in `line`: (start, pairs).
     pub fn candidates(&self, line: &str, pos: usize) -> (usize, Vec<Pair>) {
         let head = &line[..pos];
@@ -98,8 +85,7 @@ impl ShellHelper {
             if option(name.trim()).is_some_and(|o| o.kind == Kind::Regex) {
                 return (vstart, self.functions_matching(partial, ""));
             }
-            let v: Vec<Pair> = self
-                .values_for(name.trim())
+            let v: Vec<Pair> = option_values(name.trim(), &self.sample_types)
                 .iter()
                 .filter(|c| c.starts_with(partial))
                 .map(|c| pair(c))
@@ -190,10 +176,10 @@ pub fn history_path() -> Option<PathBuf> {
     Some(base.join("rpprof").join("history"))
 }
 
-/// The terminal's line editor as a [`LineSource`]: history is saved
-/// before each line is handed over (so it survives a Ctrl-C that stops a
-/// long report; a file that cannot be written is worth one warning), Ctrl-C
-/// at the prompt clears the line, Ctrl-D ends the input.
+/// The terminal's line editor as a [`LineSource`]: a line that ran is
+/// added to the history and saved (a file that cannot be written is worth
+/// one warning), Ctrl-C at the prompt clears the line and during a command
+/// cancels it, Ctrl-D ends the input.
 pub struct TerminalLines {
     ed: Editor<ShellHelper, DefaultHistory>,
     history: Option<PathBuf>,
@@ -205,7 +191,7 @@ impl TerminalLines {
     pub fn new(s: &Session) -> crate::Result<TerminalLines> {
         let config = RlConfig::builder()
             .completion_type(CompletionType::List)
-            .auto_add_history(true)
+            .auto_add_history(false)
             .color_mode(if s.color {
                 ColorMode::Forced
             } else {
@@ -254,10 +240,7 @@ impl LineSource for TerminalLines {
                 self.ed.readline_with_initial(prompt, (initial, ""))
             };
             match read {
-                Ok(line) => {
-                    self.persist(err);
-                    return Some(line);
-                }
+                Ok(line) => return Some(line),
                 Err(ReadlineError::Interrupted) => continue,
                 Err(ReadlineError::Eof) => return None,
                 Err(e) => {
@@ -270,6 +253,20 @@ impl LineSource for TerminalLines {
 
     fn complete_for(&mut self, s: &Session) {
         self.ed.set_helper(Some(ShellHelper::new(s)));
+    }
+
+    fn cancellable(&self) -> bool {
+        true
+    }
+
+    /// Only lines that ran go into the history, so its hints never offer
+    /// a command that was refused.
+    fn accepted(&mut self, line: &str, err: &mut dyn Write) {
+        if line.trim().is_empty() {
+            return;
+        }
+        let _ = self.ed.add_history_entry(line);
+        self.persist(err);
     }
 }
 

@@ -274,6 +274,11 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
         "hint.empty",
         "hint: {type} is empty here, but {other} holds {total}: type {other} to see it",
     ),
+    ("hint.did_you_mean", "did you mean {line}?"),
+    (
+        "hint.source",
+        "hint: {file} is not on this machine: set source_path=DIR to where your source tree is (several: DIR1:DIR2), and trim_path=PREFIX to drop the build machine's prefix",
+    ),
     (
         "hint.negative",
         "hint: negative values are decreases: this profile minus the base; type explain for more",

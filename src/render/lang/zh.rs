@@ -260,6 +260,11 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
         "hint.empty",
         "提示：这里的 {type} 是空的，但 {other} 里有 {total}：输入 {other} 查看",
     ),
+    ("hint.did_you_mean", "你是不是想输入 {line}？"),
+    (
+        "hint.source",
+        "提示：这台机器上没有 {file}：用 source_path=DIR 指向你的源码目录（多个目录用 DIR1:DIR2），用 trim_path=PREFIX 去掉构建机器上的路径前缀",
+    ),
     (
         "hint.negative",
         "提示：负值表示减少：本 profile 减去基准；输入 explain 了解更多",
