@@ -35,6 +35,8 @@ pub fn report(data: &[u8]) {
         "top",
     ] {
         s.execute(line, &mut out, &mut err);
+        out.clear();
+        err.clear();
     }
 }
 
