@@ -460,8 +460,8 @@ fn run_with(args: Args, err: &mut dyn Write) -> Result<()> {
     let stdout_tty = std::io::stdout().is_terminal();
     if stdout_tty {
         match &mut loaded {
-            Loaded::One(one) => one.0.escape_row_breaks(),
-            Loaded::Series(all) => all.iter_mut().for_each(|(_, p)| p.escape_row_breaks()),
+            Loaded::One(one) => one.0.escape_for_terminal(),
+            Loaded::Series(all) => all.iter_mut().for_each(|(_, p)| p.escape_for_terminal()),
         }
     }
     match args.color {

@@ -193,10 +193,14 @@ pub fn deliver(
     let converted;
     let data: &[u8] = match (rendered, image) {
         (Rendered::Text(s), Some(fmt)) => {
-            converted = draw(s, fmt)?;
+            converted = draw(&crate::model::utf8::lossy(s), fmt)?;
             &converted
         }
-        (Rendered::Text(s), None) => s.as_bytes(),
+        // Profile bytes that are not UTF-8 go out as they came in.
+        (Rendered::Text(s), None) => {
+            converted = crate::model::utf8::to_bytes(s).into_owned();
+            &converted
+        }
         (Rendered::Bytes(b), _) => b,
     };
     if !t.output.is_empty() {
@@ -229,7 +233,9 @@ pub fn deliver(
 /// Prints an answer's messages on `err` (sanitized on a terminal).
 pub fn messages(answer: &Answer, t: &Target, err: &mut dyn Write) {
     for m in &answer.messages {
-        let _ = writeln!(err, "{}", color::for_stream(m, t.stderr_tty));
+        let text = color::for_stream(m, t.stderr_tty);
+        let _ = err.write_all(&crate::model::utf8::to_bytes(&text));
+        let _ = err.write_all(b"\n");
     }
 }
 

@@ -655,3 +655,60 @@ fn perf_data_is_converted_by_perf_to_profile() {
     let left: Vec<_> = std::fs::read_dir(&tmp).expect("tmp").collect();
     assert!(left.is_empty(), "temporary files left: {left:?}");
 }
+
+/// Names whose bytes are not UTF-8 are written back byte for byte when
+/// piped, in reports and in a written profile, as pprof writes them
+/// (expected bytes from go tool pprof 1.19 on the same profile).
+#[test]
+fn invalid_utf8_in_names_is_written_byte_for_byte_when_piped() {
+    let mut b = common::Builder::new(&[("samples", "count")]);
+    let m = b.mapping("/bin/prog");
+    let bad = b.function("main.bad@@name", "prog.go");
+    let ok = b.function("main.ok", "prog.go");
+    let (lb, lo) = (b.location(m, &[(bad, 10)]), b.location(m, &[(ok, 10)]));
+    b.sample(&[lb, lo], &[5], vec![]);
+    let i = b.str("main.bad@@name") as usize;
+    b.p.string_table[i] = b"main.bad\xff\xfename".to_vec().into();
+    let dir = temp_dir("utf8");
+    let path = dir.join("utf8.pb");
+    std::fs::write(&path, b.encode()).expect("write");
+    let p = path.to_str().expect("utf-8 path");
+    let want: &[u8] = b"Showing nodes accounting for 5, 100% of 5 total\n      \
+flat  flat%   sum%        cum   cum%\n         5   100%   100%          5   100%  \
+main.bad\xff\xfename\n         0     0%   100%          5   100%  main.ok\n";
+    let top = common::rpprof(["-top", p]).run();
+    assert_eq!(top.code, 0, "{}", top.stderr);
+    assert!(top.stdout.ends_with(want), "{:?}", top.out());
+    // Through -proto and back, the bytes are the same.
+    let again = dir.join("again.pb.gz");
+    let w = common::rpprof(["-proto", &format!("-output={}", again.display()), p]).run();
+    assert_eq!(w.code, 0, "{}", w.stderr);
+    let top2 = common::rpprof(["-top", again.to_str().expect("utf-8 path")]).run();
+    assert!(top2.stdout.ends_with(want), "{:?}", top2.out());
+}
+
+/// pprof's greeting when the default sample type sums to zero: its two
+/// hint lines and no blank line after them; and `raw` prints the
+/// `PeriodType:` line even when the profile has no period type (pprof
+/// gives every decoded profile an empty one). Expected text from go tool
+/// pprof 1.19.
+#[test]
+fn zero_default_total_greeting_and_empty_period_type_are_pprofs() {
+    let mut b = common::Builder::new(&[("samples", "count"), ("", "")]);
+    let m = b.mapping("/bin/prog");
+    let f = b.function("main.f", "prog.go");
+    let l = b.location(m, &[(f, 10)]);
+    b.sample(&[l], &[5, 0], vec![]);
+    let dir = temp_dir("zerosum");
+    let path = dir.join("zerosum.pb");
+    std::fs::write(&path, b.encode()).expect("write");
+    let r = rpprof(&[path.to_str().expect("utf-8 path")], "raw\n");
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert_eq!(
+        r.err,
+        "File: prog\nNo samples were found with the default sample value type.\n\
+Try \"sample_index\" command to analyze different sample values.\n\
+Entering interactive mode (type \"help\" for commands, \"o\" for options)\n"
+    );
+    assert!(r.out.starts_with("(pprof) PeriodType:  \nPeriod: 0\nSamples:\nsamples/count /[dflt]\n          5          0: 1 \n"), "{}", r.out);
+}

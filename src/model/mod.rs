@@ -8,7 +8,7 @@
 //! submodules: [`merge`] and [`compact`] (pprof's `Merge`), [`scale`]
 //! (units, `Normalize`), [`base`] (`-base` and `-diff_base`) and [`prune`]
 //! (`drop_frames`/`keep_frames`), [`series`] (ordering snapshots and sharing
-//! their tables); their errors are [`crate::Error`]s.
+//! their tables), [`utf8`] (strings that are not valid UTF-8); their errors are [`crate::Error`]s.
 
 pub mod base;
 pub mod compact;
@@ -18,6 +18,7 @@ pub mod scale;
 pub mod series;
 #[cfg(test)]
 pub(crate) mod testkit;
+pub mod utf8;
 
 use std::sync::Arc;
 
@@ -322,17 +323,19 @@ impl Profile {
     }
 
     /// Shows tab, newline and carriage return inside the profile's strings
-    /// as `\t`, `\n` and `\r`, for a terminal: there they would split a
-    /// report's rows and columns (piped output keeps the bytes as pprof
-    /// writes them, so this is not called for it).
-    pub fn escape_row_breaks(&mut self) {
+    /// as `\t`, `\n` and `\r`, and bytes that are not UTF-8 as `\xNN`, for
+    /// a terminal: there they would split a report's rows and columns or
+    /// garble them (piped output keeps the bytes as pprof writes them, so
+    /// this is not called for it).
+    pub fn escape_for_terminal(&mut self) {
         let breaks = ['\t', '\n', '\r'];
-        if !self.strings.iter().any(|s| s.contains(breaks)) {
+        let odd = |s: &str| s.contains(breaks) || s.chars().any(|c| utf8::raw_byte(c).is_some());
+        if !self.strings.iter().any(|s| odd(s)) {
             return;
         }
         for s in Arc::make_mut(&mut self.strings).iter_mut() {
-            if s.contains(breaks) {
-                *s = s
+            if odd(s) {
+                *s = utf8::escape(s)
                     .replace('\t', "\\t")
                     .replace('\n', "\\n")
                     .replace('\r', "\\r");

@@ -51,23 +51,27 @@ impl ColorChoice {
     }
 }
 
-/// Replaces control characters (other than newline and tab) with visible
-/// escapes, so a hostile profile cannot drive the terminal.
+/// Replaces control characters (other than newline and tab) and bytes
+/// that are not UTF-8 ([`crate::model::utf8`]) with visible escapes, so a
+/// hostile profile cannot drive the terminal.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    let odd = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t') || crate::model::utf8::raw_byte(c).is_some()
+    };
+    if !s.chars().any(odd) {
         return Cow::Borrowed(s);
     }
-    Cow::Owned(
-        s.chars()
-            .map(|c| {
-                if c.is_control() && c != '\n' && c != '\t' {
-                    format!("\\u{{{:x}}}", c as u32)
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect(),
-    )
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if let Some(b) = crate::model::utf8::raw_byte(c) {
+            out.push_str(&format!("\\x{b:02x}"));
+        } else if odd(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// `s` as it may be written to a stream: sanitized when the stream is a
@@ -315,5 +319,7 @@ mod tests {
     fn sanitizes_control_characters() {
         assert_eq!(sanitize("main.f"), "main.f");
         assert_eq!(sanitize("evil\x1b[2J"), "evil\\u{1b}[2J");
+        let odd = crate::model::utf8::from_bytes(b"bad\xff");
+        assert_eq!(sanitize(&odd), "bad\\xff");
     }
 }

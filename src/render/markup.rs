@@ -3,8 +3,10 @@
 //! does it, so that a profile string cannot open a tag, end an attribute
 //! or start an entity.
 
-/// Go's `template.HTMLEscapeString`: `&<>"'` as entities, NUL as U+FFFD.
+/// Go's `template.HTMLEscapeString`: `&<>"'` as entities, NUL as U+FFFD;
+/// bytes that are not UTF-8 as U+FFFD too, as a browser shows them.
 pub fn escape(s: &str) -> String {
+    let s = crate::model::utf8::lossy(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

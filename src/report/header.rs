@@ -230,7 +230,7 @@ pub fn greeting(r: &Context) -> Vec<String> {
     let mut v = ProfileInfo::of(r).lines(&r.scale(), r.total);
     if r.total == 0 && r.view.profile().sample_types.len() > 1 {
         v.push("No samples were found with the default sample value type.".into());
-        v.push("Try \"sample_index\" command to analyze different sample values.\n".into());
+        v.push("Try \"sample_index\" command to analyze different sample values.".into());
     }
     v.push("Entering interactive mode (type \"help\" for commands, \"o\" for options)".into());
     v

@@ -99,7 +99,7 @@ fn split_lines(data: &[u8]) -> Vec<String> {
             break;
         }
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        lines.push(String::from_utf8_lossy(line).into_owned());
+        lines.push(crate::model::utf8::from_bytes(line));
         rest = next;
     }
     lines

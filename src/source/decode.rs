@@ -210,7 +210,12 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Failure> {
     if buf.is_empty() {
         return Err(Error::Parse("empty input file".into()).into());
     }
-    let mut p = Profile::default();
+    // pprof gives every decoded profile a period type, empty when the
+    // field is absent, and `raw` then prints its `PeriodType:` line.
+    let mut p = Profile {
+        has_period_type: true,
+        ..Profile::default()
+    };
     let mut raw_strings: Vec<&[u8]> = Vec::new();
     let mut sample_types = Vec::new();
     let mut period_type = pb::ValueType::default();
@@ -295,7 +300,6 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Failure> {
             10 => p.duration_nanos = int(&v, "duration_nanos")? as i64,
             11 => {
                 period_type = sub::<pb::ValueType>(&v, "period_type")?;
-                p.has_period_type = true;
             }
             12 => p.period = int(&v, "period")? as i64,
             13 => each_int(&v, "comment", |c| {
@@ -315,7 +319,7 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Failure> {
     }
     p.strings = raw_strings
         .iter()
-        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .map(|b| crate::model::utf8::from_bytes(b))
         .collect::<Vec<_>>()
         .into();
     let nstr = p.strings.len() as u64;

@@ -149,7 +149,7 @@ pub fn to_wire(p: &Profile) -> pb::Profile {
         .table
         .strings
         .into_iter()
-        .map(|t| bytes::Bytes::from(t.into_bytes()))
+        .map(|t| bytes::Bytes::from(crate::model::utf8::to_bytes(&t).into_owned()))
         .collect();
     out
 }

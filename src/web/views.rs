@@ -410,9 +410,10 @@ pub fn flame_json(report: &Report) -> String {
 
 /// JSON text with `<`, `>` and `&` written as `\u003c`, `\u003e`,
 /// `\u0026` (they occur only inside strings): the text stays inert even
-/// where it ends up inside HTML or a script.
+/// where it ends up inside HTML or a script. Profile bytes that are not
+/// UTF-8 become U+FFFD, as a browser shows them.
 pub fn safe_json(v: &serde_json::Value) -> String {
-    v.to_string()
+    crate::model::utf8::lossy(&v.to_string())
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
