@@ -9,6 +9,7 @@ use crate::render::text::{self, Layout, Rendered};
 use crate::render::{color, svgpan};
 use crate::report::Report;
 use crate::{Error, Result};
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -190,19 +191,13 @@ pub fn deliver(
         Output::Image(fmt) | Output::Viewer(_, fmt @ ("svg" | "pdf" | "ps")) => Some(fmt),
         _ => None,
     };
-    let converted;
-    let data: &[u8] = match (rendered, image) {
-        (Rendered::Text(s), Some(fmt)) => {
-            converted = draw(&crate::model::utf8::lossy(s), fmt)?;
-            &converted
-        }
+    let data: Cow<[u8]> = match (rendered, image) {
+        (Rendered::Text(s), Some(fmt)) => Cow::Owned(draw(&crate::model::utf8::lossy(s), fmt)?),
         // Profile bytes that are not UTF-8 go out as they came in.
-        (Rendered::Text(s), None) => {
-            converted = crate::model::utf8::to_bytes(s).into_owned();
-            &converted
-        }
-        (Rendered::Bytes(b), _) => b,
+        (Rendered::Text(s), None) => crate::model::utf8::to_bytes(s),
+        (Rendered::Bytes(b), _) => Cow::Borrowed(b),
     };
+    let data = data.as_ref();
     if !t.output.is_empty() {
         return write_file(Path::new(t.output), data, err);
     }

@@ -329,7 +329,7 @@ impl Profile {
     /// this is not called for it).
     pub fn escape_for_terminal(&mut self) {
         let breaks = ['\t', '\n', '\r'];
-        let odd = |s: &str| s.contains(breaks) || s.chars().any(|c| utf8::raw_byte(c).is_some());
+        let odd = |s: &str| s.contains(breaks) || utf8::has_raw_bytes(s);
         if !self.strings.iter().any(|s| odd(s)) {
             return;
         }

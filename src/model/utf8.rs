@@ -20,15 +20,20 @@ pub fn raw_byte(c: char) -> Option<u8> {
     (c as u32).checked_sub(BASE).map(|b| b as u8)
 }
 
+/// True when `s` holds a byte character. Cheap on long reports: every
+/// byte character's UTF-8 starts with 0xF4, which text rarely holds.
+pub fn has_raw_bytes(s: &str) -> bool {
+    s.as_bytes().contains(&0xF4) && s.chars().any(|c| raw_byte(c).is_some())
+}
+
 fn byte_char(b: u8) -> char {
     char::from_u32(BASE + u32::from(b)).expect("U+10FF00..=U+10FFFF are characters")
 }
 
 /// `b` as a string, invalid UTF-8 kept as byte characters.
 pub fn from_bytes(b: &[u8]) -> String {
-    // U+10FF00..=U+10FFFF is the only UTF-8 that starts F4 8F BC..=BF.
     if let Ok(s) = std::str::from_utf8(b)
-        && !s.chars().any(|c| raw_byte(c).is_some())
+        && !has_raw_bytes(s)
     {
         return s.to_string();
     }
@@ -51,7 +56,7 @@ pub fn from_bytes(b: &[u8]) -> String {
 
 /// The bytes `s` was made from by [`from_bytes`].
 pub fn to_bytes(s: &str) -> Cow<'_, [u8]> {
-    if !s.chars().any(|c| raw_byte(c).is_some()) {
+    if !has_raw_bytes(s) {
         return Cow::Borrowed(s.as_bytes());
     }
     let mut out = Vec::with_capacity(s.len());
@@ -66,7 +71,7 @@ pub fn to_bytes(s: &str) -> Cow<'_, [u8]> {
 
 /// `s` with byte characters as U+FFFD.
 pub fn lossy(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| raw_byte(c).is_some()) {
+    if !has_raw_bytes(s) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(
@@ -78,7 +83,7 @@ pub fn lossy(s: &str) -> Cow<'_, str> {
 
 /// `s` with byte characters as `\xNN` text, for a terminal.
 pub fn escape(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| raw_byte(c).is_some()) {
+    if !has_raw_bytes(s) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());

@@ -55,23 +55,22 @@ impl ColorChoice {
 /// that are not UTF-8 ([`crate::model::utf8`]) with visible escapes, so a
 /// hostile profile cannot drive the terminal.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    let odd = |c: char| {
-        (c.is_control() && c != '\n' && c != '\t') || crate::model::utf8::raw_byte(c).is_some()
-    };
+    let s = crate::model::utf8::escape(s);
+    let odd = |c: char| c.is_control() && c != '\n' && c != '\t';
     if !s.chars().any(odd) {
-        return Cow::Borrowed(s);
+        return s;
     }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if let Some(b) = crate::model::utf8::raw_byte(c) {
-            out.push_str(&format!("\\x{b:02x}"));
-        } else if odd(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if odd(c) {
+                    format!("\\u{{{:x}}}", c as u32)
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }
 
 /// `s` as it may be written to a stream: sanitized when the stream is a
