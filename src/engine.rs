@@ -35,8 +35,31 @@ pub struct Request {
 pub struct Answer {
     /// Lines for stderr.
     pub messages: Vec<String>,
+    /// Text pprof prints straight to stdout ahead of the report, kept even
+    /// when the report fails (`disasm`: a binary it cannot open).
+    pub printed: String,
     /// The report.
     pub result: Result<Report>,
+}
+
+impl Answer {
+    /// The report with the text printed ahead of it folded in (at the top
+    /// of a document, or before the error's words): for front ends with
+    /// one place to show both.
+    pub fn folded(self) -> Result<Report> {
+        if self.printed.is_empty() {
+            return self.result;
+        }
+        match self.result {
+            Ok(mut r) => {
+                if let crate::report::Body::Document(d) = &mut r.body {
+                    d.insert_str(0, &self.printed);
+                }
+                Ok(r)
+            }
+            Err(e) => Err(Error::Binary(format!("{}{e}", self.printed))),
+        }
+    }
 }
 
 /// The store and the cache.
@@ -114,6 +137,7 @@ impl Engine {
     /// Makes the report `req` asks for on profile `id`.
     pub fn report(&self, id: ProfileId, req: &Request) -> Answer {
         let mut messages = Vec::new();
+        let mut printed = String::new();
         let result = self.stored(id).and_then(|s| {
             if s.shares_tables && matches!(req.command.format, Format::Raw | Format::Proto) {
                 // These print table ids or write whole tables: give them
@@ -123,14 +147,24 @@ impl Engine {
                 let own = merge_one((*s.profile).clone());
                 let cache = Cache::default();
                 let mut ctx = Context::new(&own, id, &cache, &req.options, &mut messages)?;
-                return report::build(&mut ctx, req.command.name, req.argument.as_deref());
+                let arg = req.argument.as_deref();
+                return report::build(&mut ctx, req.command.name, arg, &mut printed);
             }
             let mut ctx = Context::new(&s.profile, id, &self.cache, &req.options, &mut messages)?;
-            report::build(&mut ctx, req.command.name, req.argument.as_deref())
+            report::build(
+                &mut ctx,
+                req.command.name,
+                req.argument.as_deref(),
+                &mut printed,
+            )
         });
         // A report cut short by Ctrl-C is never handed out.
         let result = result.and_then(|r| crate::cancel::check().map(|()| r));
-        Answer { messages, result }
+        Answer {
+            messages,
+            printed,
+            result,
+        }
     }
 
     /// Makes report `req` over the snapshot series `ids` (oldest first)
@@ -142,6 +176,7 @@ impl Engine {
                 Some(&id) => self.report(id, req),
                 None => Answer {
                     messages: Vec::new(),
+                    printed: String::new(),
                     result: Err(Error::Usage(format!("no snapshot {}", current + 1))),
                 },
             };
@@ -171,7 +206,11 @@ impl Engine {
             }
             report::build_series(&mut ctxs, &names, current, req.command.name)
         })();
-        Answer { messages, result }
+        Answer {
+            messages,
+            printed: String::new(),
+            result,
+        }
     }
 
     /// Every sample type of profile `id` with its total over the whole

@@ -246,6 +246,11 @@ pub fn show(
     err: &mut dyn Write,
 ) -> Result<Report> {
     messages(&answer, t, err);
+    if !answer.printed.is_empty() {
+        let text = color::for_stream(&answer.printed, t.stdout_tty);
+        out.write_all(&crate::model::utf8::to_bytes(&text))
+            .map_err(|e| Error::io("write", &e))?;
+    }
     let report = answer.result?;
     let on_screen = t.output.is_empty() && spec.output == Output::Text;
     let rendered = if on_screen && (color || t.stdout_tty) {

@@ -502,6 +502,43 @@ fn disasm_of_a_sampled_routine() {
     }
 }
 
+/// A binary `disasm` cannot open is named on stdout ahead of the report,
+/// also when nothing else matches, as pprof prints it; the web UI's view
+/// keeps the line too.
+#[test]
+fn disasm_names_a_missing_binary_on_stdout() {
+    let dir = workdir("disasm-missing");
+    let bin = build_c(&dir, "fixture", &["-g", "-DVARIANT=0"]);
+    let (leaf, _, id) = symbol(&bin, "leaf");
+    let p = profile(&bin, "/opt/app/fixture", &id, &[leaf]);
+    let prof = dir.join("fixture.pb.gz");
+    std::fs::write(&prof, rpprof::source::encode::encode(&p)).expect("write profile");
+    let out = common::rpprof(["-disasm=."])
+        .arg(&prof)
+        .env("HOME", &dir)
+        .run();
+    assert_eq!(
+        out.out(),
+        "stat /opt/app/fixture: no such file or directory\n"
+    );
+    assert!(
+        out.stderr
+            .ends_with("binaries.\nno matches found for regexp: .\n"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.code, 1);
+
+    let home = dir.display().to_string();
+    let ui = common::WebUi::start(&[prof.to_str().unwrap()], &[("HOME", home.as_str())]);
+    let page = ui.get("/ui/disasm?f=.").text();
+    assert!(
+        page.contains("stat /opt/app/fixture: no such file or directory"),
+        "{page}"
+    );
+    assert!(page.contains("no matches found for regexp: ."), "{page}");
+}
+
 /// Corrupt DWARF is one warning naming the file (the symbol table still
 /// names the functions); a compressed debug section that would inflate
 /// past the memory limit is not inflated, with one warning saying how to

@@ -24,8 +24,9 @@ struct Selected<'a> {
     nodes: Vec<&'a Node>,
 }
 
-/// Renders `disasm`.
-pub fn render(r: &Context, symbol: &Regex) -> crate::Result<String> {
+/// Renders `disasm`. A binary that cannot be opened is named in `printed`
+/// (pprof prints it to stdout, ahead of the report).
+pub fn render(r: &Context, symbol: &Regex, printed: &mut String) -> crate::Result<String> {
     let p = r.view.profile();
     let table = r.cached_table();
     let graph = r.cached_nodes(&table);
@@ -57,8 +58,7 @@ pub fn render(r: &Context, symbol: &Regex) -> crate::Result<String> {
         let d = match Disassembler::open(file, range) {
             Ok(d) => d,
             Err(e) => {
-                // pprof prints this to stdout, in the middle of the report.
-                let _ = writeln!(out, "{e}");
+                let _ = writeln!(printed, "{e}");
                 continue;
             }
         };

@@ -468,8 +468,14 @@ impl Context<'_> {
 }
 
 /// Builds report `command` (with its regexp argument, if any) from the
-/// prepared context `r`.
-pub fn build(r: &mut Context, command: &'static str, argument: Option<&str>) -> Result<Report> {
+/// prepared context `r`. Text pprof prints straight to stdout while it
+/// makes the report is appended to `printed`.
+pub fn build(
+    r: &mut Context,
+    command: &'static str,
+    argument: Option<&str>,
+    printed: &mut String,
+) -> Result<Report> {
     let symbol = match argument {
         Some(re) => Some(crate::filter::regexp::compile_for(
             &format!("parsing argument regexp {re}"),
@@ -485,7 +491,7 @@ pub fn build(r: &mut Context, command: &'static str, argument: Option<&str>) -> 
     let body = match r.opts.format {
         Format::Text => Body::Top(top::build(r)),
         Format::List => Body::List(list::build(r, needed()?)?),
-        Format::Disasm => Body::Document(disasm::render(r, needed()?)?),
+        Format::Disasm => Body::Document(disasm::render(r, needed()?, printed)?),
         Format::WebList => Body::Document(weblist::render(r, needed()?)?),
         Format::Callgrind => Body::Document(callgrind::render(r)),
         Format::Proto => Body::Bytes(proto::render(r)),

@@ -311,7 +311,7 @@ impl Ui {
         if let Some(base) = base {
             let id = self.diff_of(base, current)?;
             let engine = self.engine.read().map_err(|_| poisoned())?;
-            return engine.report(id, &req).result;
+            return engine.report(id, &req).folded();
         }
         let engine = self.engine.read().map_err(|_| poisoned())?;
         let answer = if self.ids.len() > 1 {
@@ -319,7 +319,7 @@ impl Ui {
         } else {
             engine.report(self.ids[current], &req)
         };
-        answer.result
+        answer.folded()
     }
 
     /// The stored profile of snapshot `of` minus snapshot `base`, made on

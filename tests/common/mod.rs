@@ -541,13 +541,17 @@ impl WebUi {
                 let _ = tx.send(line);
             }
         });
-        let line = rx
-            .recv_timeout(std::time::Duration::from_secs(60))
-            .expect("rpprof says where it serves");
-        let port = line
-            .strip_prefix("Serving web UI on http://localhost:")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("the first line names the address: {line:?}"));
+        // Warnings (symbolization) may come first.
+        let mut seen = Vec::new();
+        let port = loop {
+            let line = rx
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .unwrap_or_else(|_| panic!("rpprof says where it serves; it said {seen:?}"));
+            if let Some(p) = line.strip_prefix("Serving web UI on http://localhost:") {
+                break p.parse().expect("a port number");
+            }
+            seen.push(line);
+        };
         WebUi { child, port }
     }
 
