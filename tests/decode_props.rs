@@ -346,6 +346,26 @@ fn top_text(
     })
 }
 
+/// Decodes `raw` as the decoder reads a gzip stream: in chunks, here of
+/// `size` bytes, arriving on a channel from another thread.
+fn decode_in_chunks(raw: &[u8], size: usize) -> Result<Profile, String> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(2);
+    let (spent, _spent_rx) = std::sync::mpsc::sync_channel(64);
+    let chunks: Vec<Vec<u8>> = raw.chunks(size).map(<[u8]>::to_vec).collect();
+    let feeder = std::thread::spawn(move || {
+        for c in chunks {
+            if tx.send(c).is_err() {
+                break;
+            }
+        }
+    });
+    let mut stream = source::decode::Stream::chunked(rx, spent);
+    let p = source::decode::decode_stream(&mut stream).map_err(|e| format!("{e:?}"));
+    drop(stream);
+    feeder.join().expect("feeder");
+    p
+}
+
 fn real_profile(path: &str) -> Vec<u8> {
     std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).expect("read profile")
 }
@@ -380,6 +400,23 @@ proptest! {
         if let Ok(p) = source::parse(data[..n].to_vec()) {
             load_and_report(&p);
         }
+    }
+
+    /// Fields cut across chunk boundaries decode as from one buffer, and
+    /// a truncated profile fails the same way.
+    #[test]
+    fn chunked_decoding_equals_whole(size in 1usize..600, which in 0usize..3, cut in any::<prop::sample::Index>()) {
+        let path = ["tests/data/leak/heap_5.pb.gz", "tests/data/cpu/cpu.pb.gz",
+                    "tests/data/alloc_labels/heap.pb.gz"][which];
+        let raw = gunzipped(&real_profile(path));
+        let whole = source::decode::decode(&raw).map_err(|e| format!("{e:?}"));
+        let chunked = decode_in_chunks(&raw, size);
+        prop_assert!(whole.is_ok());
+        prop_assert_eq!(format!("{whole:?}"), format!("{chunked:?}"));
+        let n = cut.index(raw.len());
+        let whole = source::decode::decode(&raw[..n]).map_err(|e| format!("{e:?}"));
+        let chunked = decode_in_chunks(&raw[..n], size);
+        prop_assert_eq!(format!("{whole:?}"), format!("{chunked:?}"));
     }
 
     #[test]

@@ -128,7 +128,10 @@ fn first_equals(s: &Samples, zero: &[bool]) -> Vec<u32> {
                 // Thread `t` owns the samples whose hash falls in its share.
                 // Distinct samples with equal hashes are rare: they go to
                 // `others`.
-                let mut seen: FastMap<u64, u32> = FastMap::default();
+                // Sized for every sample of its share at once: growing
+                // would rehash it several times over.
+                let mut seen: FastMap<u64, u32> =
+                    FastMap::with_capacity_and_hasher(n / threads + 1, Default::default());
                 let mut others: FastMap<u64, Vec<u32>> = FastMap::default();
                 let equal = |j: u32, i: usize| {
                     s.locs(j as usize) == s.locs(i) && s.labels(j as usize) == s.labels(i)

@@ -1,12 +1,12 @@
 //! Streaming protobuf decoder: wire bytes → [`crate::model::Profile`].
 //!
-//! Sits right after `source::read` (gunzip). The top level of `Profile` and
-//! every `Sample` are decoded by hand straight into the model's flat arrays,
-//! in two passes over the buffer (the first decodes the small tables and
-//! counts samples, the second fills pre-sized arrays), so the wire
-//! `Vec<Sample>` never exists. The small tables use the prost types generated
-//! from `proto/profile.proto`. All cross-references are checked here; a
-//! failure names the element. This module does no merging or filtering.
+//! Reads the bytes `source` inflates, as they arrive ([`Stream`]). The top
+//! level of `Profile` and every `Sample` are decoded by hand, in one pass,
+//! straight into the model's flat arrays, so neither the wire
+//! `Vec<Sample>` nor the whole decompressed profile is ever held. The small
+//! tables use the prost types generated from `proto/profile.proto`. All
+//! cross-references are checked here once the tables are read; a failure
+//! names the element. This module does no merging or filtering.
 
 use crate::error::Error;
 use crate::model::compact::MERGE_BYTES_PER_SAMPLE;
@@ -16,7 +16,9 @@ use crate::model::{
 };
 use crate::pb;
 use prost::Message;
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::mpsc::{Receiver, SyncSender};
 
 /// A cursor over protobuf wire data.
 struct Wire<'a> {
@@ -152,11 +154,6 @@ fn each_int(
     }
 }
 
-/// Number of varints in a packed buffer (count of terminating bytes).
-fn count_varints(b: &[u8]) -> usize {
-    b.iter().filter(|&&x| x < 0x80).count()
-}
-
 /// Resolves wire ids to dense indices.
 enum IdMap {
     Dense(Vec<u32>),
@@ -205,9 +202,165 @@ impl IdMap {
     }
 }
 
-/// Decodes an uncompressed `perftools.profiles.Profile`.
+/// Where the decoder reads wire bytes from: one buffer, or the chunks an
+/// inflating thread sends as it goes ([`decode_chunks`]), so that decoding
+/// overlaps decompression and the decompressed profile is never held
+/// whole. A field that spans chunks is gathered in `scratch`.
+pub struct Stream<'s> {
+    chunk: Cow<'s, [u8]>,
+    pos: usize,
+    feed: Option<Feed>,
+    scratch: Vec<u8>,
+}
+
+/// The channels of a chunked [`Stream`]: chunks in, used chunks back for
+/// the next read.
+struct Feed {
+    chunks: Receiver<Vec<u8>>,
+    spent: SyncSender<Vec<u8>>,
+}
+
+impl<'s> Stream<'s> {
+    /// A stream over one buffer.
+    pub fn whole(buf: &'s [u8]) -> Stream<'s> {
+        Stream {
+            chunk: Cow::Borrowed(buf),
+            pos: 0,
+            feed: None,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// A stream over the chunks arriving on `chunks`; each chunk read is
+    /// sent back on `spent`, cleared, for reuse.
+    pub fn chunked(chunks: Receiver<Vec<u8>>, spent: SyncSender<Vec<u8>>) -> Stream<'s> {
+        Stream {
+            chunk: Cow::Borrowed(&[]),
+            pos: 0,
+            feed: Some(Feed { chunks, spent }),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Moves to the next non-empty chunk; false at the end of the stream.
+    fn advance(&mut self) -> bool {
+        while let Some(feed) = &self.feed {
+            let Ok(next) = feed.chunks.recv() else {
+                self.feed = None;
+                break;
+            };
+            if let Cow::Owned(mut old) = std::mem::replace(&mut self.chunk, Cow::Owned(next)) {
+                old.clear();
+                let _ = feed.spent.try_send(old);
+            }
+            self.pos = 0;
+            if !self.chunk.is_empty() {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Reads the rest of the stream, discarding it.
+    pub fn drain(&mut self) {
+        while self.advance() {}
+    }
+
+    fn at_end(&mut self) -> bool {
+        self.pos == self.chunk.len() && !self.advance()
+    }
+
+    fn byte(&mut self) -> Option<u8> {
+        if self.at_end() {
+            return None;
+        }
+        self.pos += 1;
+        Some(self.chunk[self.pos - 1])
+    }
+
+    fn varint(&mut self) -> Result<u64, Failure> {
+        if self.chunk.len() - self.pos >= 10 {
+            let mut w = Wire::new(&self.chunk[self.pos..]);
+            let v = w.varint()?;
+            self.pos += w.pos;
+            return Ok(v);
+        }
+        let mut v: u64 = 0;
+        for i in 0..10 {
+            let b = self.byte().ok_or_else(|| malformed("truncated varint"))?;
+            v |= u64::from(b & 0x7f) << (7 * i);
+            if b < 0x80 {
+                return Ok(v);
+            }
+        }
+        Err(malformed("bad varint"))
+    }
+
+    /// The next `n` bytes.
+    fn take(&mut self, n: u64) -> Result<&[u8], Failure> {
+        let truncated = || malformed("truncated length-delimited field");
+        let here = self.chunk.len() - self.pos;
+        if n <= here as u64 {
+            let start = self.pos;
+            self.pos += n as usize;
+            return Ok(&self.chunk[start..self.pos]);
+        }
+        // No field is longer than the whole input may be.
+        if n > super::input_limit() {
+            return Err(truncated());
+        }
+        let n = n as usize;
+        self.scratch.clear();
+        while self.scratch.len() < n {
+            if self.at_end() {
+                return Err(truncated());
+            }
+            let want = (n - self.scratch.len()).min(self.chunk.len() - self.pos);
+            self.scratch
+                .extend_from_slice(&self.chunk[self.pos..self.pos + want]);
+            self.pos += want;
+        }
+        Ok(&self.scratch)
+    }
+
+    fn field(&mut self) -> Result<(u32, Value<'_>), Failure> {
+        let key = self.varint()?;
+        // Field numbers run from 1 to 2^29 - 1.
+        let num = match key >> 3 {
+            n @ 1..=0x1fff_ffff => n as u32,
+            n => return Err(malformed(format!("invalid field number: {n}"))),
+        };
+        let v = match key & 7 {
+            0 => Value::Varint(self.varint()?),
+            1 => Value::Fixed(little_endian(self.take(8)?)),
+            2 => {
+                let len = self.varint()?;
+                Value::Bytes(self.take(len)?)
+            }
+            5 => Value::Fixed(little_endian(self.take(4)?)),
+            t => return Err(malformed(format!("unknown wire type: {t}"))),
+        };
+        Ok((num, v))
+    }
+}
+
+fn little_endian(b: &[u8]) -> u64 {
+    b.iter()
+        .enumerate()
+        .fold(0, |v, (i, x)| v | u64::from(*x) << (8 * i))
+}
+
+/// Decodes an uncompressed `perftools.profiles.Profile` held whole.
 pub fn decode(buf: &[u8]) -> Result<Profile, Failure> {
-    if buf.is_empty() {
+    decode_stream(&mut Stream::whole(buf))
+}
+
+/// Decodes the `perftools.profiles.Profile` read from `stream`, in one
+/// pass: the samples go straight into the model's columns as they arrive,
+/// holding raw location ids (the location table comes after them in what
+/// Go writes) that are resolved once the tables are read.
+pub fn decode_stream(stream: &mut Stream) -> Result<Profile, Failure> {
+    if stream.at_end() {
         return Err(Error::Parse("empty input file".into()).into());
     }
     // pprof gives every decoded profile a period type, empty when the
@@ -216,27 +369,23 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Failure> {
         has_period_type: true,
         ..Profile::default()
     };
-    let mut raw_strings: Vec<&[u8]> = Vec::new();
+    let mut strings: Vec<String> = Vec::new();
     let mut sample_types = Vec::new();
     let mut period_type = pb::ValueType::default();
     let mut mappings = Vec::new();
     let mut locations = Vec::new();
     let mut functions = Vec::new();
     let mut comments = Vec::new();
-    let (mut n_samples, mut n_locs, mut n_labels, mut n_values) = (0usize, 0usize, 0usize, 0usize);
     let mut seen_time = false;
     let (mut drop, mut keep, mut dflt) = (0u64, 0u64, 0u64);
-
-    // Pass 1: everything but the samples, which are only counted.
-    let mut held = Held {
-        bytes: buf.len() as u64,
-        limit: super::memory_limit(),
+    let limit = super::memory_limit();
+    let mut held = Held { bytes: 0, limit };
+    let mut cols = Columns {
+        limit,
+        ..Columns::default()
     };
-    let mut checkpoints = Vec::new();
-    let mut w = Wire::new(buf);
-    while !w.done() {
-        let field_start = w.pos;
-        let (num, v) = w.field()?;
+    while !stream.at_end() {
+        let (num, v) = stream.field()?;
         match num {
             1 => {
                 held.add(size_of::<pb::ValueType>())?;
@@ -246,26 +395,8 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Failure> {
                 let Value::Bytes(b) = v else {
                     return Err(malformed("sample: type mismatch"));
                 };
-                if n_samples % CHECKPOINT == 0 {
-                    checkpoints.push(Checkpoint {
-                        offset: field_start,
-                        sample: n_samples,
-                        locs: n_locs,
-                        labels: n_labels,
-                    });
-                }
-                n_samples += 1;
-                let mut s = Wire::new(b);
-                while !s.done() {
-                    match s.field()? {
-                        (1, Value::Bytes(x)) => n_locs += count_varints(x),
-                        (1, _) => n_locs += 1,
-                        (2, Value::Bytes(x)) => n_values += count_varints(x),
-                        (2, _) => n_values += 1,
-                        (3, _) => n_labels += 1,
-                        _ => {}
-                    }
-                }
+                cols.sample(b)?;
+                cols.check_budget(held.bytes)?;
             }
             3 => {
                 held.add(size_of::<pb::Mapping>() + size_of::<Mapping>())?;
@@ -283,8 +414,8 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Failure> {
             }
             6 => match v {
                 Value::Bytes(b) => {
-                    held.add(size_of::<&[u8]>() + size_of::<String>() + b.len())?;
-                    raw_strings.push(b);
+                    held.add(size_of::<String>() + b.len())?;
+                    strings.push(crate::model::utf8::from_bytes(b));
                 }
                 _ => return Err(malformed("string_table: type mismatch")),
             },
@@ -311,17 +442,13 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Failure> {
         }
     }
 
-    if raw_strings.first().is_some_and(|s| !s.is_empty()) {
+    if strings.first().is_some_and(|s| !s.is_empty()) {
         return Err(malformed("string_table[0] must be ''"));
     }
-    if raw_strings.is_empty() {
-        raw_strings.push(b"");
+    if strings.is_empty() {
+        strings.push(String::new());
     }
-    p.strings = raw_strings
-        .iter()
-        .map(|b| crate::model::utf8::from_bytes(b))
-        .collect::<Vec<_>>()
-        .into();
+    p.strings = strings.into();
     let nstr = p.strings.len() as u64;
     let s = |i: i64, what: &str| str_index(i, nstr, what);
 
@@ -427,148 +554,276 @@ pub fn decode(buf: &[u8]) -> Result<Profile, Failure> {
     p.lines = lines_out.into();
     p.locations = locations_out.into();
 
-    // Pass 2: the samples, straight into pre-sized columns, in parallel
-    // ranges starting at checkpoints recorded by pass 1.
     let k = p.sample_types.len();
-    if n_samples > 0 && k == 0 {
+    let n = cols.samples.len();
+    if n > 0 && k == 0 {
         return Err(invalid("missing sample type information"));
     }
-    // Column sizes come from what pass 1 counted, never from products of
-    // counts alone (many sample types times many empty samples would ask
-    // for terabytes).
-    if n_samples.checked_mul(k) != Some(n_values) {
-        return Err(value_count_mismatch(buf, k));
-    }
-    check_budget(
-        buf.len() as u64,
-        held.bytes,
-        n_samples,
-        n_locs,
-        n_values,
-        n_labels,
-    )?;
-    let ctx = SampleCtx {
-        ids: &location_ids,
-        nstr,
-        k,
-    };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |t| t.get())
-        .min(n_samples / PARALLEL_MIN_SAMPLES)
-        .clamp(1, 4);
-    let mut cuts: Vec<Checkpoint> = (0..threads)
-        .map(|t| {
-            let want = t * n_samples / threads;
-            let i = checkpoints
-                .partition_point(|c| c.sample <= want)
-                .saturating_sub(1);
-            checkpoints.get(i).copied().unwrap_or_default()
-        })
-        .collect();
-    cuts.dedup_by_key(|c| c.sample);
-    cuts.push(Checkpoint {
-        offset: buf.len(),
-        sample: n_samples,
-        locs: n_locs,
-        labels: n_labels,
-    });
-    let mut smp = Samples {
-        loc_start: vec![0; n_samples + 1],
-        locs: vec![LocationId(0); n_locs],
-        values: vec![0; n_samples * k],
-        label_start: vec![0; n_samples + 1],
-        labels: vec![Label::default(); n_labels],
-    };
-    // Hand each thread disjoint slices of the columns.
-    let mut slices = Vec::new();
-    {
-        let (mut le, mut te) = (&mut smp.loc_start[1..], &mut smp.label_start[1..]);
-        let (mut l, mut t, mut v) = (&mut smp.locs[..], &mut smp.labels[..], &mut smp.values[..]);
-        for w in cuts.windows(2) {
-            let n = w[1].sample - w[0].sample;
-            let (a, rest) = std::mem::take(&mut le).split_at_mut(n);
-            le = rest;
-            let (b, rest) = std::mem::take(&mut te).split_at_mut(n);
-            te = rest;
-            let (c, rest) = std::mem::take(&mut l).split_at_mut(w[1].locs - w[0].locs);
-            l = rest;
-            let (d, rest) = std::mem::take(&mut t).split_at_mut(w[1].labels - w[0].labels);
-            t = rest;
-            let (e, rest) = std::mem::take(&mut v).split_at_mut(n * k);
-            v = rest;
-            slices.push((
-                w[0],
-                w[1],
-                SampleSlices {
-                    loc_end: a,
-                    label_end: b,
-                    locs: c,
-                    labels: d,
-                    values: e,
-                },
-            ));
+    cols.check_labels(nstr)?;
+    // pprof checks each sample in turn, its count of values before its
+    // locations; a wire error anywhere wins over a refusal, and refused
+    // samples over refused tables.
+    let nil = cols.resolve(&location_ids);
+    let mismatch = cols.values_per_sample.first_unlike(k);
+    let refused = match (mismatch, nil) {
+        (Some((i, got)), nil) if nil.is_none_or(|j| i <= j) => {
+            Some(format!("mismatch: sample has {got} values vs. {k} types"))
         }
-    }
-    let results: Vec<Result<(usize, Option<String>), Failure>> = std::thread::scope(|sc| {
-        let handles: Vec<_> = slices
-            .into_iter()
-            .map(|(a, b, out)| {
-                let ctx = &ctx;
-                sc.spawn(move || decode_samples(buf, a, b, ctx, out))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("decode worker"))
-            .collect()
-    });
-    // Each range wrote its non-empty labels at the start of its share;
-    // close the gaps left by dropped ones.
-    let mut dst = 0usize;
-    let mut refused = None;
-    for (cut, r) in cuts.windows(2).zip(results) {
-        let (kept, refusal) = r?;
-        refused = refused.or(refusal);
-        let src = cut[0].labels;
-        if src != dst {
-            smp.labels.copy_within(src..src + kept, dst);
-            let shift = (src - dst) as u32;
-            for e in &mut smp.label_start[cut[0].sample + 1..=cut[1].sample] {
-                *e -= shift;
-            }
-        }
-        dst += kept;
-    }
-    smp.labels.truncate(dst);
-    p.samples = smp;
-    // pprof decodes everything before it validates: a wire error in any
-    // sample wins over a refusal, and refused samples over refused tables.
+        (_, Some(_)) => Some("sample has nil location".to_string()),
+        _ => None,
+    };
     if let Some(m) = refused.or(bad_tables.map(|(_, m)| m)) {
         return Err(invalid(m));
     }
+    p.samples = cols.finish();
     Ok(p)
 }
 
-/// Samples between checkpoints of pass 1.
-const CHECKPOINT: usize = 16_384;
-/// Samples per thread below which decoding stays on one thread.
-const PARALLEL_MIN_SAMPLES: usize = 100_000;
+/// Location ids at or above this are kept in [`Columns::big_ids`] until
+/// they are resolved; the slot holds this bit and the index there.
+const BIG_ID: u32 = 1 << 31;
+/// Location slots per thread above which resolving them is shared.
+const PARALLEL_MIN_SLOTS: usize = 1 << 20;
 
-/// A place in the buffer where a sample field starts, with the counts of
-/// everything decoded before it.
-#[derive(Clone, Copy, Default)]
-struct Checkpoint {
-    offset: usize,
-    sample: usize,
-    locs: usize,
-    labels: usize,
+/// The sample columns as they are decoded: raw location ids, labels with
+/// string indices not yet checked, empty labels still in place.
+#[derive(Default)]
+struct Columns {
+    samples: Samples,
+    big_ids: Vec<u64>,
+    big_index: HashMap<u64, u32>,
+    values_per_sample: Counts,
+    any_empty_label: bool,
+    /// The memory limit ([`super::memory_limit`]).
+    limit: u64,
 }
 
-/// What decoding a sample needs from the rest of the profile.
-struct SampleCtx<'a> {
-    ids: &'a IdMap,
-    nstr: u64,
-    k: usize,
+/// The number of values of each sample, as much as the checks need: the
+/// first sample's and the first sample that has another count.
+#[derive(Default)]
+struct Counts {
+    first: Option<usize>,
+    unlike: Option<(usize, usize)>,
+}
+
+impl Counts {
+    fn add(&mut self, sample: usize, n: usize) {
+        match self.first {
+            None => self.first = Some(n),
+            Some(f) if f != n && self.unlike.is_none() => self.unlike = Some((sample, n)),
+            _ => {}
+        }
+    }
+
+    /// The first sample whose count is not `k`, and its count.
+    fn first_unlike(&self, k: usize) -> Option<(usize, usize)> {
+        match self.first {
+            Some(f) if f != k => Some((0, f)),
+            _ => self.unlike,
+        }
+    }
+}
+
+impl Columns {
+    /// Appends the sample encoded in `b`.
+    fn sample(&mut self, b: &[u8]) -> Result<(), Failure> {
+        let s = &mut self.samples;
+        if s.loc_start.is_empty() {
+            s.loc_start.push(0);
+            s.label_start.push(0);
+        }
+        let idx = s.loc_start.len() - 1;
+        let values_before = s.values.len();
+        let mut w = Wire::new(b);
+        while !w.done() {
+            let (f, v) = w.field()?;
+            match f {
+                1 => match v {
+                    Value::Bytes(ids) => self.packed_locations(ids)?,
+                    v => {
+                        let slot = self.location_slot(int(&v, "location_id")?);
+                        self.samples.locs.push(slot);
+                    }
+                },
+                2 => each_int(&v, "value", |x| {
+                    self.samples.values.push(x as i64);
+                    Ok(())
+                })?,
+                3 => {
+                    let Value::Bytes(lb) = v else {
+                        return Err(malformed("label: type mismatch"));
+                    };
+                    let l = decode_label(lb)?;
+                    // An index out of range is caught once the string
+                    // table is known ([`Columns::check_labels`]).
+                    let index = |i: i64| StrId(u32::try_from(i).unwrap_or(u32::MAX));
+                    let label = Label {
+                        key: index(l.0),
+                        str: index(l.1),
+                        num: l.2,
+                        unit: index(l.3),
+                    };
+                    self.any_empty_label |= label.is_empty();
+                    self.samples.labels.push(label);
+                }
+                _ => {}
+            }
+        }
+        let s = &mut self.samples;
+        self.values_per_sample
+            .add(idx, s.values.len() - values_before);
+        let offset = |n: usize| u32::try_from(n).map_err(|_| malformed("too many frames"));
+        s.loc_start.push(offset(s.locs.len())?);
+        s.label_start.push(offset(s.labels.len())?);
+        Ok(())
+    }
+
+    /// Appends a packed list of location ids (the hot loop of decoding).
+    #[inline]
+    fn packed_locations(&mut self, b: &[u8]) -> Result<(), Failure> {
+        // Each id takes a byte at least.
+        self.samples.locs.reserve(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            let mut v = 0u64;
+            let mut shift = 0;
+            loop {
+                let x = b[i];
+                i += 1;
+                v |= u64::from(x & 0x7f) << shift;
+                if x < 0x80 {
+                    break;
+                }
+                shift += 7;
+                if shift > 63 || i == b.len() {
+                    return Err(malformed("bad varint"));
+                }
+            }
+            let slot = if v < u64::from(BIG_ID) {
+                LocationId(v as u32)
+            } else {
+                self.location_slot(v)
+            };
+            self.samples.locs.push(slot);
+        }
+        Ok(())
+    }
+
+    /// The slot kept for raw location id `id` until [`Columns::resolve`].
+    fn location_slot(&mut self, id: u64) -> LocationId {
+        if id < u64::from(BIG_ID) {
+            return LocationId(id as u32);
+        }
+        let next = self.big_ids.len() as u32;
+        let i = *self.big_index.entry(id).or_insert(next);
+        if i == next {
+            self.big_ids.push(id);
+        }
+        LocationId(BIG_ID | i)
+    }
+
+    /// Refuses a profile whose sample columns, `tables` bytes and the
+    /// load-time merge of its samples would exceed the memory limit.
+    fn check_budget(&self, tables: u64) -> Result<(), Failure> {
+        let s = &self.samples;
+        let n = s.len() as u64;
+        let columns = (s.loc_start.len() + s.label_start.len() + s.locs.len()) as u64 * 4
+            + s.values.len() as u64 * 8
+            + (s.labels.len() * size_of::<Label>()) as u64;
+        let need = columns + tables + n * MERGE_BYTES_PER_SAMPLE;
+        if need > self.limit {
+            return Err(super::over_memory_limit(
+                &format!(
+                    "its first {n} samples with {} frames, its tables and their merge",
+                    s.locs.len()
+                ),
+                need,
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Fails on the first label naming a string past the table's `nstr`.
+    fn check_labels(&self, nstr: u64) -> Result<(), Failure> {
+        let s = &self.samples;
+        let bad = |id: StrId| u64::from(id.0) >= nstr;
+        if let Some(t) = s
+            .labels
+            .iter()
+            .position(|l| bad(l.key) || bad(l.str) || bad(l.unit))
+        {
+            let sample = s.label_start.partition_point(|&e| e as usize <= t) - 1;
+            return Err(malformed(format!(
+                "sample {sample} label: string index out of range"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Turns raw location ids into indices through `ids` (an unknown one
+    /// becomes index 0); returns the first sample with an unknown id.
+    fn resolve(&mut self, ids: &IdMap) -> Option<usize> {
+        let big = &self.big_ids;
+        let fix = |slots: &mut [LocationId]| -> Option<usize> {
+            let mut first = None;
+            for (t, slot) in slots.iter_mut().enumerate() {
+                let raw = slot.0;
+                let id = if raw & BIG_ID == 0 {
+                    u64::from(raw)
+                } else {
+                    big[(raw & !BIG_ID) as usize]
+                };
+                *slot = match ids.get(id) {
+                    Some(i) => LocationId(i),
+                    None => {
+                        first = first.or(Some(t));
+                        LocationId(0)
+                    }
+                };
+            }
+            first
+        };
+        let locs = &mut self.samples.locs;
+        let half = if locs.len() >= 2 * PARALLEL_MIN_SLOTS {
+            locs.len() / 2
+        } else {
+            locs.len()
+        };
+        let (a, b) = locs.split_at_mut(half);
+        let (first_a, first_b) = std::thread::scope(|sc| {
+            let h = (!b.is_empty()).then(|| sc.spawn(|| fix(b)));
+            let first_a = fix(a);
+            (first_a, h.and_then(|h| h.join().expect("resolve worker")))
+        });
+        let t = first_a.or(first_b.map(|t| t + half))?;
+        Some(self.samples.loc_start.partition_point(|&e| e as usize <= t) - 1)
+    }
+
+    /// The columns, empty labels dropped.
+    fn finish(mut self) -> Samples {
+        let s = &mut self.samples;
+        if s.loc_start.is_empty() {
+            s.loc_start.push(0);
+            s.label_start.push(0);
+        }
+        if self.any_empty_label {
+            let (mut kept, mut from) = (0usize, 0usize);
+            for i in 0..s.len() {
+                let to = s.label_start[i + 1] as usize;
+                for t in from..to {
+                    if !s.labels[t].is_empty() {
+                        s.labels[kept] = s.labels[t];
+                        kept += 1;
+                    }
+                }
+                from = to;
+                s.label_start[i + 1] = kept as u32;
+            }
+            s.labels.truncate(kept);
+        }
+        self.samples
+    }
 }
 
 fn str_index(i: i64, nstr: u64, what: &str) -> Result<StrId, Failure> {
@@ -579,53 +834,8 @@ fn str_index(i: i64, nstr: u64, what: &str) -> Result<StrId, Failure> {
     }
 }
 
-/// One thread's share of the sample columns.
-struct SampleSlices<'a> {
-    /// End offsets (absolute) of each sample's locations and labels.
-    loc_end: &'a mut [u32],
-    label_end: &'a mut [u32],
-    locs: &'a mut [LocationId],
-    labels: &'a mut [Label],
-    values: &'a mut [i64],
-}
-
-/// Refuses a profile whose sample columns and `held` bytes (its `input`
-/// and the tables), or the columns, tables and the load-time merge, would
-/// exceed the memory limit.
-fn check_budget(
-    input: u64,
-    held: u64,
-    samples: usize,
-    locs: usize,
-    values: usize,
-    labels: usize,
-) -> Result<(), Failure> {
-    let columns = (samples as u64 + 1)
-        .saturating_mul(8)
-        .saturating_add((locs as u64).saturating_mul(4))
-        .saturating_add((values as u64).saturating_mul(8))
-        .saturating_add((labels as u64).saturating_mul(std::mem::size_of::<Label>() as u64));
-    // The input is freed before the load-time merge, which needs its own
-    // room beside the columns and the tables.
-    let tables = held.saturating_sub(input);
-    let merge = (samples as u64).saturating_mul(MERGE_BYTES_PER_SAMPLE);
-    let need = columns
-        .saturating_add(tables)
-        .saturating_add(input.max(merge));
-    if need > super::memory_limit() {
-        return Err(super::over_memory_limit(
-            &format!(
-                "its {samples} samples with {locs} frames, its tables and its input or their merge,"
-            ),
-            need,
-        )
-        .into());
-    }
-    Ok(())
-}
-
-/// Counts what pass 1 keeps of the tables (on top of the input), and
-/// refuses a profile whose tables alone would exceed the memory limit.
+/// Counts what decoding keeps of the tables, and refuses a profile whose
+/// tables alone would exceed the memory limit.
 struct Held {
     bytes: u64,
     limit: u64,
@@ -635,164 +845,10 @@ impl Held {
     fn add(&mut self, bytes: usize) -> Result<(), Failure> {
         self.bytes += bytes as u64;
         if self.bytes > self.limit {
-            return Err(super::over_memory_limit("its input and tables", self.bytes).into());
+            return Err(super::over_memory_limit("its tables", self.bytes).into());
         }
         Ok(())
     }
-}
-
-/// Decodes the samples `a.sample..b.sample`, whose fields start at byte
-/// `a.offset`, into `out` (sized from pass 1's counts). Labels are kept as
-/// decoded, empty ones included; the load-time merge drops those. Returns
-/// the labels kept and the first refusal by pprof's validation.
-fn decode_samples(
-    buf: &[u8],
-    a: Checkpoint,
-    b: Checkpoint,
-    ctx: &SampleCtx,
-    out: SampleSlices,
-) -> Result<(usize, Option<String>), Failure> {
-    let k = ctx.k;
-    let overflow = || malformed("sample counts changed between passes");
-    let (mut nl, mut nt, mut nv) = (0usize, 0usize, 0usize);
-    let mut w = Wire { buf, pos: a.offset };
-    let mut idx = a.sample;
-    let mut refused = None;
-    while idx < b.sample && !w.done() {
-        let (num, v) = w.field()?;
-        if num != 2 {
-            continue;
-        }
-        let Value::Bytes(bytes) = v else {
-            return Err(malformed("sample: type mismatch"));
-        };
-        let nv_before = nv;
-        let mut nil_location = false;
-        let mut sw = Wire::new(bytes);
-        while !sw.done() {
-            let (f, v) = sw.field()?;
-            match f {
-                1 => {
-                    if let Value::Bytes(b) = v {
-                        let slots = out.locs.get_mut(nl..).ok_or_else(overflow)?;
-                        let (n, resolved) = packed_ids(b, ctx.ids, slots)?;
-                        nl += n;
-                        nil_location |= !resolved;
-                    } else {
-                        let id = int(&v, "location_id")?;
-                        let resolved = ctx.ids.get(id);
-                        nil_location |= resolved.is_none();
-                        *out.locs.get_mut(nl).ok_or_else(overflow)? =
-                            LocationId(resolved.unwrap_or(0));
-                        nl += 1;
-                    }
-                }
-                2 => each_int(&v, "value", |x| {
-                    if let Some(slot) = out.values.get_mut(nv) {
-                        *slot = x as i64;
-                    }
-                    nv += 1;
-                    Ok(())
-                })?,
-                3 => {
-                    let Value::Bytes(lb) = v else {
-                        return Err(malformed("label: type mismatch"));
-                    };
-                    let l = decode_label(lb)?;
-                    let index = |i: i64| {
-                        let ok = i >= 0 && (i as u64) < ctx.nstr;
-                        ok.then_some(i as u32).ok_or_else(|| {
-                            malformed(format!("sample {idx} label: string index {i} out of range"))
-                        })
-                    };
-                    let label = Label {
-                        key: StrId(index(l.0)?),
-                        str: StrId(index(l.1)?),
-                        num: l.2,
-                        unit: StrId(index(l.3)?),
-                    };
-                    // A label with neither string, number nor unit carries nothing.
-                    if !label.is_empty() {
-                        *out.labels.get_mut(nt).ok_or_else(overflow)? = label;
-                        nt += 1;
-                    }
-                }
-                _ => {}
-            }
-        }
-        // pprof checks the count of values before the locations.
-        let got = nv - nv_before;
-        if refused.is_none() && got != k {
-            refused = Some(format!("mismatch: sample has {got} values vs. {k} types"));
-        }
-        if refused.is_none() && nil_location {
-            refused = Some("sample has nil location".into());
-        }
-        let i = idx - a.sample;
-        out.loc_end[i] = (a.locs + nl) as u32;
-        out.label_end[i] = (a.labels + nt) as u32;
-        idx += 1;
-    }
-    Ok((nt, refused))
-}
-
-/// The error for the first sample whose value count differs from the
-/// number of sample types (pass 1 only saw the totals disagree).
-fn value_count_mismatch(buf: &[u8], k: usize) -> Failure {
-    let mut w = Wire::new(buf);
-    while let Ok((num, v)) = w.field() {
-        let (2, Value::Bytes(b)) = (num, v) else {
-            continue;
-        };
-        let mut sw = Wire::new(b);
-        let mut n = 0;
-        while let Ok((f, v)) = sw.field() {
-            match (f, v) {
-                (2, Value::Bytes(x)) => n += count_varints(x),
-                (2, _) => n += 1,
-                _ => {}
-            }
-        }
-        if n != k {
-            return invalid(format!("mismatch: sample has {n} values vs. {k} types"));
-        }
-    }
-    invalid("sample values do not match the sample types")
-}
-
-/// Decodes a packed list of location ids straight into indices (the hot
-/// loop of decoding): their count, and whether every id resolved (an
-/// unknown one is left as index 0).
-#[inline]
-fn packed_ids(b: &[u8], ids: &IdMap, out: &mut [LocationId]) -> Result<(usize, bool), Failure> {
-    let mut i = 0;
-    let mut n = 0;
-    let mut resolved = true;
-    while i < b.len() {
-        let mut v: u64 = 0;
-        let mut shift = 0;
-        loop {
-            let Some(&x) = b.get(i) else {
-                return Err(malformed("bad varint"));
-            };
-            i += 1;
-            v |= u64::from(x & 0x7f) << shift;
-            if x < 0x80 {
-                break;
-            }
-            shift += 7;
-            if shift > 63 {
-                return Err(malformed("bad varint"));
-            }
-        }
-        let id = ids.get(v);
-        resolved &= id.is_some();
-        *out.get_mut(n)
-            .ok_or_else(|| malformed("sample counts changed between passes"))? =
-            LocationId(id.unwrap_or(0));
-        n += 1;
-    }
-    Ok((n, resolved))
 }
 
 fn decode_label(b: &[u8]) -> Result<(i64, i64, i64, i64), Failure> {

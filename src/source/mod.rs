@@ -22,6 +22,7 @@ use crate::error::Error;
 use crate::model::Profile;
 use flate2::read::MultiGzDecoder;
 use std::io::Read;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 /// The largest input accepted by default, read or decompressed: it
 /// guards against gzip bombs and endless inputs such as `/dev/zero`.
@@ -116,15 +117,83 @@ fn read_capped(
         }
     }
     if buf.len() as u64 > limit {
-        return Err(Error::TooLarge(format!(
-            "more than {limit} bytes {what} (set RPPROF_MAX_INPUT_BYTES, e.g. \
-             RPPROF_MAX_INPUT_BYTES=8G, to raise the limit)"
-        )));
+        return Err(over_input_limit(what));
     }
     // Give back what doubling reserved beyond the input: decoding counts
     // the input's bytes against the memory limit.
     buf.shrink_to_fit();
     Ok(buf)
+}
+
+/// The error for an input longer than [`input_limit`]; `what` says which
+/// bytes were counted.
+fn over_input_limit(what: &str) -> Error {
+    Error::TooLarge(format!(
+        "more than {} bytes {what} (set RPPROF_MAX_INPUT_BYTES, e.g. \
+         RPPROF_MAX_INPUT_BYTES=8G, to raise the limit)",
+        input_limit()
+    ))
+}
+
+/// Bytes of decompressed data handed from the inflating thread to the
+/// decoder at a time.
+const CHUNK_BYTES: usize = 256 << 10;
+
+/// Inflates gzip `data` in chunks of [`CHUNK_BYTES`] sent on `chunks`,
+/// reusing the chunks that come back on `spent`; stops early when the
+/// receiver is gone. At most [`input_limit`] bytes come out.
+fn inflate_chunks(
+    data: &[u8],
+    chunks: SyncSender<Vec<u8>>,
+    spent: Receiver<Vec<u8>>,
+) -> Result<(), Error> {
+    let limit = input_limit();
+    let mut r = MultiGzDecoder::new(data).take(limit.saturating_add(1));
+    let mut total = 0u64;
+    loop {
+        let mut chunk = spent
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES));
+        let n = (&mut r)
+            .take(CHUNK_BYTES as u64)
+            .read_to_end(&mut chunk)
+            .map_err(|e| Error::Gzip(gzip_message(&e)))?;
+        if n == 0 {
+            return Ok(());
+        }
+        total += n as u64;
+        if total > limit {
+            return Err(over_input_limit("after decompression"));
+        }
+        if chunks.send(chunk).is_err() {
+            return Ok(());
+        }
+    }
+}
+
+/// Decodes gzip `data` as a protobuf profile while it is inflated on
+/// another thread. A gzip error wins over what the decoder says, as when
+/// the whole input is inflated first.
+fn decode_gzip(data: &[u8]) -> Result<Profile, decode::Failure> {
+    let (chunks_tx, chunks_rx) = sync_channel(4);
+    let (spent_tx, spent_rx) = sync_channel(8);
+    std::thread::scope(|sc| {
+        let inflater = sc.spawn(move || inflate_chunks(data, chunks_tx, spent_rx));
+        let mut stream = decode::Stream::chunked(chunks_rx, spent_tx);
+        let decoded = decode::decode_stream(&mut stream);
+        // A refusal stands only if the rest of the input inflates; a
+        // profile that is no protobuf is inflated again for the other
+        // formats, which meet any gzip error themselves.
+        if matches!(decoded, Err(decode::Failure::Refused(_))) {
+            stream.drain();
+        }
+        drop(stream);
+        match inflater.join() {
+            Ok(Err(e)) => Err(decode::Failure::Refused(e)),
+            Ok(Ok(())) => decoded,
+            Err(_) => Err(Error::Gzip("inflating failed unexpectedly".into()).into()),
+        }
+    })
 }
 
 /// Reads all of gzip stream `r` ([`read_capped`]).
@@ -194,16 +263,17 @@ pub fn parse(data: Vec<u8>) -> Result<Profile, Error> {
 
 /// [`parse`], also saying which decoder read the profile.
 pub fn parse_as(data: Vec<u8>) -> Result<(Profile, Format), Error> {
-    let raw = gunzip(data)?;
-    if raw.is_empty() {
-        return Err(Error::Parse("empty input file".into()));
-    }
+    let decoded = if is_gzip(&data) {
+        decode_gzip(&data)
+    } else {
+        decode::decode(&data)
+    };
     // As pprof: a protobuf that does not decode is tried as the other
     // formats, and when none reads it, it is no profile rpprof knows.
-    match decode::decode(&raw) {
+    match decoded {
         Ok(p) => Ok((p, Format::Protobuf)),
         Err(decode::Failure::Refused(e)) => Err(e),
-        Err(decode::Failure::NotProtobuf(_)) => match legacy::parse(&raw) {
+        Err(decode::Failure::NotProtobuf(_)) => match legacy::parse(&gunzip(data)?) {
             Ok(p) => Ok((p, Format::Legacy)),
             Err(legacy::Failure::Malformed(m)) => Err(Error::Parse(m)),
             Err(legacy::Failure::TooLarge(m)) => Err(Error::TooLarge(m)),
