@@ -1094,3 +1094,63 @@ fn view_without_a_terminal_prints_the_flame() {
     assert!(heading(&outs[2]).contains("stacks from main.worker"));
     assert_eq!(flag(&["-view", CPU]), flag(&["-flame", CPU]));
 }
+
+/// The flame graph of a view in `engine`, through the engine as every
+/// front end asks for it.
+fn engine_flame(
+    engine: &rpprof::engine::Engine,
+    id: rpprof::store::ProfileId,
+    name: &'static str,
+    root: Option<&str>,
+    options: &[(&str, &str)],
+) -> rpprof::report::flame::Flame {
+    let mut cfg = rpprof::config::Config::default();
+    for &(k, v) in options {
+        cfg.put(k, v);
+    }
+    let spec = rpprof::commands::command(name).expect("a command");
+    let req = rpprof::engine::Request {
+        command: spec,
+        argument: root.map(str::to_string),
+        options: rpprof::request::ReportOptions::new(&cfg, spec, rpprof::request::Caller::Shell)
+            .expect("options"),
+    };
+    match engine.report(id, &req).result.expect("a flame graph").body {
+        rpprof::report::Body::Flame(f) => f,
+        _ => panic!("not a flame graph"),
+    }
+}
+
+/// A repeated picture of the same view reuses the laid-out frames (no
+/// second walk over the samples); another detail, root, filter or sample
+/// index lays them out anew, and equals what a fresh engine draws. Two
+/// pictures are kept per profile.
+#[test]
+fn a_repeated_flame_graph_reuses_its_frames() {
+    let data = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(HEAP_1)).unwrap();
+    let profile = rpprof::source::parse(data).expect("the leak's heap profile");
+    let mut engine = rpprof::engine::Engine::new();
+    let id = engine.add("heap_1", profile.clone());
+    let first = engine_flame(&engine, id, "flame", None, &[]);
+    let again = engine_flame(&engine, id, "flame", None, &[]);
+    assert!(std::sync::Arc::ptr_eq(&first.frames, &again.frames));
+    assert_eq!(first, again);
+    let variants = [
+        ("flamegraph", None, vec![]),
+        ("flame", Some("Track"), vec![]),
+        ("flame", None, vec![("focus", "Track")]),
+        ("flame", None, vec![("sample_index", "alloc_space")]),
+    ];
+    for (name, root, options) in variants {
+        let other = engine_flame(&engine, id, name, root, &options);
+        assert!(!std::sync::Arc::ptr_eq(&first.frames, &other.frames));
+        let mut fresh = rpprof::engine::Engine::new();
+        let fid = fresh.add("heap_1", profile.clone());
+        assert_eq!(other, engine_flame(&fresh, fid, name, root, &options));
+    }
+    // Two pictures are kept per profile: the first has been dropped for
+    // the newer ones, and is laid out again, the same.
+    let last = engine_flame(&engine, id, "flame", None, &[]);
+    assert!(!std::sync::Arc::ptr_eq(&first.frames, &last.frames));
+    assert_eq!(first, last);
+}

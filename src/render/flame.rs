@@ -161,7 +161,7 @@ pub fn rows(report: &Report, f: &Flame, width: usize, ascii: bool) -> (Vec<Vec<S
     let mut drawn = 0;
     // Rows below the last box hold only runs too narrow to read.
     let mut deepest = 0;
-    for fr in &f.frames {
+    for fr in f.frames.iter() {
         let (c0, c1) = (col(fr.start), col(fr.end()));
         let row = &mut cells[fr.depth];
         if c1 <= c0 {

@@ -162,7 +162,7 @@ text {{ font-family: Verdana, "DejaVu Sans", sans-serif; font-size: 12px; fill: 
         height - 8.0,
         height - 8.0,
     );
-    for fr in &f.frames {
+    for fr in f.frames.iter() {
         let x = PAD + fr.start as f64 * scale;
         let w = fr.width as f64 * scale;
         let row = if f.icicle {

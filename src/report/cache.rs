@@ -1,7 +1,7 @@
 //! Memoised aggregation, shared by every front end and thread: the node
-//! table and the node-only graph of a view depend only on the stored
-//! profile and a few typed options, and are the expensive part of every
-//! report on a big profile. Keys are (profile id, typed options), never
+//! table, the node-only graph and the flame graph of a view depend only on
+//! the stored profile and a few typed options, and are the expensive part
+//! of every report on a big profile. Keys are (profile id, typed options), never
 //! text. A handful of entries are kept per kind and profile, most recent
 //! first (a series of N snapshots keeps each snapshot's aggregates).
 //!
@@ -10,6 +10,7 @@
 //! build it (the second result is kept, both are equal).
 
 use super::ViewKey;
+use super::flame::{Detail, Layout};
 use crate::aggregate::graph::{Graph, Trimmed, ValueOptions};
 use crate::aggregate::nodes::NodeTable;
 use crate::request::TrimOptions;
@@ -18,6 +19,8 @@ use std::sync::{Arc, Mutex};
 
 /// Entries kept per kind and profile.
 const KEEP: usize = 8;
+/// Flame graphs kept per profile: one may hold a frame per stack.
+const KEEP_FLAMES: usize = 2;
 
 /// A cache key: which profile it belongs to.
 trait OfProfile {
@@ -26,13 +29,22 @@ trait OfProfile {
 
 struct Lru<K, T> {
     entries: Mutex<Vec<(K, Arc<T>)>>,
+    /// Entries kept per profile.
+    keep: usize,
+}
+
+impl<K, T> Lru<K, T> {
+    fn new(keep: usize) -> Self {
+        Lru {
+            entries: Mutex::new(Vec::new()),
+            keep,
+        }
+    }
 }
 
 impl<K, T> Default for Lru<K, T> {
     fn default() -> Self {
-        Lru {
-            entries: Mutex::new(Vec::new()),
-        }
+        Lru::new(KEEP)
     }
 }
 
@@ -61,7 +73,7 @@ impl<K: PartialEq + OfProfile, T> Lru<K, T> {
                 return true;
             }
             seen += 1;
-            seen <= KEEP
+            seen <= self.keep
         });
         v
     }
@@ -75,6 +87,8 @@ impl<K: PartialEq + OfProfile, T> Lru<K, T> {
 type TableKey = (ProfileId, ViewKey);
 type NodesKey = (ProfileId, ViewKey, ValueOptions);
 type TrimmedKey = (ProfileId, ViewKey, ValueOptions, TrimOptions);
+/// A flame graph's key: its view, values, root regexp and detail.
+type FlameKey = (ProfileId, ViewKey, ValueOptions, Option<String>, Detail);
 
 impl OfProfile for TableKey {
     fn profile(&self) -> ProfileId {
@@ -91,13 +105,29 @@ impl OfProfile for TrimmedKey {
         self.0
     }
 }
+impl OfProfile for FlameKey {
+    fn profile(&self) -> ProfileId {
+        self.0
+    }
+}
 
 /// The aggregation cache (safe to share between threads).
-#[derive(Default)]
 pub struct Cache {
     tables: Lru<TableKey, NodeTable>,
     nodes: Lru<NodesKey, Graph>,
     trimmed: Lru<TrimmedKey, Trimmed>,
+    flames: Lru<FlameKey, Layout>,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Cache {
+            tables: Lru::default(),
+            nodes: Lru::default(),
+            trimmed: Lru::default(),
+            flames: Lru::new(KEEP_FLAMES),
+        }
+    }
 }
 
 impl Cache {
@@ -145,10 +175,26 @@ impl Cache {
         self.trimmed.get_or((id, key.clone(), vo, t), make)
     }
 
+    /// The flame graph of a view rooted at frames matching `root` (a
+    /// regexp's text), cut to `detail`.
+    pub fn flame(
+        &self,
+        id: ProfileId,
+        key: &ViewKey,
+        vo: ValueOptions,
+        root: Option<&str>,
+        detail: Detail,
+        make: impl FnOnce() -> Layout,
+    ) -> Arc<Layout> {
+        let key = (id, key.clone(), vo, root.map(str::to_string), detail);
+        self.flames.get_or(key, make)
+    }
+
     /// Forgets everything about profile `id` (it left the store).
     pub fn forget(&self, id: ProfileId) {
         self.tables.forget(|k| k.0 != id);
         self.nodes.forget(|k| k.0 != id);
         self.trimmed.forget(|k| k.0 != id);
+        self.flames.forget(|k| k.0 != id);
     }
 }

@@ -13,6 +13,7 @@ use super::Context;
 use super::header::{Header, Legend};
 use crate::aggregate::flame::FlameTree;
 use regex::Regex;
+use std::sync::Arc;
 
 /// One frame of the picture.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,8 +55,9 @@ pub struct Flame {
     /// Header (the profile part and the active filters).
     pub header: Header,
     /// The frames in depth-first order, parents before children, siblings
-    /// widest first and left to right.
-    pub frames: Vec<Frame>,
+    /// widest first and left to right ([`Layout::frames`], shared with the
+    /// cache).
+    pub frames: Arc<Layout>,
     /// The width of the whole picture in values (Σ of the roots' widths).
     pub width: i64,
     /// True when values of both signs are present (a profile with a base
@@ -79,8 +81,30 @@ pub struct Detail {
     pub depth: usize,
 }
 
-/// Builds the flame graph of `r`, rooted at the frames matching `root`.
-pub fn build(r: &mut Context, root: Option<&Regex>, detail: Detail) -> Flame {
+/// What a flame graph draws, laid out: its frames and what the legend
+/// counts. Cached per view, values, root and detail ([`Context::cached_flame`]).
+#[derive(Debug, PartialEq)]
+pub struct Layout {
+    /// The frames in depth-first order (see [`Flame::frames`]).
+    pub frames: Vec<Frame>,
+    /// Σ of the roots' widths.
+    pub width: i64,
+    /// Nodes of the whole tree, drawn or not.
+    pub nodes: usize,
+    /// True when the tree has values of both signs.
+    pub diff: bool,
+}
+
+impl std::ops::Deref for Layout {
+    type Target = [Frame];
+    fn deref(&self) -> &[Frame] {
+        &self.frames
+    }
+}
+
+/// Lays out the flame tree of `r`'s view rooted at the frames matching
+/// `root`, keeping what `detail` allows.
+pub fn layout(r: &Context, root: Option<&Regex>, detail: Detail) -> Layout {
     let table = r.cached_table();
     let selected: Option<Vec<bool>> = root.map(|re| {
         table
@@ -129,29 +153,41 @@ pub fn build(r: &mut Context, root: Option<&Regex>, detail: Detail) -> Flame {
         });
         push_children(&mut stack, kids.of(Some(i)), depth + 1, start, Some(at));
     }
+    Layout {
+        frames,
+        width,
+        nodes: tree.len(),
+        diff: tree.shrank.iter().any(|&s| s != 0),
+    }
+}
+
+/// Builds the flame graph of `r`, rooted at the frames matching `root`
+/// (laid out once per view: a repeated picture reuses its frames).
+pub fn build(r: &mut Context, root: Option<&Regex>, detail: Detail) -> Flame {
+    let laid = r.cached_flame(root, detail);
+    let width = laid.width;
     // The unit suits the frames one can read: those of 1% or more.
     r.select_output_unit(
-        frames
+        laid.frames
             .iter()
             .filter(|f| f.width.saturating_mul(100) >= width)
             .map(|f| (f.flat, f.cum)),
         false,
     );
-    let omitted = tree.len() - frames.len();
     let legend = Legend {
-        flat_sum: crate::model::sum_values(frames.iter().map(|f| f.flat)),
-        shown: frames.len(),
-        orig_count: tree.len(),
+        flat_sum: crate::model::sum_values(laid.frames.iter().map(|f| f.flat)),
+        shown: laid.frames.len(),
+        orig_count: laid.nodes,
         ..Legend::empty(r)
     };
     Flame {
         header: Header::new(r, legend, true),
-        frames,
         width,
-        diff: tree.shrank.iter().any(|&s| s != 0),
+        diff: laid.diff,
         root: root.map(|re| re.as_str().to_string()),
-        omitted,
+        omitted: laid.nodes - laid.frames.len(),
         icicle: r.opts.icicle,
+        frames: laid,
     }
 }
 

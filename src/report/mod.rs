@@ -39,6 +39,7 @@ use crate::request::{FilterSpec, LabelFrames, ReportOptions, TrimOptions};
 use crate::store::ProfileId;
 use crate::{Error, Result};
 use cache::Cache;
+use regex::Regex;
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -234,6 +235,17 @@ impl<'a> Context<'a> {
         self.cache
             .nodes(self.id, &self.view_key(), self.values, || {
                 graph::build_nodes(&self.view, table, self.values)
+            })
+    }
+
+    /// The flame graph's frames rooted at the frames matching `root`, cut
+    /// to `detail`, from the cache.
+    pub fn cached_flame(&self, root: Option<&Regex>, detail: flame::Detail) -> Arc<flame::Layout> {
+        let key = self.view_key();
+        let root_text = root.map(Regex::as_str);
+        self.cache
+            .flame(self.id, &key, self.values, root_text, detail, || {
+                flame::layout(self, root, detail)
             })
     }
 
