@@ -88,11 +88,7 @@ impl<'a> Wire<'a> {
 
     fn field(&mut self) -> Result<(u32, Value<'a>), Failure> {
         let key = self.varint()?;
-        // Field numbers run from 1 to 2^29 - 1.
-        let num = match key >> 3 {
-            n @ 1..=0x1fff_ffff => n as u32,
-            n => return Err(malformed(format!("invalid field number: {n}"))),
-        };
+        let num = field_number(key)?;
         let v = match key & 7 {
             0 => Value::Varint(self.varint()?),
             1 => Value::Fixed(self.fixed(8)?),
@@ -120,11 +116,7 @@ impl<'a> Wire<'a> {
             .get(self.pos..end)
             .ok_or_else(|| malformed("truncated fixed field"))?;
         self.pos = end;
-        let mut v = 0u64;
-        for (i, x) in b.iter().enumerate() {
-            v |= u64::from(*x) << (8 * i);
-        }
-        Ok(v)
+        Ok(little_endian(b))
     }
 }
 
@@ -325,11 +317,7 @@ impl<'s> Stream<'s> {
 
     fn field(&mut self) -> Result<(u32, Value<'_>), Failure> {
         let key = self.varint()?;
-        // Field numbers run from 1 to 2^29 - 1.
-        let num = match key >> 3 {
-            n @ 1..=0x1fff_ffff => n as u32,
-            n => return Err(malformed(format!("invalid field number: {n}"))),
-        };
+        let num = field_number(key)?;
         let v = match key & 7 {
             0 => Value::Varint(self.varint()?),
             1 => Value::Fixed(little_endian(self.take(8)?)),
@@ -341,6 +329,14 @@ impl<'s> Stream<'s> {
             t => return Err(malformed(format!("unknown wire type: {t}"))),
         };
         Ok((num, v))
+    }
+}
+
+/// The field number of field key `key`: 1 to 2^29 - 1.
+fn field_number(key: u64) -> Result<u32, Failure> {
+    match key >> 3 {
+        n @ 1..=0x1fff_ffff => Ok(n as u32),
+        n => Err(malformed(format!("invalid field number: {n}"))),
     }
 }
 
