@@ -195,7 +195,7 @@ impl IdMap {
 }
 
 /// Where the decoder reads wire bytes from: one buffer, or the chunks an
-/// inflating thread sends as it goes ([`decode_chunks`]), so that decoding
+/// inflating thread sends as it goes ([`Stream::chunked`]), so that decoding
 /// overlaps decompression and the decompressed profile is never held
 /// whole. A field that spans chunks is gathered in `scratch`.
 pub struct Stream<'s> {
@@ -376,10 +376,7 @@ pub fn decode_stream(stream: &mut Stream) -> Result<Profile, Failure> {
     let (mut drop, mut keep, mut dflt) = (0u64, 0u64, 0u64);
     let limit = super::memory_limit();
     let mut held = Held { bytes: 0, limit };
-    let mut cols = Columns {
-        limit,
-        ..Columns::default()
-    };
+    let mut cols = Columns::new(limit);
     while !stream.at_end() {
         let (num, v) = stream.field()?;
         match num {
@@ -583,7 +580,6 @@ const PARALLEL_MIN_SLOTS: usize = 1 << 20;
 
 /// The sample columns as they are decoded: raw location ids, labels with
 /// string indices not yet checked, empty labels still in place.
-#[derive(Default)]
 struct Columns {
     samples: Samples,
     big_ids: Vec<u64>,
@@ -621,15 +617,26 @@ impl Counts {
 }
 
 impl Columns {
+    /// No samples yet, under memory limit `limit`.
+    fn new(limit: u64) -> Columns {
+        Columns {
+            samples: Samples {
+                loc_start: vec![0],
+                label_start: vec![0],
+                ..Samples::default()
+            },
+            big_ids: Vec::new(),
+            big_index: HashMap::new(),
+            values_per_sample: Counts::default(),
+            any_empty_label: false,
+            limit,
+        }
+    }
+
     /// Appends the sample encoded in `b`.
     fn sample(&mut self, b: &[u8]) -> Result<(), Failure> {
-        let s = &mut self.samples;
-        if s.loc_start.is_empty() {
-            s.loc_start.push(0);
-            s.label_start.push(0);
-        }
-        let idx = s.loc_start.len() - 1;
-        let values_before = s.values.len();
+        let idx = self.samples.len();
+        let values_before = self.samples.values.len();
         let mut w = Wire::new(b);
         while !w.done() {
             let (f, v) = w.field()?;
@@ -679,6 +686,8 @@ impl Columns {
     fn packed_locations(&mut self, b: &[u8]) -> Result<(), Failure> {
         // Each id takes a byte at least.
         self.samples.locs.reserve(b.len());
+        // Decoded here rather than by `Wire::varint`: with that, `-top` on
+        // the uncompressed big/heap profile took 0.24 s instead of 0.21 s.
         let mut i = 0;
         while i < b.len() {
             let mut v = 0u64;
@@ -695,17 +704,14 @@ impl Columns {
                     return Err(malformed("bad varint"));
                 }
             }
-            let slot = if v < u64::from(BIG_ID) {
-                LocationId(v as u32)
-            } else {
-                self.location_slot(v)
-            };
+            let slot = self.location_slot(v);
             self.samples.locs.push(slot);
         }
         Ok(())
     }
 
     /// The slot kept for raw location id `id` until [`Columns::resolve`].
+    #[inline]
     fn location_slot(&mut self, id: u64) -> LocationId {
         if id < u64::from(BIG_ID) {
             return LocationId(id as u32);
@@ -749,7 +755,7 @@ impl Columns {
             .iter()
             .position(|l| bad(l.key) || bad(l.str) || bad(l.unit))
         {
-            let sample = s.label_start.partition_point(|&e| e as usize <= t) - 1;
+            let sample = sample_of(&s.label_start, t);
             return Err(malformed(format!(
                 "sample {sample} label: string index out of range"
             )));
@@ -793,16 +799,12 @@ impl Columns {
             (first_a, h.and_then(|h| h.join().expect("resolve worker")))
         });
         let t = first_a.or(first_b.map(|t| t + half))?;
-        Some(self.samples.loc_start.partition_point(|&e| e as usize <= t) - 1)
+        Some(sample_of(&self.samples.loc_start, t))
     }
 
     /// The columns, empty labels dropped.
     fn finish(mut self) -> Samples {
         let s = &mut self.samples;
-        if s.loc_start.is_empty() {
-            s.loc_start.push(0);
-            s.label_start.push(0);
-        }
         if self.any_empty_label {
             let (mut kept, mut from) = (0usize, 0usize);
             for i in 0..s.len() {
@@ -820,6 +822,12 @@ impl Columns {
         }
         self.samples
     }
+}
+
+/// The sample whose slots (in a column whose offsets are `starts`)
+/// include slot `t`.
+fn sample_of(starts: &[u32], t: usize) -> usize {
+    starts.partition_point(|&e| e as usize <= t) - 1
 }
 
 fn str_index(i: i64, nstr: u64, what: &str) -> Result<StrId, Failure> {
