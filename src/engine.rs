@@ -221,7 +221,7 @@ impl Engine {
             return Vec::new();
         };
         let p = &s.profile;
-        let view = crate::filter::View::all(std::borrow::Cow::Borrowed(&**p));
+        let view = crate::filter::View::all(crate::filter::Source::Borrowed(p));
         p.sample_types
             .iter()
             .enumerate()

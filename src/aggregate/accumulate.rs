@@ -48,7 +48,7 @@ pub fn walk(
     kept: Option<&[bool]>,
     v: &mut impl Visitor,
 ) {
-    walk_range(view, table, vo, kept, 0..view.samples.len(), v);
+    walk_range(view, table, vo, kept, 0..view.samples().len(), v);
 }
 
 /// [`walk`] over the kept samples in `range` only.
@@ -226,7 +226,7 @@ fn accumulate<'s>(
     kept: Option<&[bool]>,
     scope: EdgeScope<'s>,
 ) -> Builder<'s> {
-    let total = view.samples.len();
+    let total = view.samples().len();
     let threads = std::thread::available_parallelism()
         .map_or(1, |t| t.get())
         .min(total / PARALLEL_MIN_SAMPLES)
@@ -243,7 +243,7 @@ fn accumulate_split<'s>(
     scope: EdgeScope<'s>,
     threads: usize,
 ) -> Builder<'s> {
-    let total = view.samples.len();
+    let total = view.samples().len();
     let chunk = total.div_ceil(threads);
     let mut parts: Vec<Builder> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
@@ -330,7 +330,6 @@ mod tests {
     use super::*;
     use crate::aggregate::nodes::NodeOptions;
     use crate::config::Granularity;
-    use std::borrow::Cow;
 
     fn edges(g: &Graph) -> Vec<(u32, u32, i64, bool, bool)> {
         let mut v: Vec<_> = g
@@ -349,7 +348,7 @@ mod tests {
         let p = crate::model::compact::merge_one(
             crate::source::parse(std::fs::read(path).unwrap()).unwrap(),
         );
-        let view = View::all(Cow::Borrowed(&p));
+        let view = View::all(crate::filter::Source::Borrowed(&p));
         let o = NodeOptions {
             granularity: Granularity::Lines,
             noinlines: false,

@@ -56,11 +56,11 @@ impl CallTree {
             flat_div: Vec::new(),
             cum_div: Vec::new(),
             inline: Vec::new(),
-            leaf: Vec::with_capacity(view.samples.len()),
+            leaf: Vec::with_capacity(view.samples().len()),
             drop_negative: vo.drop_negative,
         };
         let mut index: FastMap<(u32, u32), u32> = FastMap::default();
-        for k in 0..view.samples.len() {
+        for k in 0..view.samples().len() {
             let (w, d) = vo.read(view.sample_values(k));
             let mut parent = NONE;
             if w == 0 && d == 0 {

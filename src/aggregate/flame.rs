@@ -51,7 +51,7 @@ impl FlameTree {
         let mut path: Vec<u32> = Vec::new();
         let mut after: Vec<(u32, bool)> = Vec::new();
         let mut stack: Vec<LocationId> = Vec::new();
-        for k in 0..view.samples.len() {
+        for k in 0..view.samples().len() {
             let (w, _) = vo.read(view.sample_values(k));
             if w == 0 || (vo.drop_negative && w < 0) {
                 continue;

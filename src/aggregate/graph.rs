@@ -100,6 +100,7 @@ impl Edge {
 }
 
 /// A built graph. `nodes` holds only nodes with non-zero flat or cum.
+#[derive(Clone)]
 pub struct Graph {
     pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
@@ -316,13 +317,74 @@ pub fn edge_order<'n>(a: &Edge, b: &Edge, name: impl Fn(u32) -> &'n str) -> std:
 }
 
 /// Result of trimming: the final graph plus the legend numbers.
+#[derive(Clone)]
 pub struct Trimmed {
     pub graph: Graph,
     /// Printable names of every node id of the table.
     pub names: Vec<String>,
+    /// By node id: whether the cuts kept the node.
+    pub kept: Vec<bool>,
     pub orig_count: usize,
     pub dropped_nodes: usize,
     pub dropped_edges: usize,
+}
+
+impl Trimmed {
+    /// The same graph with its nodes in `order`: what trimming gives when
+    /// only the order changes and the same nodes are kept (no sample is
+    /// read again).
+    pub fn reordered(&self, infos: &[NodeInfo], order: Order) -> Trimmed {
+        let mut t = self.clone();
+        sort_nodes_named(&mut t.graph.nodes, infos, &t.names, order, None);
+        t
+    }
+}
+
+/// Which nodes pprof's `newTrimmedGraph` keeps for text reports: those
+/// over the node fraction, then the first `node_count` in `t.order`
+/// (`full`: the node-only graph).
+pub struct Selection {
+    /// Printable names of every node id of the table.
+    pub names: Vec<String>,
+    /// By node id: whether the node is kept.
+    pub kept: Vec<bool>,
+    /// Nodes left after the node-fraction cut.
+    pub orig_count: usize,
+    /// Nodes the node-fraction cut dropped.
+    pub dropped_nodes: usize,
+    /// Edges lighter than this are dropped.
+    pub edge_cutoff: i64,
+}
+
+/// The cuts of [`trimmed_from`], without reading a sample.
+pub fn select(table: &NodeTable, t: TrimOptions, full: &Graph) -> Selection {
+    let names: Vec<String> = table.infos.iter().map(|i| i.printable_name()).collect();
+    let mut g = Graph {
+        nodes: full.nodes.clone(),
+        edges: Vec::new(),
+    };
+    let nodes = &mut g.nodes;
+    let total = full.flat_sum();
+    let node_cutoff = ((total as f64 * t.node_fraction.0) as i64).saturating_abs();
+    let edge_cutoff = ((total as f64 * t.edge_fraction.0) as i64).saturating_abs();
+    let before = nodes.len();
+    if node_cutoff > 0 {
+        nodes.retain(|n| n.cum.saturating_abs() >= node_cutoff);
+    }
+    let dropped_nodes = before - nodes.len();
+    let orig_count = nodes.len();
+    sort_nodes_named(nodes, &table.infos, &names, t.order, None);
+    if t.node_count > 0 {
+        nodes.truncate(t.node_count as usize);
+    }
+    let kept = g.kept_set(table.infos.len(), g.nodes.len());
+    Selection {
+        names,
+        kept,
+        orig_count,
+        dropped_nodes,
+        edge_cutoff,
+    }
 }
 
 /// pprof's `newTrimmedGraph` for text reports (not the visual variant),
@@ -340,33 +402,28 @@ pub fn trimmed_from(
     full: &Graph,
     scope: EdgeScope,
 ) -> Trimmed {
-    let names: Vec<String> = table.infos.iter().map(|i| i.printable_name()).collect();
-    let mut g = Graph {
-        nodes: full.nodes.clone(),
-        edges: Vec::new(),
-    };
-    let total = g.flat_sum();
-    let node_cutoff = ((total as f64 * t.node_fraction.0) as i64).saturating_abs();
-    let edge_cutoff = ((total as f64 * t.edge_fraction.0) as i64).saturating_abs();
-    let before = g.nodes.len();
-    if node_cutoff > 0 {
-        g.nodes.retain(|n| n.cum.saturating_abs() >= node_cutoff);
-    }
-    let dropped_nodes = before - g.nodes.len();
-    let orig_count = g.nodes.len();
-    sort_nodes_named(&mut g.nodes, &table.infos, &names, t.order, None);
-    if t.node_count > 0 {
-        g.nodes.truncate(t.node_count as usize);
-    }
-    let kept = g.kept_set(table.infos.len(), g.nodes.len());
-    let mut g = build_scoped(view, table, vo, Some(&kept), scope);
-    sort_nodes_named(&mut g.nodes, &table.infos, &names, t.order, None);
-    let dropped_edges = g.trim_edges(edge_cutoff);
+    trimmed_of(view, table, vo, t, select(table, t, full), scope)
+}
+
+/// [`trimmed_from`] with the cuts already made: reads the samples for the
+/// edges among the kept nodes.
+pub fn trimmed_of(
+    view: &View,
+    table: &NodeTable,
+    vo: ValueOptions,
+    t: TrimOptions,
+    sel: Selection,
+    scope: EdgeScope,
+) -> Trimmed {
+    let mut g = build_scoped(view, table, vo, Some(&sel.kept), scope);
+    sort_nodes_named(&mut g.nodes, &table.infos, &sel.names, t.order, None);
+    let dropped_edges = g.trim_edges(sel.edge_cutoff);
     Trimmed {
         graph: g,
-        names,
-        orig_count,
-        dropped_nodes,
+        names: sel.names,
+        kept: sel.kept,
+        orig_count: sel.orig_count,
+        dropped_nodes: sel.dropped_nodes,
         dropped_edges,
     }
 }

@@ -47,7 +47,7 @@ impl SampleTags {
         let bytes = p.strings.iter().position(|s| s == "bytes");
         let num_unit = num_units.get("bytes").cloned().unwrap_or_default();
         let mut st = SampleTags {
-            set: Vec::with_capacity(view.samples.len()),
+            set: Vec::with_capacity(view.samples().len()),
             set_names: Vec::new(),
             num_start: vec![0],
             num: Vec::new(),
@@ -59,7 +59,7 @@ impl SampleTags {
         let mut by_name: FastMap<String, u32> = FastMap::default();
         let mut buf: Vec<(StrId, StrId)> = Vec::new();
         let mut any = false;
-        for k in 0..view.samples.len() {
+        for k in 0..view.samples().len() {
             buf.clear();
             for l in view.sample_labels(k) {
                 if l.is_str() {

@@ -15,11 +15,33 @@ use crate::model::prune::simplify_func;
 use crate::model::{FunctionId, Line, Location, LocationId, MappingId, Profile};
 use crate::request::FilterSpec;
 use ::regex::Regex;
-use std::borrow::Cow;
+use std::sync::Arc;
 
-/// A filtered view of a profile.
-pub struct View<'a> {
-    profile: Cow<'a, Profile>,
+/// The profile a [`View`] reads: the stored one, or one derived from it
+/// (label frames added) and shared with the cache.
+#[derive(Clone)]
+pub enum Source<'a> {
+    /// The stored profile.
+    Borrowed(&'a Profile),
+    /// A derived profile.
+    Shared(Arc<Profile>),
+}
+
+impl std::ops::Deref for Source<'_> {
+    type Target = Profile;
+    fn deref(&self) -> &Profile {
+        match self {
+            Source::Borrowed(p) => p,
+            Source::Shared(p) => p,
+        }
+    }
+}
+
+/// What the filters kept of a profile: everything in a [`View`] but the
+/// profile itself. Shared between views of the same filters (the report
+/// cache keeps it); a filter edits its own copy.
+#[derive(Clone)]
+pub struct Kept {
     /// Location table with edited frame ranges (`None`: the profile's).
     locations: Option<Vec<Location>>,
     /// Frame table, the profile's plus edited frame lists.
@@ -27,26 +49,60 @@ pub struct View<'a> {
     /// Locations removed from every sample (hide/show left no frames).
     removed: Option<Vec<bool>>,
     /// Indices of the kept samples, in profile order.
-    pub samples: Vec<u32>,
+    samples: Vec<u32>,
     /// Per kept sample, the kept sub-range of its locations.
     ranges: Option<Vec<(u32, u32)>>,
     /// Per string id: whether a label key is still shown (tagshow/taghide).
     label_keys: Option<Vec<bool>>,
 }
 
+/// A filtered view of a profile: cheap to clone.
+#[derive(Clone)]
+pub struct View<'a> {
+    profile: Source<'a>,
+    kept: Arc<Kept>,
+}
+
 impl<'a> View<'a> {
     /// Everything, unfiltered.
-    pub fn all(profile: Cow<'a, Profile>) -> View<'a> {
+    pub fn all(profile: Source<'a>) -> View<'a> {
         let n = profile.samples.len() as u32;
         View {
             profile,
-            locations: None,
-            lines: None,
-            removed: None,
-            samples: (0..n).collect(),
-            ranges: None,
-            label_keys: None,
+            kept: Arc::new(Kept {
+                locations: None,
+                lines: None,
+                removed: None,
+                samples: (0..n).collect(),
+                ranges: None,
+                label_keys: None,
+            }),
         }
+    }
+
+    /// A view of `profile` keeping what `kept` (taken from a view of the
+    /// same profile with [`View::kept`]) says.
+    pub fn with_kept(profile: Source<'a>, kept: Arc<Kept>) -> View<'a> {
+        View { profile, kept }
+    }
+
+    /// What this view keeps, to share with [`View::with_kept`].
+    pub fn kept(&self) -> Arc<Kept> {
+        self.kept.clone()
+    }
+
+    /// The source profile (to share with [`View::with_kept`]).
+    pub fn source(&self) -> &Source<'a> {
+        &self.profile
+    }
+
+    /// Indices of the kept samples in the profile, in profile order.
+    pub fn samples(&self) -> &[u32] {
+        &self.kept.samples
+    }
+
+    fn kept_mut(&mut self) -> &mut Kept {
+        Arc::make_mut(&mut self.kept)
     }
 
     /// The underlying profile.
@@ -61,7 +117,7 @@ impl<'a> View<'a> {
 
     /// A location (with its possibly edited frame range).
     pub fn location(&self, loc: LocationId) -> &Location {
-        match &self.locations {
+        match &self.kept.locations {
             Some(v) => &v[loc.index()],
             None => &self.profile.locations[loc.index()],
         }
@@ -70,7 +126,7 @@ impl<'a> View<'a> {
     /// The frames of a location, innermost first.
     pub fn lines(&self, loc: LocationId) -> &[Line] {
         let r = self.location(loc).line_range();
-        match &self.lines {
+        match &self.kept.lines {
             Some(v) => &v[r],
             None => &self.profile.lines[r],
         }
@@ -78,14 +134,14 @@ impl<'a> View<'a> {
 
     /// True when hide/show removed the location from every sample.
     pub fn is_removed(&self, loc: LocationId) -> bool {
-        self.removed.as_ref().is_some_and(|r| r[loc.index()])
+        self.kept.removed.as_ref().is_some_and(|r| r[loc.index()])
     }
 
     /// The locations of the `k`-th kept sample, leaf first.
     pub fn sample_locs(&self, k: usize) -> impl DoubleEndedIterator<Item = LocationId> + '_ {
-        let s = self.samples[k] as usize;
+        let s = self.kept.samples[k] as usize;
         let all = self.profile.samples.locs(s);
-        let slice = match &self.ranges {
+        let slice = match &self.kept.ranges {
             Some(r) => &all[r[k].0 as usize..r[k].1 as usize],
             None => all,
         };
@@ -94,28 +150,28 @@ impl<'a> View<'a> {
 
     /// The values of the `k`-th kept sample.
     pub fn sample_values(&self, k: usize) -> &[i64] {
-        self.profile.values(self.samples[k] as usize)
+        self.profile.values(self.kept.samples[k] as usize)
     }
 
     /// The labels of the `k`-th kept sample that tagshow/taghide keep.
     pub fn sample_labels(&self, k: usize) -> impl Iterator<Item = &crate::model::Label> + '_ {
-        let s = self.samples[k] as usize;
+        let s = self.kept.samples[k] as usize;
         self.profile.samples.labels(s).iter().filter(move |l| {
-            self.label_keys
+            self.kept
+                .label_keys
                 .as_ref()
                 .is_none_or(|keys| keys[l.key.index()])
         })
     }
 
     fn edit_tables(&mut self) -> (&mut Vec<Location>, &mut Vec<Line>) {
-        if self.locations.is_none() {
-            self.locations = Some(self.profile.locations.to_vec());
-            self.lines = Some(self.profile.lines.to_vec());
-        }
-        (
-            self.locations.as_mut().expect("set"),
-            self.lines.as_mut().expect("set"),
-        )
+        let profile = &*self.profile;
+        let kept = Arc::make_mut(&mut self.kept);
+        let locations = kept
+            .locations
+            .get_or_insert_with(|| profile.locations.to_vec());
+        let lines = kept.lines.get_or_insert_with(|| profile.lines.to_vec());
+        (locations, lines)
     }
 
     /// Replaces a location's frames by `new` (a subset of its frames).
@@ -131,24 +187,29 @@ impl<'a> View<'a> {
     }
 
     fn retain_samples(&mut self, mut keep: impl FnMut(&Self, usize) -> Option<(u32, u32)>) {
-        let mut samples = Vec::with_capacity(self.samples.len());
-        let mut ranges = Vec::with_capacity(self.samples.len());
-        for k in 0..self.samples.len() {
+        let n = self.kept.samples.len();
+        let mut samples = Vec::with_capacity(n);
+        let mut ranges = Vec::with_capacity(n);
+        for k in 0..n {
             if let Some(r) = keep(self, k) {
-                samples.push(self.samples[k]);
+                samples.push(self.kept.samples[k]);
                 ranges.push(r);
             }
         }
-        self.samples = samples;
-        self.ranges = Some(ranges);
+        let kept = self.kept_mut();
+        kept.samples = samples;
+        kept.ranges = Some(ranges);
     }
 
     fn range(&self, k: usize) -> (u32, u32) {
-        match &self.ranges {
+        match &self.kept.ranges {
             Some(r) => r[k],
             None => (
                 0,
-                self.profile.samples.locs(self.samples[k] as usize).len() as u32,
+                self.profile
+                    .samples
+                    .locs(self.kept.samples[k] as usize)
+                    .len() as u32,
             ),
         }
     }
@@ -328,12 +389,12 @@ impl Filters {
             }
         }
         if any_hidden {
-            view.removed = Some(hidden);
+            view.kept_mut().removed = Some(hidden);
         }
         view.retain_samples(|v, k| {
             let mut focused = false;
             let any_left = v.sample_locs(k).next().is_some();
-            let s = v.samples[k] as usize;
+            let s = v.samples()[k] as usize;
             let r = v.range(k);
             for &l in &v.profile.samples.locs(s)[r.0 as usize..r.1 as usize] {
                 match state[l.index()] {
@@ -356,7 +417,7 @@ fn drop_stackless(view: &mut View) {
         let r = v.range(k);
         r.0 == r.1
     };
-    if (0..view.samples.len()).any(|k| stackless(view, k)) {
+    if (0..view.samples().len()).any(|k| stackless(view, k)) {
         view.retain_samples(|v, k| (!stackless(v, k)).then(|| v.range(k)));
     }
 }
@@ -387,7 +448,7 @@ fn show_from(view: &mut View, re: &Regex) -> bool {
         }
     }
     view.retain_samples(|v, k| {
-        let s = v.samples[k] as usize;
+        let s = v.samples()[k] as usize;
         let (a, b) = v.range(k);
         let locs = &v.profile.samples.locs(s)[a as usize..b as usize];
         // A location that hide/show removed is no longer in the sample
@@ -421,7 +482,7 @@ fn prune_from(view: &mut View, re: &Regex) {
         }
     }
     view.retain_samples(|v, k| {
-        let s = v.samples[k] as usize;
+        let s = v.samples()[k] as usize;
         let (a, b) = v.range(k);
         let locs = &v.profile.samples.locs(s)[a as usize..b as usize];
         Some(match locs.iter().position(|&l| marked[l.index()]) {

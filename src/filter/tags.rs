@@ -216,8 +216,8 @@ pub fn filter_samples(
     ignore: Option<&TagFilter>,
 ) -> (bool, bool) {
     let (mut fm, mut im) = (false, false);
-    let mut keep = Vec::with_capacity(view.samples.len());
-    for k in 0..view.samples.len() {
+    let mut keep = Vec::with_capacity(view.samples().len());
+    for k in 0..view.samples().len() {
         let labels: Vec<&Label> = view.sample_labels(k).collect();
         let p = view.profile();
         let focused = focus.is_none_or(|f| f.matches(p, &labels));
@@ -240,8 +240,8 @@ pub fn filter_keys(view: &mut View, show: Option<&Regex>, hide: Option<&Regex>) 
     let mut keys = vec![true; p.strings.len()];
     let (mut sm, mut hm) = (false, false);
     let mut seen = vec![false; p.strings.len()];
-    for k in 0..view.samples.len() {
-        for l in p.samples.labels(view.samples[k] as usize) {
+    for k in 0..view.samples().len() {
+        for l in p.samples.labels(view.samples()[k] as usize) {
             if std::mem::replace(&mut seen[l.key.index()], true) {
                 continue;
             }
@@ -253,7 +253,7 @@ pub fn filter_keys(view: &mut View, show: Option<&Regex>, hide: Option<&Regex>) 
             keys[l.key.index()] = ms && !mh;
         }
     }
-    view.label_keys = Some(keys);
+    view.kept_mut().label_keys = Some(keys);
     (sm, hm)
 }
 

@@ -15,7 +15,6 @@ use super::{Filters, View, tags};
 use crate::model::Profile;
 use crate::model::testkit::{Stack, Tag, profile, stack, view_samples};
 use crate::request::FilterSpec;
-use std::borrow::Cow;
 
 /// Runs the filters `set` (option name, value) on `p` as a report does;
 /// returns the kept samples and the messages (notes and warnings).
@@ -40,7 +39,7 @@ fn run(p: &Profile, set: &[(&str, &str)]) -> (Vec<Stack>, Vec<String>) {
     let mut messages = Vec::new();
     let units = tags::num_label_units(p, &mut messages);
     let filters = Filters::compile(&spec, &units, &mut messages).expect("filters compile");
-    let mut view = View::all(Cow::Borrowed(p));
+    let mut view = View::all(super::Source::Borrowed(p));
     filters.apply(&mut view, &mut messages);
     (view_samples(&view), messages)
 }

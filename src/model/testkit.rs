@@ -355,7 +355,7 @@ pub(crate) fn samples(p: &Profile) -> Vec<Stack> {
 /// and shown labels.
 pub(crate) fn view_samples(v: &View) -> Vec<Stack> {
     let p = v.profile();
-    (0..v.samples.len())
+    (0..v.samples().len())
         .map(|k| Stack {
             frames: v
                 .sample_locs(k)

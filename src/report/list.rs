@@ -9,8 +9,8 @@
 
 use super::Context;
 use super::sourcefile::SourceReader;
-use crate::aggregate::graph::{Node, build_nodes};
-use crate::aggregate::nodes::{NodeInfo, NodeTable};
+use crate::aggregate::graph::Node;
+use crate::aggregate::nodes::NodeInfo;
 use crate::{Error, Result};
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap};
@@ -92,9 +92,8 @@ pub struct Listing {
 
 /// Builds `list`.
 pub fn build(r: &Context, symbol: &Regex) -> Result<Listing> {
-    let mut matches = |name: &str| symbol.is_match(name);
-    let table = NodeTable::build_selected(&r.view, &r.node_options(), Some(&mut matches));
-    let nodes = build_nodes(&r.view, &table, r.values).nodes;
+    let listed = r.cached_listed(symbol);
+    let (table, nodes) = (&listed.0, &listed.1.nodes);
     if nodes.is_empty() {
         return Err(Error::NoMatch(format!(
             "no matches found for regexp: {}",
@@ -104,7 +103,7 @@ pub fn build(r: &Context, symbol: &Regex) -> Result<Listing> {
     let infos = &table.infos;
     let mut reader = SourceReader::new(&r.opts.source_path, &r.opts.trim_path)?;
     let mut by_name: BTreeMap<&str, Vec<&Node>> = BTreeMap::new();
-    for n in &nodes {
+    for n in nodes {
         by_name
             .entry(infos[n.id as usize].name.as_str())
             .or_default()

@@ -32,7 +32,7 @@ use crate::aggregate::graph::{self, Graph, ValueOptions};
 use crate::aggregate::nodes::{NodeOptions, NodeTable};
 use crate::commands::Format;
 use crate::config::resolve_sample_index;
-use crate::filter::{Filters, View, tagroot};
+use crate::filter::{Filters, Source, View, tagroot};
 use crate::model::{Profile, StrId};
 use crate::render::units;
 use crate::request::{FilterSpec, LabelFrames, ReportOptions, TrimOptions};
@@ -40,18 +40,116 @@ use crate::store::ProfileId;
 use crate::{Error, Result};
 use cache::Cache;
 use regex::Regex;
-use std::borrow::Cow;
 use std::sync::Arc;
 
 /// What decides a view and its node identity: the cache key of node
 /// tables and graphs (with the profile id).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ViewKey {
+    filter: FilterKey,
+    nodes: NodeOptions,
+}
+
+/// What decides a filtered view: the cache key of [`Filtered`] (with the
+/// profile id).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FilterKey {
     filters: FilterSpec,
     label_frames: LabelFrames,
     /// tagroot/tagleaf frames are named with values in the output unit.
     label_unit: Option<String>,
-    nodes: NodeOptions,
+}
+
+impl FilterKey {
+    fn of(opts: &ReportOptions) -> FilterKey {
+        let lf = &opts.label_frames;
+        FilterKey {
+            filters: opts.filters.clone(),
+            label_frames: lf.clone(),
+            label_unit: (!lf.is_empty()).then(|| opts.unit.clone()),
+        }
+    }
+}
+
+/// A profile with its filters applied, shared by every report on the same
+/// filters (the cache keeps it): filtering walks every sample, so a
+/// repeated report must not filter again.
+pub struct Filtered {
+    /// The profile with label frames added (`None`: the stored one).
+    derived: Option<Arc<Profile>>,
+    /// What the filters kept.
+    kept: Arc<crate::filter::Kept>,
+    /// Units of numeric labels.
+    num_units: crate::filter::tags::NumUnits,
+    /// The notes and warnings filtering gave, in order (repeated with
+    /// every report, as pprof does).
+    messages: Vec<String>,
+    /// Where in `messages` the warnings of applying the filters start.
+    applied: usize,
+    /// Totals computed so far: (values, over the filtered view?) → total.
+    totals: std::sync::Mutex<Vec<(ValueOptions, bool, i64)>>,
+}
+
+impl Filtered {
+    /// Applies `opts`' label frames and filters to `profile`; the notes
+    /// and warnings go to `messages` too (they are all there when this
+    /// fails).
+    fn build(
+        profile: &Profile,
+        opts: &ReportOptions,
+        messages: &mut Vec<String>,
+    ) -> Result<Filtered> {
+        let num_units = crate::filter::tags::num_label_units(profile, messages);
+        let derived = tagroot::add_label_frames(
+            profile,
+            &opts.label_frames.root,
+            &opts.label_frames.leaf,
+            &opts.unit,
+            messages,
+        )
+        .map(Arc::new);
+        let filters = Filters::compile(&opts.filters, &num_units, messages)?;
+        let mut view = View::all(match &derived {
+            Some(d) => Source::Shared(d.clone()),
+            None => Source::Borrowed(profile),
+        });
+        let applied = messages.len();
+        filters.apply(&mut view, messages);
+        Ok(Filtered {
+            kept: view.kept(),
+            derived,
+            num_units,
+            messages: messages.clone(),
+            applied,
+            totals: Default::default(),
+        })
+    }
+
+    /// The view of `profile` (the stored profile these were built from),
+    /// filtered or not.
+    fn view<'a>(&self, profile: &'a Profile, filtered: bool) -> View<'a> {
+        let source = match &self.derived {
+            Some(d) => Source::Shared(d.clone()),
+            None => Source::Borrowed(profile),
+        };
+        if filtered {
+            View::with_kept(source, self.kept.clone())
+        } else {
+            View::all(source)
+        }
+    }
+
+    /// pprof's total over the filtered view, or over the whole profile
+    /// when `filtered` is false, computed once.
+    fn total(&self, profile: &Profile, vo: ValueOptions, filtered: bool) -> i64 {
+        let mut totals = self.totals.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(&(_, _, t)) = totals.iter().find(|t| t.0 == vo && t.1 == filtered) {
+            return t;
+        }
+        let t = compute_total(&self.view(profile, filtered), vo);
+        totals.push((vo, filtered, t));
+        t
+    }
 }
 
 /// A report in preparation: the filtered view of one stored profile plus
@@ -89,7 +187,7 @@ pub fn compute_total(view: &View, vo: ValueOptions) -> i64 {
         .position(|s| s == "pprof::base")
         .map(|i| i as u32);
     let (mut total, mut div, mut diff_total, mut diff_div) = (0i64, 0i64, 0i64, 0i64);
-    for k in 0..view.samples.len() {
+    for k in 0..view.samples().len() {
         let (v, d) = vo.read(view.sample_values(k));
         // Saturating: an absurd profile's total is the largest there is.
         let v = v.saturating_abs();
@@ -97,7 +195,7 @@ pub fn compute_total(view: &View, vo: ValueOptions) -> i64 {
         div = div.saturating_add(d);
         if let Some(bk) = base_key
             && p.samples
-                .labels(view.samples[k] as usize)
+                .labels(view.samples()[k] as usize)
                 .iter()
                 .any(|l| l.key == StrId(bk) && l.is_str())
         {
@@ -144,25 +242,31 @@ impl<'a> Context<'a> {
         opts: &ReportOptions,
         messages: &mut Vec<String>,
     ) -> Result<Context<'a>> {
-        let num_units = crate::filter::tags::num_label_units(profile, messages);
-        let mut view = View::all(
-            match tagroot::add_label_frames(
-                profile,
-                &opts.label_frames.root,
-                &opts.label_frames.leaf,
-                &opts.unit,
-                messages,
-            ) {
-                Some(derived) => Cow::Owned(derived),
-                None => Cow::Borrowed(profile),
-            },
-        );
+        let mut fresh = Vec::new();
+        let built = cache.filtered(id, &FilterKey::of(opts), || {
+            Filtered::build(profile, opts, &mut fresh)
+        });
+        let filtered = match built {
+            Ok(f) => f,
+            Err(e) => {
+                messages.append(&mut fresh);
+                return Err(e);
+            }
+        };
+        // pprof filters before it resolves sample_index only with
+        // relative_percentages: otherwise a bad index comes before the
+        // warnings of applying the filters.
         let relative = opts.relative_percentages;
-        let filters = Filters::compile(&opts.filters, &num_units, messages)?;
+        let (compiled, applied) = filtered.messages.split_at(filtered.applied);
+        messages.extend_from_slice(compiled);
         if relative {
-            filters.apply(&mut view, messages);
+            messages.extend_from_slice(applied);
         }
         let index = sample_column(profile, &opts.value.sample_index)?;
+        if !relative {
+            messages.extend_from_slice(applied);
+        }
+        let view = filtered.view(profile, true);
         let mean = opts.value.mean;
         let vt = profile.sample_types[index];
         let mut sample_type = profile.str(vt.ty).to_string();
@@ -174,10 +278,9 @@ impl<'a> Context<'a> {
             mean,
             drop_negative: opts.value.drop_negative,
         };
-        let total = compute_total(&view, values);
-        if !relative {
-            filters.apply(&mut view, messages);
-        }
+        // As pprof: with relative_percentages the total is the filtered
+        // view's, otherwise the whole profile's.
+        let total = filtered.total(profile, values, relative);
         Ok(Context {
             view,
             values,
@@ -186,7 +289,7 @@ impl<'a> Context<'a> {
             total,
             output_unit: opts.unit.clone(),
             ratio: 1.0 / opts.divide_by.0,
-            num_units,
+            num_units: filtered.num_units.clone(),
             opts: opts.clone(),
             id,
             cache,
@@ -215,11 +318,8 @@ impl<'a> Context<'a> {
 
     /// The key naming this report's view and node identity.
     pub fn view_key(&self) -> ViewKey {
-        let lf = &self.opts.label_frames;
         ViewKey {
-            filters: self.opts.filters.clone(),
-            label_frames: lf.clone(),
-            label_unit: (!lf.is_empty()).then(|| self.opts.unit.clone()),
+            filter: FilterKey::of(&self.opts),
             nodes: self.node_options(),
         }
     }
@@ -238,6 +338,44 @@ impl<'a> Context<'a> {
             })
     }
 
+    /// `list`'s node table (the functions matching `symbol`) and their
+    /// node-only graph, from the cache.
+    pub fn cached_listed(&self, symbol: &Regex) -> Arc<(NodeTable, Graph)> {
+        let key = self.view_key();
+        self.cache
+            .listed(self.id, &key, self.values, symbol.as_str(), || {
+                let mut matches = |name: &str| symbol.is_match(name);
+                let table =
+                    NodeTable::build_selected(&self.view, &self.node_options(), Some(&mut matches));
+                let g = graph::build_nodes(&self.view, &table, self.values);
+                (table, g)
+            })
+    }
+
+    /// `peek`'s graph from `table`: every node with the edges touching
+    /// those `selected` (the nodes matching `symbol`), from the cache.
+    pub fn cached_peeked(
+        &self,
+        table: &NodeTable,
+        symbol: &Regex,
+        selected: &[bool],
+    ) -> Arc<graph::Trimmed> {
+        let key = self.view_key();
+        let t = self.trim_options();
+        self.cache
+            .peeked(self.id, &key, self.values, t, symbol.as_str(), || {
+                let full = self.cached_nodes(table);
+                graph::trimmed_from(
+                    &self.view,
+                    table,
+                    self.values,
+                    t,
+                    &full,
+                    graph::EdgeScope::Touching(selected),
+                )
+            })
+    }
+
     /// The flame graph's frames rooted at the frames matching `root`, cut
     /// to `detail`, from the cache.
     pub fn cached_flame(&self, root: Option<&Regex>, detail: flame::Detail) -> Arc<flame::Layout> {
@@ -249,7 +387,9 @@ impl<'a> Context<'a> {
             })
     }
 
-    /// The trimmed graph of text reports, from the cache.
+    /// The trimmed graph of text reports, from the cache: when only the
+    /// order or the count changed and the same nodes are kept, the cached
+    /// graph is re-sorted instead of rebuilt.
     pub fn cached_trimmed(&self, table: &NodeTable) -> Arc<graph::Trimmed> {
         let key = self.view_key();
         let t = self.trim_options();
@@ -257,15 +397,22 @@ impl<'a> Context<'a> {
             return hit;
         }
         let full = self.cached_nodes(table);
+        let sel = graph::select(table, t, &full);
         self.cache.trimmed(self.id, &key, self.values, t, || {
-            graph::trimmed_from(
-                &self.view,
-                table,
-                self.values,
-                t,
-                &full,
-                graph::EdgeScope::All,
-            )
+            match self
+                .cache
+                .same_cuts(self.id, &key, self.values, t, &sel.kept)
+            {
+                Some(other) => other.reordered(&table.infos, t.order),
+                None => graph::trimmed_of(
+                    &self.view,
+                    table,
+                    self.values,
+                    t,
+                    sel,
+                    graph::EdgeScope::All,
+                ),
+            }
         })
     }
 

@@ -34,7 +34,7 @@ pub fn filtered_profile(r: &Context) -> Profile {
     }
     let mut samples = Samples::default();
     let (mut locs, mut values, mut labels) = (Vec::new(), Vec::new(), Vec::new());
-    for k in 0..view.samples.len() {
+    for k in 0..view.samples().len() {
         locs.clear();
         locs.extend(view.sample_locs(k));
         values.clear();

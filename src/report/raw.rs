@@ -72,7 +72,7 @@ pub fn render(r: &Context) -> String {
         .collect();
     let _ = writeln!(out, "{}", types.join(" ").trim());
     const LABEL_INDENT: &str = "                ";
-    for k in 0..v.samples.len() {
+    for k in 0..v.samples().len() {
         for x in v.sample_values(k) {
             let _ = write!(out, " {x:>10}");
         }

@@ -39,7 +39,7 @@ pub fn build(r: &Context) -> Tags {
     // Sum per distinct label first (key, string id, number, is string),
     // then format each distinct label once.
     let mut sums: FastMap<(StrId, StrId, i64, bool), i64> = FastMap::default();
-    for k in 0..r.view.samples.len() {
+    for k in 0..r.view.samples().len() {
         let (v, _) = r.values.read(r.view.sample_values(k));
         for l in r.view.sample_labels(k) {
             let id = if l.is_str() {

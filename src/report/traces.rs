@@ -68,7 +68,7 @@ pub fn build(r: &Context) -> Traces {
     let names: Vec<String> = table.infos.iter().map(|i| i.printable_name()).collect();
     let p = r.view.profile();
     let mut traces = Vec::new();
-    for k in 0..r.view.samples.len() {
+    for k in 0..r.view.samples().len() {
         // Ctrl-C: the engine drops what was built.
         if crate::cancel::requested() {
             break;

@@ -11,7 +11,7 @@
 
 use super::Context;
 use super::header::{Header, Legend};
-use crate::aggregate::graph::{Edge, EdgeScope, sort_edges, trimmed_from};
+use crate::aggregate::graph::{Edge, sort_edges};
 use crate::{Error, Result};
 use regex::Regex;
 
@@ -59,8 +59,6 @@ pub struct Tree {
 /// no node is an error (`no matches found for regexp: RE`).
 pub fn build(r: &mut Context, select: Option<&Regex>) -> Result<Tree> {
     let table = r.cached_table();
-    let full = r.cached_nodes(&table);
-    // peek needs only the edges of the nodes it shows.
     let selected: Option<Vec<bool>> = select.map(|re| {
         table
             .infos
@@ -68,16 +66,10 @@ pub fn build(r: &mut Context, select: Option<&Regex>) -> Result<Tree> {
             .map(|i| re.is_match(&i.printable_name()))
             .collect()
     });
-    let t = match &selected {
-        Some(s) => std::sync::Arc::new(trimmed_from(
-            &r.view,
-            &table,
-            r.values,
-            r.trim_options(),
-            &full,
-            EdgeScope::Touching(s),
-        )),
-        None => r.cached_trimmed(&table),
+    // peek needs only the edges of the nodes it shows.
+    let t = match (select, &selected) {
+        (Some(re), Some(s)) => r.cached_peeked(&table, re, s),
+        _ => r.cached_trimmed(&table),
     };
     let (g, names) = (&t.graph, &t.names);
     r.select_output_unit(

@@ -138,7 +138,7 @@ fn collect<'a>(r: &'a Context, symbol: &Regex) -> Collected<'a> {
     // Values per location first (an address is a function of its location).
     let n = view.num_locations();
     let (mut loc_flat, mut loc_cum, mut seen) = (vec![0i64; n], vec![0i64; n], vec![false; n]);
-    for k in 0..view.samples.len() {
+    for k in 0..view.samples().len() {
         let (v, d) = r.values.read(view.sample_values(k));
         let value = divided(v, d);
         for (i, loc) in view.sample_locs(k).enumerate() {
