@@ -8,7 +8,8 @@
 # Environment:
 #   PPROF_SYNTHETIC=1  also time `go tool pprof` on the 2M-sample profile
 #                      (about 8 minutes and 10 GB)
-#   RUNS=N             repetitions of each rpprof measurement (default 3; best kept)
+#   RUNS=N             repetitions of each measurement, rpprof and pprof
+#                      (default 3; the median is reported)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 corpus=${1:-$here/../shared/corpus/go}
@@ -23,18 +24,14 @@ command -v go >/dev/null || { echo "go tool pprof not found (apt-get install gol
 timing=$(mktemp)
 trap 'rm -f "$timing"' EXIT
 
-measure() { # best wall seconds and its peak KB over $1 runs of the rest
-	local n=$1 best="" kb="" t
+measure() { # median wall seconds (and that run's peak KB) of $1 runs of the rest
+	local n=$1 all=()
 	shift
 	for ((i = 0; i < n; i++)); do
 		/usr/bin/time -o "$timing" -f "%e %M" "$@" >/dev/null 2>&1 </dev/null || true
-		t=$(tail -1 "$timing")
-		if [[ -z $best ]] || awk -v a="${t% *}" -v b="$best" 'BEGIN{exit !(a<b)}'; then
-			best=${t% *}
-			kb=${t#* }
-		fi
+		all+=("$(tail -1 "$timing")")
 	done
-	echo "$best $kb"
+	printf '%s\n' "${all[@]}" | sort -n | sed -n "$(((n + 1) / 2))p"
 }
 
 row() { # label rpprof-result pprof-result
@@ -48,10 +45,14 @@ export TZ=UTC
 cd "$corpus"
 echo "machine: $(nproc) cores, $(uname -m); $(date -u +%Y-%m-%dT%H:%MZ)"
 r=$(measure "$runs" "$bin" -top big/heap.pb.gz)
-p=$(measure 1 go tool pprof -top big/heap.pb.gz)
+p=$(measure "$runs" go tool pprof -top big/heap.pb.gz)
 row "-top big/heap.pb.gz (503k samples)" "$r" "$p"
+# The floor: decompressing the file.
+z=$(measure "$runs" zcat big/heap.pb.gz)
+awk -v t="${r% *}" -v z="${z% *}" 'BEGIN{
+	printf "%-44s zcat   %7.2fs        | rpprof -top takes %4.2fx that\n", "zcat big/heap.pb.gz > /dev/null", z, t/z }'
 r=$(measure "$runs" "$bin" -top big/synthetic_200k.pb.gz)
-p=$(measure 1 go tool pprof -top big/synthetic_200k.pb.gz)
+p=$(measure "$runs" go tool pprof -top big/synthetic_200k.pb.gz)
 row "-top big/synthetic_200k.pb.gz" "$r" "$p"
 r=$(measure "$runs" "$bin" -top "$synthetic")
 if [[ ${PPROF_SYNTHETIC:-0} == 1 ]]; then
