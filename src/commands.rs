@@ -47,6 +47,13 @@ pub enum Format {
     FlameGraph,
     /// `flame` and `view` (rpprof): the flame graph for the terminal.
     Flame,
+    /// `folded` (rpprof): folded stacks, as flamegraph.pl and inferno read
+    /// them.
+    Folded,
+    /// `speedscope` (rpprof): speedscope's JSON file format.
+    Speedscope,
+    /// `firefox` (rpprof): the Firefox Profiler's processed format.
+    Firefox,
 }
 
 /// What a command's first argument is.
@@ -311,6 +318,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         extension: false,
     },
     CommandSpec {
+        name: "firefox",
+        help: "Outputs the stacks in the Firefox Profiler's processed format (rpprof)\n  Usage:\n    firefox [focus_regex]* [-ignore_regex]* >f\n    One thread, one sample per distinct stack; open it at profiler.firefox.com.\n    Include samples matching focus_regex, and exclude ignore_regex.\n    Values are those of sample_index; frames follow granularity.\n    Optionally save the report on the file f\n",
+        format: Format::Firefox,
+        argument: Argument::None,
+        output: Output::File("firefox.json"),
+        overrides: Overrides::UNTRIMMED,
+        extension: true,
+    },
+    CommandSpec {
         name: "flame",
         help: "Outputs a flame graph in the terminal (rpprof)\n  Usage:\n    flame [root_regex] [focus_regex]* [-ignore_regex]* [-depth=N] >f\n    One row per stack depth from the roots, frames as wide as their value.\n    Start the stacks at the frames matching root_regex.\n    Include samples matching focus_regex, and exclude ignore_regex.\n    -depth=N draws N rows (the depth option).\n    Optionally save the report on the file f\n",
         format: Format::Flame,
@@ -325,6 +341,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::FlameGraph,
         argument: Argument::Optional,
         output: Output::File("svg"),
+        overrides: Overrides::UNTRIMMED,
+        extension: true,
+    },
+    CommandSpec {
+        name: "folded",
+        help: "Outputs the stacks as folded stacks, for flamegraph.pl or inferno (rpprof)\n  Usage:\n    folded [focus_regex]* [-ignore_regex]* >f\n    One line per distinct stack: frames root first, joined by ;, and its value.\n    Include samples matching focus_regex, and exclude ignore_regex.\n    Values are those of sample_index; frames follow granularity.\n    Optionally save the report on the file f\n",
+        format: Format::Folded,
+        argument: Argument::None,
+        output: Output::Text,
         overrides: Overrides::UNTRIMMED,
         extension: true,
     },
@@ -436,6 +461,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         format: Format::Snapshots,
         argument: Argument::None,
         output: Output::Text,
+        overrides: Overrides::UNTRIMMED,
+        extension: true,
+    },
+    CommandSpec {
+        name: "speedscope",
+        help: "Outputs the stacks in speedscope's JSON file format (rpprof)\n  Usage:\n    speedscope [focus_regex]* [-ignore_regex]* >f\n    One sampled profile, one sample per distinct stack; open it in speedscope.\n    Include samples matching focus_regex, and exclude ignore_regex.\n    Values are those of sample_index; frames follow granularity.\n    Optionally save the report on the file f\n",
+        format: Format::Speedscope,
+        argument: Argument::None,
+        output: Output::File("speedscope.json"),
         overrides: Overrides::UNTRIMMED,
         extension: true,
     },

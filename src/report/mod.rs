@@ -7,7 +7,8 @@
 //! value: rows, entries, source lines, traces, tags, with the legend and
 //! the chosen unit. Renderers (`render::text`) turn values into pprof's
 //! text or coloured terminal text. The interchange formats (`dot`,
-//! `callgrind`, `raw`, `disasm`, `weblist`, `proto`) are written here as
+//! `callgrind`, `raw`, `disasm`, `weblist`, `proto`, `folded`,
+//! `speedscope`, `firefox`) are written here as
 //! finished documents. Messages for stderr (warnings, notes) are pushed to
 //! the caller's list, never printed here.
 
@@ -15,13 +16,17 @@ pub mod cache;
 pub mod callgrind;
 pub mod disasm;
 pub mod dot;
+pub mod firefox;
 pub mod flame;
+pub mod folded;
 pub mod header;
 pub mod list;
 pub mod proto;
 pub mod raw;
 pub mod series;
 pub mod sourcefile;
+pub mod speedscope;
+pub mod stacks;
 pub mod tags;
 pub mod top;
 pub mod traces;
@@ -599,7 +604,8 @@ pub enum Body {
     /// `flamegraph`, `flame`, `view`.
     Flame(flame::Flame),
     /// A document in an interchange format, complete as written: `dot`,
-    /// `callgrind`, `raw`, `disasm`, `weblist` (HTML).
+    /// `callgrind`, `raw`, `disasm`, `weblist` (HTML), `folded`,
+    /// `speedscope`, `firefox` (JSON).
     Document(String),
     /// Binary data: `proto`, `topproto`.
     Bytes(Vec<u8>),
@@ -674,6 +680,9 @@ pub fn build(
         Format::Traces => Body::Traces(traces::build(r)),
         Format::Tags => Body::Tags(tags::build(r)),
         Format::Raw => Body::Document(raw::render(r)),
+        Format::Folded => Body::Document(folded::render(r)),
+        Format::Speedscope => Body::Document(speedscope::render(r)),
+        Format::Firefox => Body::Document(firefox::render(r)?),
         Format::Comments => {
             let p = r.view.profile();
             Body::Comments(p.comments.iter().map(|&c| p.str(c).to_string()).collect())

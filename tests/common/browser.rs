@@ -54,6 +54,12 @@ impl Browser {
     /// Starts Chromium showing `url` in a `width`×`height` viewport, and
     /// connects to that page.
     pub fn open(url: &str, width: u32, height: u32) -> Browser {
+        Browser::open_with(url, width, height, &[])
+    }
+
+    /// [`Browser::open`] with more Chromium flags (`--enable-unsafe-swiftshader`:
+    /// WebGL drawn in software, for pages that need it without a GPU).
+    pub fn open_with(url: &str, width: u32, height: u32, flags: &[&str]) -> Browser {
         static OPENED: AtomicUsize = AtomicUsize::new(0);
         let n = OPENED.fetch_add(1, Ordering::Relaxed);
         let profile_dir = super::temp_dir(&format!("chromium-{n}"));
@@ -70,8 +76,9 @@ impl Browser {
                 "--remote-debugging-port=0",
                 &format!("--user-data-dir={}", profile_dir.display()),
                 &format!("--window-size={width},{height}"),
-                url,
             ])
+            .args(flags)
+            .arg(url)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
